@@ -1,0 +1,9 @@
+/** CancelFlight (compensation): cancels the flight booking, whatever state it reached. */
+import { cancel } from '#commons/bookings.ts';
+import { failAtRandom } from '#commons/failure-injection.ts';
+import { sagaTask } from '#commons/saga-task.ts';
+
+export const handler = sagaTask('CancelFlight', async (trip) => {
+  failAtRandom('CancelFlight');
+  return cancel('flight', trip);
+});

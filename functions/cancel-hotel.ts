@@ -1,0 +1,9 @@
+/** CancelHotel (compensation): cancels the hotel booking, whatever state it reached. */
+import { cancel } from '#commons/bookings.ts';
+import { failAtRandom } from '#commons/failure-injection.ts';
+import { sagaTask } from '#commons/saga-task.ts';
+
+export const handler = sagaTask('CancelHotel', async (trip) => {
+  failAtRandom('CancelHotel');
+  return cancel('hotel', trip);
+});

@@ -1,0 +1,79 @@
+/**
+ * What a request to start a booking asks for: a trip document in a POST body, or the reference's
+ * query string (`?runType=...&tripID=...`) applied to its default trip. Every rule fails with
+ * a 400 that names the field; a valid request yields the trip to book.
+ */
+import { randomUUID } from 'node:crypto';
+import { failureInjectionEnabled } from '#commons/env.ts';
+import { badRequest, fieldErrors, type HttpEvent } from '#commons/http.ts';
+import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#commons/trip.ts';
+
+/** The largest request body accepted: a trip document is well under 2 KB. */
+export const MAX_BODY_BYTES = 8192;
+
+const injectionEnabled = failureInjectionEnabled();
+
+/** The reference's query parameters and the trip fields they set. */
+const REFERENCE_QUERY = { tripID: 'trip_id', runType: 'run_type' } as const;
+
+const validated = (
+  document: Record<string, unknown>,
+  rename: Record<string, string> = {},
+): Trip => {
+  const parsed = TripRequestSchema.safeParse(document);
+  if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues, rename));
+  const trip = parsed.data;
+  if (!injectionEnabled && trip.run_type !== 'success') {
+    throw badRequest([
+      {
+        field: rename.run_type ?? 'run_type',
+        rule: 'failure injection is disabled in this deployment; only "success" is accepted',
+      },
+    ]);
+  }
+  return trip;
+};
+
+/** `GET /?runType=...&tripID=...`: the reference's trip; a fresh trip id when none is given. */
+export const tripFromQuery = (event: HttpEvent): Trip => {
+  const query = event.queryStringParameters ?? {};
+  const unknown = Object.keys(query).filter((name) => !(name in REFERENCE_QUERY));
+  if (unknown.length > 0) {
+    throw badRequest(
+      unknown.map((name) => ({
+        field: name,
+        rule: 'is not a known query parameter (tripID, runType)',
+      })),
+    );
+  }
+  const rename = Object.fromEntries(
+    Object.entries(REFERENCE_QUERY).map(([parameter, field]) => [field, parameter]),
+  );
+  return validated(
+    {
+      trip_id: query.tripID ?? randomUUID(),
+      ...REFERENCE_TRIP,
+      ...(query.runType === undefined ? {} : { run_type: query.runType }),
+    },
+    rename,
+  );
+};
+
+/** `POST /trips`: a JSON trip document; a fresh trip id when it has none. */
+export const tripFromBody = (event: HttpEvent): Trip => {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw badRequest([{ field: 'body', rule: `must be at most ${MAX_BODY_BYTES} bytes` }]);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw badRequest([{ field: 'body', rule: 'must be valid JSON' }]);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw badRequest([{ field: 'body', rule: 'must be a JSON object (a trip document)' }]);
+  }
+  return validated({ trip_id: randomUUID(), ...document });
+};

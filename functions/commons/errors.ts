@@ -1,0 +1,41 @@
+/**
+ * Named errors. A Lambda function's error reaches Step Functions as `errorType` = the error's
+ * `name`, which is what the ASL's `ErrorEquals` matches and what the execution history shows.
+ * Each class sets `name` explicitly: minified bundles rename classes, so the constructor's name
+ * cannot be relied on.
+ */
+
+/** A saga step that was asked to fail by the trip's `run_type` (failure injection). */
+export class InjectedStepFailure extends Error {
+  override readonly name: string;
+
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** A compensation that failed at random (failure injection); the ASL retries it. */
+export class InjectedTransientFailure extends Error {
+  override readonly name = 'InjectedTransientFailure';
+}
+
+/** A reserve or confirm that found its booking already cancelled: it must not bring it back. */
+export class BookingAlreadyCancelled extends Error {
+  override readonly name = 'BookingAlreadyCancelled';
+}
+
+/** A confirm for a booking that was never reserved. */
+export class BookingNotFound extends Error {
+  override readonly name = 'BookingNotFound';
+}
+
+/** A payment taken after it was refunded: it must not be charged again. */
+export class PaymentAlreadyRefunded extends Error {
+  override readonly name = 'PaymentAlreadyRefunded';
+}
+
+/** The function's configuration (environment) is missing or invalid: fail at start-up. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}

@@ -1,0 +1,44 @@
+/**
+ * The Lambda wrapper every saga step shares: the Powertools logger's context, the input parsed by
+ * its schema (a ParseError, which the ASL never retries), the trip id and step as log keys, and
+ * one log line for what the step did. Errors are logged and rethrown unchanged: a failed step
+ * must reach Step Functions as a failure, with its own name.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import type { InferOutput } from '@aws-lambda-powertools/parser/types';
+import middy from '@middy/core';
+import type * as z from 'zod/mini';
+import type { Outcome } from '#commons/bookings.ts';
+import { logger } from '#commons/observability.ts';
+import { type Trip, TripSchema } from '#commons/trip.ts';
+
+const logFailure = {
+  onError: ({ error }: { error: unknown }) => {
+    logger.error('step failed', error instanceof Error ? error : String(error));
+  },
+};
+
+/** A saga step whose input has its own schema; `tripIdOf` names the trip in the logs. */
+export const task = <S extends z.ZodMiniType, R extends object>(
+  step: string,
+  schema: S,
+  tripIdOf: (input: InferOutput<S>) => string,
+  run: (input: InferOutput<S>) => Promise<Outcome<R>>,
+) =>
+  middy()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logFailure)
+    .use(parser({ schema }))
+    .handler(async (input: InferOutput<S>): Promise<R> => {
+      logger.appendKeys({ trip_id: tripIdOf(input), step });
+      const { result, changed } = await run(input);
+      logger.info(changed ? 'step done' : 'step repeated, nothing changed', { result });
+      return result;
+    });
+
+/** A saga step that receives the saga's state and reads the trip from it. */
+export const sagaTask = <R extends object>(
+  step: string,
+  run: (trip: Trip) => Promise<Outcome<R>>,
+) => task(step, TripSchema, (trip) => trip.trip_id, run);

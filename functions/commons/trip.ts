@@ -1,0 +1,132 @@
+/**
+ * The trip document: the saga's input and the API's request body, defined once.
+ *
+ * The same schema types the handlers (Powertools parser) and validates the API, so the rules a
+ * request is checked against are the rules every saga step relies on.
+ */
+import * as z from 'zod/mini';
+
+/** The reference's run types: `success` books, each other one fails the step it names. */
+export const RUN_TYPES = [
+  'success',
+  'failHotelReservation',
+  'failFlightsReservation',
+  'failPayment',
+  'failHotelConfirmation',
+  'failFlightsConfirmation',
+] as const;
+export type RunType = (typeof RUN_TYPES)[number];
+export type FailureRunType = Exclude<RunType, 'success'>;
+
+/**
+ * A trip id names the Step Functions execution, the table's partition key and a URL path
+ * segment, so it is restricted to characters that are safe in all three.
+ */
+export const TRIP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const TRIP_ID_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"';
+
+const MAX_TEXT_LENGTH = 100;
+// Control characters (C0, DEL, C1) never belong in a place or hotel name.
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+
+const requiredString = (rule: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : rule) });
+
+const text = () =>
+  requiredString('must be a string').check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+    z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+  );
+
+// ISO 8601 date-time with a time zone, as the reference writes them: 2021-07-10T06:00:00.000Z.
+// zod's check also rejects impossible calendar dates such as 2021-02-30.
+const instant = () =>
+  requiredString('must be an ISO 8601 date-time string').check(
+    z.iso.datetime({
+      offset: true,
+      error: 'must be an ISO 8601 date-time with a time zone, e.g. 2021-07-10T06:00:00.000Z',
+    }),
+  );
+
+export const tripId = () =>
+  requiredString('must be a string').check(z.regex(TRIP_ID_PATTERN, TRIP_ID_RULE));
+
+export const runType = () => z.enum(RUN_TYPES, { error: `must be one of ${RUN_TYPES.join(', ')}` });
+
+const tripFields = {
+  trip_id: tripId(),
+  depart: text(),
+  depart_at: instant(),
+  arrive: text(),
+  arrive_at: instant(),
+  hotel: text(),
+  check_in: instant(),
+  check_out: instant(),
+  rental: z.optional(text()),
+  rental_from: z.optional(instant()),
+  rental_to: z.optional(instant()),
+  run_type: z._default(runType(), 'success'),
+};
+
+const BaseTrip = z.object(tripFields);
+type TripShape = z.output<typeof BaseTrip>;
+
+const isBefore = (earlier: string, later: string) => Date.parse(earlier) < Date.parse(later);
+
+const orderChecks = <T extends z.ZodMiniType<TripShape>>(schema: T) =>
+  schema.check(
+    z.refine((trip: TripShape) => isBefore(trip.depart_at, trip.arrive_at), {
+      message: 'must be after depart_at',
+      path: ['arrive_at'],
+    }),
+    z.refine((trip: TripShape) => isBefore(trip.check_in, trip.check_out), {
+      message: 'must be after check_in',
+      path: ['check_out'],
+    }),
+    z.refine(
+      (trip: TripShape) =>
+        trip.rental_from === undefined ||
+        trip.rental_to === undefined ||
+        isBefore(trip.rental_from, trip.rental_to),
+      { message: 'must be after rental_from', path: ['rental_to'] },
+    ),
+  );
+
+/**
+ * The saga's input as each step receives it. Keys the steps add on the way (results, caught
+ * errors) are ignored, so every step parses the same trip from the same state.
+ */
+export const TripSchema = orderChecks(BaseTrip);
+
+/** A trip document sent to the API: the same rules, and no unknown fields. */
+export const TripRequestSchema = orderChecks(z.strictObject(tripFields));
+
+export type Trip = z.output<typeof TripSchema>;
+
+/** The reference's default trip, used by `GET /?runType=...&tripID=...`. */
+export const REFERENCE_TRIP = {
+  depart: 'London',
+  depart_at: '2021-07-10T06:00:00.000Z',
+  arrive: 'Dublin',
+  arrive_at: '2021-07-12T08:00:00.000Z',
+  hotel: 'holiday inn',
+  check_in: '2021-07-10T12:00:00.000Z',
+  check_out: '2021-07-12T14:00:00.000Z',
+  rental: 'Volvo',
+  rental_from: '2021-07-10T00:00:00.000Z',
+  rental_to: '2021-07-12T00:00:00.000Z',
+} as const;
+
+/**
+ * The execution input for a trip: the trip's fields in the schema's order, so an identical
+ * request always serialises to the identical string (Step Functions compares inputs as strings).
+ */
+export const toExecutionInput = (trip: Trip): string => {
+  const ordered: Record<string, string> = {};
+  for (const key of Object.keys(tripFields) as (keyof Trip)[]) {
+    const value = trip[key];
+    if (value !== undefined) ordered[key] = value;
+  }
+  return JSON.stringify(ordered);
+};

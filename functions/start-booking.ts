@@ -1,0 +1,49 @@
+/**
+ * StartBooking: `POST /trips` with a trip document, and the reference's `GET` on any path
+ * (`?runType=...&tripID=...`). Starts the trip's saga once: a repeat of the same request gets
+ * the same execution, a different trip under the same id gets 409.
+ */
+import { tripFromBody, tripFromQuery } from '#commons/booking-request.ts';
+import { startTripExecution } from '#commons/executions.ts';
+import { ClientError, httpHandler, json, urlOf } from '#commons/http.ts';
+import { logger } from '#commons/observability.ts';
+
+export const handler = httpHandler(async (event) => {
+  const method = event.requestContext.http.method;
+  if (method === 'GET' && event.rawPath === '/favicon.ico') {
+    // Browsers fetch it on their own; it must not start a booking.
+    throw new ClientError(404, 'Not Found');
+  }
+  const reference = method === 'GET';
+  const trip = reference ? tripFromQuery(event) : tripFromBody(event);
+  logger.appendKeys({ trip_id: trip.trip_id });
+
+  const outcome = await startTripExecution(trip);
+  if (outcome.kind === 'conflict') {
+    throw new ClientError(
+      409,
+      `Trip ${trip.trip_id} was already booked with a different trip document`,
+      [
+        {
+          field: reference ? 'tripID' : 'trip_id',
+          rule: 'is already used by another trip document',
+        },
+      ],
+    );
+  }
+  logger.info(outcome.kind === 'started' ? 'booking started' : 'booking already started', {
+    execution_arn: outcome.executionArn,
+  });
+  const statusUrl = urlOf(event, `/trips/${trip.trip_id}`);
+  return json(
+    reference ? 200 : 202,
+    {
+      ...(reference ? { message: 'The holiday booking system is processing your order' } : {}),
+      trip_id: trip.trip_id,
+      execution_arn: outcome.executionArn,
+      started_at: outcome.startDate?.toISOString(),
+      status_url: statusUrl,
+    },
+    { location: statusUrl },
+  );
+});
