@@ -1,0 +1,58 @@
+/**
+ * `npm run build`: every function bundled by esbuild from its template Metadata, into the layout
+ * `sam build` produces, and each bundle loads and exports its handler.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ASL_PATH } from '../../local/asl.ts';
+import { buildAll } from '../../local/build.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template.ts';
+
+// Inside the project, so the bundles resolve the AWS SDK from node_modules as Lambda's runtime would.
+const buildDir = join(PROJECT_ROOT, '.aws-sam', `test-build-${process.pid}`);
+const functions = functionsOf(readTemplate());
+let bundles: Map<string, string>;
+
+beforeAll(async () => {
+  bundles = await buildAll(buildDir);
+});
+
+afterAll(() => {
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+describe('npm run build', () => {
+  it.each(functions.map((fn) => [fn.logicalId, fn] as const))(
+    '%s: <LogicalId>/<handler file>.mjs with its source map, loading with its handler',
+    async (logicalId, fn) => {
+      const bundle = bundles.get(logicalId) ?? '';
+      const handlerFile = fn.handler.replace(/\.handler$/, '');
+
+      expect(relative(buildDir, bundle)).toBe(join(logicalId, `${handlerFile}.mjs`));
+      const code = readFileSync(bundle, 'utf8');
+      expect(code).toContain(`//# sourceMappingURL=${handlerFile}.mjs.map`);
+      // The AWS SDK stays external, as the nodejs24.x runtime provides it: imported, not bundled.
+      expect(code).toMatch(/from"@aws-sdk\/client-(dynamodb|sfn)"/);
+      expect(code).not.toMatch(/smithy|DynamoDB_20120810/);
+      const module = (await import(bundle)) as { handler?: unknown };
+      expect(typeof module.handler).toBe('function');
+    },
+  );
+
+  it('writes the built template with each CodeUri at its artifact and DefinitionUri at the ASL', () => {
+    const text = readFileSync(join(buildDir, 'template.yaml'), 'utf8');
+    const built = parse(text, { logLevel: 'error' }) as {
+      Resources: Record<string, { Properties: Record<string, string> }>;
+    };
+
+    for (const fn of functions) {
+      expect(built.Resources[fn.logicalId]?.Properties.CodeUri).toBe(fn.logicalId);
+    }
+    const definitionUri = built.Resources.BookingSaga?.Properties.DefinitionUri ?? '';
+    expect(join(buildDir, definitionUri)).toBe(ASL_PATH);
+    // The short-form tags are written back as they were.
+    expect(text).toContain('TABLE_NAME: !Ref BookingsTable');
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * template.yaml and the ASL, checked by independent tools and against each other: cfn-lint, AWS's
+ * SAM translator, asl-validator; every substitution defined and used, every invoked function
+ * permitted, every handler present, and each function's permissions exactly what its code needs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import aslValidator from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/asl.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
+
+const template = readTemplate();
+const functions = functionsOf(template);
+const stateMachine = template.Resources.BookingSaga?.Properties ?? {};
+const substitutions = stateMachine.DefinitionSubstitutions as Record<
+  string,
+  { 'Fn::GetAtt': string[] }
+>;
+
+const run = (command: string, args: string[]) => {
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (result.error) {
+    throw new Error(
+      `${command} could not run (${result.error.message}); it is required, not optional`,
+    );
+  }
+  return result;
+};
+
+describe('independent checkers', () => {
+  it('cfn-lint finds nothing in template.yaml', () => {
+    const result = run('cfn-lint', ['--format', 'parseable', TEMPLATE_PATH]);
+
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('asl-validator finds nothing in the state machine definition', () => {
+    const result = aslValidator(structuredClone(readDefinition()));
+
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+});
+
+describe('the SAM transform of template.yaml', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  type Role = {
+    Properties: {
+      ManagedPolicyArns?: string[];
+      Policies?: { PolicyDocument: { Statement: Statement[] } }[];
+    };
+  };
+  let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+  beforeAll(() => {
+    const result = run('python3', [join('test', 'support', 'sam-transform.py'), TEMPLATE_PATH]);
+    if (result.status !== 0) throw new Error(`The SAM transform failed:\n${result.stderr}`);
+    resources = JSON.parse(result.stdout).Resources;
+  });
+
+  /** A resource of a policy statement, written as the template writes it. */
+  const resourceName = (resource: unknown): string => {
+    if (typeof resource === 'string') return resource;
+    const value = resource as Record<string, unknown>;
+    if ('Ref' in value) return `!Ref ${value.Ref}`;
+    if ('Fn::GetAtt' in value) return `!GetAtt ${(value['Fn::GetAtt'] as string[]).join('.')}`;
+    if ('Fn::Sub' in value) return `!Sub ${value['Fn::Sub']}`;
+    return JSON.stringify(resource);
+  };
+
+  /** The role's inline permissions: action -> resources. */
+  const permissionsOf = (roleId: string): Record<string, string[]> => {
+    const role = resources[roleId] as unknown as Role | undefined;
+    if (!role) throw new Error(`No role ${roleId}`);
+    const permissions: Record<string, string[]> = {};
+    for (const policy of role.Properties.Policies ?? []) {
+      for (const statement of policy.PolicyDocument.Statement) {
+        expect(statement.Effect).toBe('Allow');
+        const actions = [statement.Action].flat();
+        const targets = [statement.Resource].flat().map(resourceName);
+        for (const action of actions)
+          permissions[action] = [...(permissions[action] ?? []), ...targets].sort();
+      }
+    }
+    return permissions;
+  };
+
+  it('produces the saga: eleven functions, a standard state machine, the table, an HTTP API', () => {
+    const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
+
+    expect(count('AWS::Lambda::Function')).toBe(11);
+    expect(count('AWS::StepFunctions::StateMachine')).toBe(1);
+    expect(count('AWS::DynamoDB::Table')).toBe(1);
+    expect(count('AWS::ApiGatewayV2::Api')).toBe(1);
+    expect(resources.BookingSaga?.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ERROR' },
+    });
+  });
+
+  const TABLE = '!GetAtt BookingsTable.Arn';
+  const EXECUTIONS =
+    '!Sub arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${BookingSaga.Name}:*';
+  const leastPrivilege: Record<string, Record<string, string[]>> = {
+    ReserveHotelFunction: { 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
+    ReserveFlightFunction: { 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
+    TakePaymentFunction: { 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
+    ConfirmHotelFunction: { 'dynamodb:UpdateItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
+    ConfirmFlightFunction: { 'dynamodb:UpdateItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
+    RefundPaymentFunction: { 'dynamodb:UpdateItem': [TABLE] },
+    CancelFlightFunction: { 'dynamodb:UpdateItem': [TABLE] },
+    CancelHotelFunction: { 'dynamodb:UpdateItem': [TABLE] },
+    RecordLeftoverFunction: { 'dynamodb:PutItem': [TABLE] },
+    StartBookingFunction: {
+      'states:StartExecution': ['!Ref BookingSaga'],
+      'states:DescribeExecution': [EXECUTIONS],
+    },
+    GetTripFunction: { 'states:DescribeExecution': [EXECUTIONS], 'dynamodb:Query': [TABLE] },
+  };
+
+  it.each(Object.entries(leastPrivilege))(
+    '%s may do exactly what its code needs',
+    (logicalId, expected) => {
+      expect(permissionsOf(`${logicalId}Role`)).toEqual(expected);
+      expect(
+        (resources[`${logicalId}Role`] as unknown as Role).Properties.ManagedPolicyArns,
+      ).toEqual([
+        'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
+      ]);
+    },
+  );
+
+  it('covers every function of the template in that list', () => {
+    expect(Object.keys(leastPrivilege).sort()).toEqual(functions.map((fn) => fn.logicalId).sort());
+  });
+
+  it('grants no wildcard action, no Scan and no DeleteItem to anyone', () => {
+    const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
+    for (const roleId of roles) {
+      for (const action of Object.keys(permissionsOf(roleId))) {
+        expect(action, roleId).not.toContain('*');
+        expect(action, roleId).not.toMatch(/^dynamodb:(Scan|DeleteItem|BatchWriteItem)$/);
+      }
+    }
+  });
+
+  it('lets the state machine invoke exactly the functions its ASL invokes', () => {
+    const invoked = [...placeholdersOf(readFileSync(ASL_PATH, 'utf8'))].map(
+      (name) => `!GetAtt ${substitutions[name]?.['Fn::GetAtt'].join('.')}`,
+    );
+    const permissions = permissionsOf('BookingSagaRole');
+
+    expect(permissions['lambda:InvokeFunction']).toEqual(invoked.sort());
+    // Beyond invoking: only the log-delivery actions, which accept no resource but "*".
+    expect(Object.keys(permissions).filter((action) => !action.startsWith('logs:'))).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+  });
+});
+
+describe('template and ASL agree', () => {
+  const placeholders = placeholdersOf(readFileSync(ASL_PATH, 'utf8'));
+
+  it('defines every ${...} of the ASL in DefinitionSubstitutions, and no other', () => {
+    expect([...placeholders].sort()).toEqual(Object.keys(substitutions).sort());
+  });
+
+  it('names each substitution <LogicalId>Arn after the function whose ARN it carries', () => {
+    for (const [name, value] of Object.entries(substitutions)) {
+      expect(value).toEqual({ 'Fn::GetAtt': [name.replace(/Arn$/, ''), 'Arn'] });
+      expect(template.Resources[name.replace(/Arn$/, '')]?.Type).toBe('AWS::Serverless::Function');
+    }
+  });
+
+  it('points DefinitionUri at the ASL file', () => {
+    expect(join(PROJECT_ROOT, String(stateMachine.DefinitionUri))).toBe(ASL_PATH);
+  });
+});
+
+describe('functions', () => {
+  it.each(functions.map((fn) => [fn.logicalId, fn] as const))(
+    '%s runs nodejs24.x on arm64, built by esbuild from an entry file that exists',
+    (_id, fn) => {
+      const entry = fn.build.EntryPoints[0] ?? '';
+
+      expect(fn.properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(fn.build).toMatchObject({
+        Format: 'esm',
+        Minify: true,
+        Sourcemap: true,
+        Target: 'node24',
+      });
+      expect(existsSync(join(PROJECT_ROOT, fn.codeUri, entry))).toBe(true);
+      expect(fn.handler).toBe(`${basename(entry, extname(entry))}.handler`);
+    },
+  );
+
+  it.each(functions.map((fn) => [fn.logicalId, fn] as const))(
+    '%s has an event fixture for sam local invoke',
+    (_id, fn) => {
+      const entry = fn.build.EntryPoints[0] ?? '';
+      const fixture = join(PROJECT_ROOT, 'events', `${basename(entry, extname(entry))}.json`);
+
+      expect(existsSync(fixture)).toBe(true);
+      expect(() => JSON.parse(readFileSync(fixture, 'utf8'))).not.toThrow();
+    },
+  );
+});
+
+describe('the repair alarm', () => {
+  it('watches the metric the leftover recorder emits, under the service the functions log as', () => {
+    const alarm = template.Resources.NeedsRepairAlarm?.Properties ?? {};
+    const environment = template.Globals?.Function?.Environment as
+      | { Variables: Record<string, string> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    const recorder = readFileSync(join(PROJECT_ROOT, 'functions', 'record-leftover.ts'), 'utf8');
+
+    expect(recorder).toContain(`'${alarm.MetricName}'`);
+    expect(alarm).toMatchObject({
+      Namespace: variables.POWERTOOLS_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: variables.POWERTOOLS_SERVICE_NAME }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+});

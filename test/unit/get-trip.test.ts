@@ -1,0 +1,180 @@
+/**
+ * GetTrip (GET /trips/{tripId}): the saga's status as the execution and the table show it,
+ * the trip's bookings and leftovers, 404 for an unknown trip, 400 for an id that cannot be one.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as cancelFlight } from '../../functions/cancel-flight.ts';
+import { handler as cancelHotel } from '../../functions/cancel-hotel.ts';
+import { handler } from '../../functions/get-trip.ts';
+import { handler as recordLeftover } from '../../functions/record-leftover.ts';
+import { handler as reserveFlight } from '../../functions/reserve-flight.ts';
+import { handler as reserveHotel } from '../../functions/reserve-hotel.ts';
+import { fakeStepFunctions } from '../support/fake-sfn.ts';
+import { type Handler, invoke, readEvent } from '../support/lambda.ts';
+import { newTripId } from '../support/table.ts';
+
+type Event = APIGatewayProxyEventV2;
+type Response = { statusCode: number; body: string };
+
+const getTrip = async (tripId: string) => {
+  const event = readEvent<Event>('get-trip.json');
+  const response = (await invoke(handler as unknown as Handler<Event, Response>, {
+    ...event,
+    rawPath: `/trips/${tripId}`,
+    pathParameters: { tripId },
+  })) as Response;
+  return { statusCode: response.statusCode, json: JSON.parse(response.body) };
+};
+
+const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:BookingSaga';
+let stepFunctions: ReturnType<typeof fakeStepFunctions>;
+
+/** A trip whose execution was started (in the fake) and whose hotel and flight are reserved. */
+const reservedTrip = async () => {
+  const trip = { ...readEvent('reserve-hotel.json'), trip_id: newTripId() };
+  const executionArn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${trip.trip_id}`;
+  stepFunctions.executions.set(executionArn, {
+    executionArn,
+    input: JSON.stringify(trip),
+    status: 'RUNNING',
+    startDate: new Date('2026-11-26T10:00:00.000Z'),
+  });
+  await invoke(reserveHotel as Handler, trip);
+  await invoke(reserveFlight as Handler, trip);
+  return { trip, executionArn };
+};
+
+beforeEach(() => {
+  stepFunctions = fakeStepFunctions();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('GET /trips/{tripId}', () => {
+  it('shows a running saga with its execution and its pending bookings', async () => {
+    const { trip, executionArn } = await reservedTrip();
+
+    const { statusCode, json } = await getTrip(trip.trip_id);
+
+    expect(statusCode).toBe(200);
+    expect(json).toEqual({
+      trip_id: trip.trip_id,
+      saga_status: 'in_progress',
+      execution: {
+        execution_arn: executionArn,
+        status: 'RUNNING',
+        start_date: '2026-11-26T10:00:00.000Z',
+      },
+      bookings: [
+        expect.objectContaining({
+          type: 'Flight',
+          transaction_status: 'pending',
+          depart: 'London',
+        }),
+        expect.objectContaining({
+          type: 'Hotel',
+          transaction_status: 'pending',
+          hotel: 'holiday inn',
+        }),
+      ],
+      leftovers: [],
+    });
+    expect(json.bookings[0]).not.toHaveProperty('pk');
+  });
+
+  it('reports a failed saga whose bookings were all cancelled as failed, with its error', async () => {
+    const { trip, executionArn } = await reservedTrip();
+    await invoke(cancelFlight as Handler, trip);
+    await invoke(cancelHotel as Handler, trip);
+    stepFunctions.end(
+      executionArn,
+      'FAILED',
+      'BookingFailed',
+      'every step that ran has been undone',
+    );
+
+    const { json } = await getTrip(trip.trip_id);
+
+    expect(json.saga_status).toBe('failed');
+    expect(json.execution).toMatchObject({ status: 'FAILED', error: 'BookingFailed' });
+    expect(
+      json.bookings.map((booking: { transaction_status: string }) => booking.transaction_status),
+    ).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('reports needs_repair and lists the leftover when a compensation exhausted its retries', async () => {
+    const { trip, executionArn } = await reservedTrip();
+    await invoke(cancelFlight as Handler, trip);
+    await invoke(recordLeftover as Handler, {
+      compensation: 'CancelHotel',
+      trip,
+      failure: { Error: 'InjectedTransientFailure', Cause: 'CancelHotel failed at random' },
+    });
+    stepFunctions.end(
+      executionArn,
+      'FAILED',
+      'BookingNeedsRepair',
+      'a compensation exhausted its retries',
+    );
+
+    const { json } = await getTrip(trip.trip_id);
+
+    expect(json.saga_status).toBe('needs_repair');
+    expect(json.leftovers).toEqual([
+      expect.objectContaining({
+        compensation: 'CancelHotel',
+        repair_status: 'open',
+        error: 'InjectedTransientFailure',
+      }),
+    ]);
+  });
+
+  it('reports needs_repair when an ended saga left a booking live without a record', async () => {
+    const { trip, executionArn } = await reservedTrip();
+    stepFunctions.end(executionArn, 'ABORTED');
+
+    const { json } = await getTrip(trip.trip_id);
+
+    expect(json.saga_status).toBe('needs_repair');
+  });
+
+  it('still shows the bookings once the execution is no longer kept', async () => {
+    const { trip, executionArn } = await reservedTrip();
+    await invoke(cancelFlight as Handler, trip);
+    await invoke(cancelHotel as Handler, trip);
+    stepFunctions.executions.delete(executionArn);
+
+    const { statusCode, json } = await getTrip(trip.trip_id);
+
+    expect(statusCode).toBe(200);
+    expect(json).toMatchObject({ saga_status: 'failed', execution: null });
+    expect(json.bookings).toHaveLength(2);
+  });
+
+  it('answers 404 for a trip it has never seen', async () => {
+    const tripId = newTripId();
+
+    const { statusCode, json } = await getTrip(tripId);
+
+    expect(statusCode).toBe(404);
+    expect(json).toEqual({ message: `Trip ${tripId} not found` });
+  });
+
+  it('answers 400 naming tripId for an id that cannot be a trip id', async () => {
+    const event = readEvent<Event>('api/bad-get-trip-id.json');
+
+    const response = (await invoke(
+      handler as unknown as Handler<Event, Response>,
+      event,
+    )) as Response;
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'The request is invalid',
+      errors: [{ field: 'tripId', rule: 'must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"' }],
+    });
+  });
+});
