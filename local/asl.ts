@@ -120,3 +120,12 @@ export const worstCasePath = (definition: Definition): { seconds: number; states
 /** The `${Name}` placeholders of the definition, which DefinitionSubstitutions must fill. */
 export const placeholdersOf = (definitionText: string): Set<string> =>
   new Set([...definitionText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''));
+
+/** The definition with every `${Name}` replaced; a placeholder without a value is an error. */
+export const substitute = (definitionText: string, values: Record<string, string>): string =>
+  definitionText.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined)
+      throw new Error(`DefinitionSubstitutions has no value for \${${name}}`);
+    return value;
+  });

@@ -62,6 +62,7 @@ export interface Resource {
 
 export interface Template {
   Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
   Globals?: { Function?: Record<string, unknown> };
   Resources: Record<string, Resource>;
   Outputs?: Record<string, unknown>;
