@@ -1,0 +1,93 @@
+/**
+ * The HTTP plumbing the local endpoints share: listening on a host and port (0 = any free port),
+ * reading a request body up to a limit, and closing cleanly. A handler that throws answers 500;
+ * no request can take the platform down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  server: Server;
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+export class BodyTooLarge extends Error {
+  override readonly name = 'BodyTooLarge';
+}
+
+export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+export const sendJson = (
+  response: ServerResponse,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  contentType = 'application/json',
+) => {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(statusCode, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+};
+
+export const listen = async (
+  name: string,
+  handler: RequestHandler,
+  port: number,
+  host: string,
+): Promise<Listening> => {
+  const server = createServer((request, response) => {
+    handler(request, response).catch((error: unknown) => {
+      console.error(`${name}: unexpected error`, error);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal error' });
+      else response.end();
+    });
+  });
+  // Keep-alive connections would hold close() open; requests are short.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `${name}: port ${port} on ${host} is in use (another npm start?); choose another port`,
+            )
+          : error,
+      );
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: actual,
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};

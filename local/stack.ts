@@ -1,0 +1,300 @@
+/**
+ * The whole application on this machine, read from template.yaml: DynamoDB (dynalite, or an
+ * external DynamoDB Local), the functions built from their Metadata and run in-process, the
+ * Lambda Invoke API, the Step Functions API running the ASL with its substitutions resolved (or
+ * an external Step Functions Local), and the HTTP API with the template's routes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import { substitute } from './asl.ts';
+import { BUILD_DIR, buildAll } from './build.ts';
+import { createTables, LOCAL_CREDENTIALS, startDynalite } from './dynamodb.ts';
+import { httpApi, routesOf } from './http-api.ts';
+import { type Listening, listen, type RequestHandler } from './http-server.ts';
+import { lambdaApi } from './lambda-api.ts';
+import { type FunctionConfig, LocalLambda } from './lambda-runtime.ts';
+import {
+  createResolver,
+  functionArn,
+  type LocalAccount,
+  localAccount,
+  type Resolve,
+} from './resolve.ts';
+import { stepFunctionsApi } from './sfn/api.ts';
+import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
+import { StepFunctionsService, TaskFailure } from './sfn/service.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
+
+/** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
+export const DEFAULT_PORTS = { api: 3000, lambda: 3001, sfn: 8083, dynamodb: 8000 } as const;
+
+export const MOCK_CONFIG_PATH = join(PROJECT_ROOT, 'statemachine', 'test', 'MockConfigFile.json');
+
+export interface StackOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** An external DynamoDB (DynamoDB Local) instead of dynalite. */
+  dynamodbEndpoint?: string;
+  /** An external Step Functions (Step Functions Local) instead of the built-in one. */
+  sfnEndpoint?: string;
+  /** Keep the table's data in this folder (LevelDB) instead of in memory. */
+  dataDir?: string;
+  /** Template parameter values, as `sam --parameter-overrides`. */
+  parameters?: Record<string, string>;
+  /** Wait this long before every retry instead of the ASL's schedule. */
+  retryDelayMs?: number;
+  /** Build the functions first (default) or use what .aws-sam/build holds. */
+  build?: boolean;
+  buildDir?: string;
+  /** Step Functions Local's mock configuration (SFN_MOCK_CONFIG); null for none. */
+  mockConfigPath?: string | null;
+  /** More environment for every function (FAILURE_SEED, say). */
+  environment?: Record<string, string>;
+}
+
+export interface Endpoints {
+  api: string;
+  lambda: string;
+  sfn: string;
+  dynamodb: string;
+}
+
+export interface LocalStack {
+  endpoints: Endpoints;
+  stateMachineArn: string;
+  tableName: string;
+  lambda: LocalLambda;
+  /** The built-in Step Functions service; undefined with an external one. */
+  stepFunctions: StepFunctionsService | undefined;
+  close: () => Promise<void>;
+}
+
+const asString = (value: unknown, what: string): string => {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  throw new Error(`${what} does not resolve to a string`);
+};
+
+/** Every function's local configuration: its bundle, and exactly the environment Lambda gives it. */
+export const functionConfigs = (
+  template: Template,
+  resolve: Resolve,
+  account: LocalAccount,
+  endpoints: Pick<Endpoints, 'dynamodb' | 'sfn' | 'lambda'>,
+  buildDir: string,
+  extra: Record<string, string> = {},
+): FunctionConfig[] =>
+  functionsOf(template).map((fn) => {
+    const handlerAt = fn.handler.lastIndexOf('.');
+    const extension =
+      (fn.build.OutExtension ?? []).find((pair) => pair.startsWith('.js='))?.split('=')[1] ?? '.js';
+    const bundle = join(buildDir, fn.logicalId, `${fn.handler.slice(0, handlerAt)}${extension}`);
+    const variables = (fn.properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const memorySize = Number(resolve(fn.properties.MemorySize ?? 128));
+    const environment: Record<string, string> = {
+      ...Object.fromEntries(
+        // Resolved as one map: a variable whose value is AWS::NoValue is dropped from it.
+        Object.entries(resolve(variables) as Record<string, unknown>).map(([name, value]) => [
+          name,
+          asString(value, `${fn.logicalId} ${name}`),
+        ]),
+      ),
+      AWS_REGION: account.region,
+      AWS_DEFAULT_REGION: account.region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
+      LAMBDA_TASK_ROOT: dirname(bundle),
+      LANG: 'en_US.UTF-8',
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      ...extra,
+    };
+    return {
+      name: fn.logicalId,
+      arn: functionArn(account, fn.logicalId),
+      bundle,
+      handlerExport: fn.handler.slice(handlerAt + 1),
+      timeoutSeconds: Number(resolve(fn.properties.Timeout ?? 3)),
+      memorySize,
+      environment,
+    };
+  });
+
+/** The template's state machine: its name, and its definition with the substitutions resolved. */
+export const stateMachineOf = (template: Template, resolve: Resolve, account: LocalAccount) => {
+  const entry = Object.entries(template.Resources).find(
+    ([, resource]) => resource.Type === 'AWS::Serverless::StateMachine',
+  );
+  if (!entry) throw new Error('template.yaml has no AWS::Serverless::StateMachine');
+  const [logicalId, resource] = entry;
+  const properties = resource.Properties ?? {};
+  const substitutions = Object.fromEntries(
+    Object.entries((properties.DefinitionSubstitutions ?? {}) as Record<string, unknown>).map(
+      ([name, value]) => [name, asString(resolve(value), `DefinitionSubstitutions ${name}`)],
+    ),
+  );
+  const text = readFileSync(join(PROJECT_ROOT, String(properties.DefinitionUri)), 'utf8');
+  return {
+    name: logicalId,
+    definition: substitute(text, substitutions),
+    roleArn: `arn:aws:iam::${account.accountId}:role/${logicalId}Role`,
+  };
+};
+
+/** Creates (or updates) the state machine in an external Step Functions Local. */
+const deployToExternal = async (
+  endpoint: string,
+  region: string,
+  machine: ReturnType<typeof stateMachineOf>,
+) => {
+  const client = new SFNClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  try {
+    return (await client.send(new CreateStateMachineCommand(machine))).stateMachineArn ?? '';
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'StateMachineAlreadyExists') throw error;
+    const { stateMachines = [] } = await client.send(new ListStateMachinesCommand({}));
+    const existing = stateMachines.find((candidate) => candidate.name === machine.name);
+    if (!existing?.stateMachineArn) throw error;
+    await client.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn: existing.stateMachineArn,
+        definition: machine.definition,
+        roleArn: machine.roleArn,
+      }),
+    );
+    return existing.stateMachineArn;
+  } finally {
+    client.destroy();
+  }
+};
+
+export const startStack = async (options: StackOptions = {}): Promise<LocalStack> => {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const template = readTemplate();
+  const account = localAccount();
+  const resolve = createResolver(template, account, options.parameters);
+  const buildDir = options.buildDir ?? BUILD_DIR;
+  const opened: { close: () => Promise<void> }[] = [];
+  const close = async () => {
+    for (const item of opened.reverse()) await item.close();
+  };
+
+  try {
+    if (options.build ?? true) {
+      await buildAll(buildDir);
+    }
+
+    const dynamodb = options.dynamodbEndpoint
+      ? { endpoint: options.dynamodbEndpoint }
+      : await startDynalite({
+          port: ports.dynamodb,
+          host,
+          ...(options.dataDir ? { path: options.dataDir } : {}),
+        });
+    if ('close' in dynamodb) opened.push(dynamodb);
+    const tables = await createTables(dynamodb.endpoint, template);
+
+    // Listen first: the functions' environment names these endpoints.
+    let lambdaHandler: RequestHandler = async () => undefined;
+    let sfnHandler: RequestHandler = async () => undefined;
+    let apiHandler: RequestHandler = async () => undefined;
+    const lambdaServer: Listening = await listen(
+      'Lambda API',
+      (rq, rs) => lambdaHandler(rq, rs),
+      ports.lambda,
+      host,
+    );
+    opened.push(lambdaServer);
+    const sfnServer = options.sfnEndpoint
+      ? undefined
+      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host);
+    if (sfnServer) opened.push(sfnServer);
+    const apiServer = await listen('HTTP API', (rq, rs) => apiHandler(rq, rs), ports.api, host);
+    opened.push(apiServer);
+
+    const endpoints: Endpoints = {
+      api: apiServer.url,
+      lambda: lambdaServer.url,
+      sfn: options.sfnEndpoint ?? sfnServer?.url ?? '',
+      dynamodb: dynamodb.endpoint,
+    };
+    const configs = functionConfigs(
+      template,
+      resolve,
+      account,
+      endpoints,
+      buildDir,
+      options.environment,
+    );
+    for (const config of configs) {
+      if (!existsSync(config.bundle)) {
+        throw new Error(
+          `${config.bundle} is missing: run npm run build (or start without skipping the build)`,
+        );
+      }
+    }
+    const lambda = new LocalLambda(configs, account);
+    lambdaHandler = lambdaApi(lambda);
+    apiHandler = httpApi(routesOf(template), lambda);
+
+    const machine = stateMachineOf(template, resolve, account);
+    let stepFunctions: StepFunctionsService | undefined;
+    let stateMachineArn: string;
+    if (options.sfnEndpoint) {
+      stateMachineArn = await deployToExternal(options.sfnEndpoint, account.region, machine);
+    } else {
+      const mockConfigPath =
+        options.mockConfigPath === undefined
+          ? (process.env.SFN_MOCK_CONFIG ?? MOCK_CONFIG_PATH)
+          : options.mockConfigPath;
+      const mockConfig: MockConfig | undefined =
+        mockConfigPath && existsSync(mockConfigPath) ? readMockConfig(mockConfigPath) : undefined;
+      stepFunctions = new StepFunctionsService({
+        region: account.region,
+        accountId: account.accountId,
+        ...(mockConfig ? { mockConfig } : {}),
+        ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+        invokeFunction: async (functionName, payload) => {
+          const fn = lambda.find(functionName);
+          if (!fn)
+            throw new TaskFailure(
+              'Lambda.ResourceNotFoundException',
+              `Function not found: ${functionName}`,
+            );
+          return fn.invoke(payload);
+        },
+      });
+      sfnHandler = stepFunctionsApi(stepFunctions);
+      stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
+    }
+
+    return {
+      endpoints,
+      stateMachineArn,
+      tableName: Object.values(tables)[0] ?? '',
+      lambda,
+      stepFunctions,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
