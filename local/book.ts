@@ -1,0 +1,114 @@
+/**
+ * `npm run book -- --run-type failPayment [--trip-id X]`: books a trip through the local HTTP API
+ * and prints the saga's progress as it happens, then the trip's items: the view a person
+ * watches instead of reading logs. Needs `npm start` running.
+ */
+import { parseArgs } from 'node:util';
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { REFERENCE_TRIP, RUN_TYPES } from '../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from './dynamodb.ts';
+import { describeEvent, newProgress } from './progress.ts';
+import { DEFAULT_PORTS } from './stack.ts';
+
+const { values } = parseArgs({
+  options: {
+    'run-type': { type: 'string', default: 'success' },
+    'trip-id': { type: 'string' },
+    api: { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.api}` },
+    'sfn-endpoint': {
+      type: 'string',
+      default: process.env.SFN_ENDPOINT ?? `http://127.0.0.1:${DEFAULT_PORTS.sfn}`,
+    },
+    'timeout-seconds': { type: 'string', default: '600' },
+    help: { type: 'boolean' },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--api <url>] [--sfn-endpoint <url>]
+Run types: ${RUN_TYPES.join(', ')}`);
+  process.exit(0);
+}
+
+const fail = (message: string): never => {
+  console.error(message);
+  process.exit(1);
+};
+
+const api = values.api.replace(/\/$/, '');
+const document = {
+  ...(values['trip-id'] ? { trip_id: values['trip-id'] } : {}),
+  ...REFERENCE_TRIP,
+  run_type: values['run-type'],
+};
+
+const started = await fetch(`${api}/trips`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(document),
+}).catch((error: Error) =>
+  fail(`The local API at ${api} is not answering (${error.message}). Is npm start running?`),
+);
+const booking = (await started.json()) as {
+  trip_id?: string;
+  execution_arn?: string;
+  errors?: unknown;
+  message?: string;
+};
+if (started.status !== 202 || !booking.execution_arn || !booking.trip_id) {
+  fail(`The API refused the booking (${started.status}): ${JSON.stringify(booking)}`);
+}
+const tripId = booking.trip_id ?? '';
+console.log(
+  `Trip ${tripId} (run type ${values['run-type']})\n  execution ${booking.execution_arn}\n`,
+);
+
+const client = new SFNClient({
+  endpoint: values['sfn-endpoint'],
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  credentials: LOCAL_CREDENTIALS,
+});
+const progress = newProgress();
+const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+let seen = 0;
+let ended = false;
+while (!ended) {
+  if (Date.now() > deadline) fail(`Still running after ${values['timeout-seconds']} s`);
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetExecutionHistoryCommand({
+        executionArn: booking.execution_arn,
+        maxResults: 1000,
+        nextToken,
+      }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  for (const event of events.slice(seen)) {
+    for (const line of describeEvent(event, progress)) console.log(line);
+    if (event.type?.startsWith('Execution') && event.type !== 'ExecutionStarted') ended = true;
+  }
+  seen = events.length;
+  if (!ended) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+client.destroy();
+
+const trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as {
+  saga_status: string;
+  bookings: Record<string, string>[];
+  leftovers: Record<string, string>[];
+};
+console.log(`\nSaga status: ${trip.saga_status}\nItems of trip ${tripId}:`);
+for (const item of trip.bookings) {
+  console.log(
+    `  ${(item.type ?? '').padEnd(8)} ${(item.transaction_status ?? '').padEnd(10)} ${item.id}`,
+  );
+}
+for (const item of trip.leftovers) {
+  console.log(
+    `  Leftover ${(item.repair_status ?? '').padEnd(10)} ${item.compensation} of ${item.booking_sk}: ${item.error}`,
+  );
+}
