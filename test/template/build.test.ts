@@ -11,7 +11,7 @@ import { buildAll } from '../../local/build.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template.ts';
 
 // Inside the project, so the bundles resolve the AWS SDK from node_modules as Lambda's runtime would.
-const buildDir = join(PROJECT_ROOT, '.aws-sam', `test-build-${process.pid}`);
+const buildDir = join(PROJECT_ROOT, '.aws-sam', `build-test-${process.pid}`);
 const functions = functionsOf(readTemplate());
 let bundles: Map<string, string>;
 

@@ -230,3 +230,26 @@ describe('the repair alarm', () => {
     });
   });
 });
+
+describe('local/sam-local-env.json, the --env-vars file for sam local', () => {
+  it('overrides only variables the template declares for those functions (SAM ignores any other)', () => {
+    const overrides = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'local', 'sam-local-env.json'), 'utf8'),
+    ) as Record<string, Record<string, string>>;
+    const declared = new Map(
+      functions.map((fn) => [
+        fn.logicalId,
+        Object.keys((fn.properties.Environment as { Variables: object }).Variables),
+      ]),
+    );
+
+    for (const [target, variables] of Object.entries(overrides)) {
+      const functionIds = target === 'Parameters' ? [...declared.keys()] : [target];
+      for (const id of functionIds) {
+        expect(declared.has(id), `${id} is a function of the template`).toBe(true);
+        for (const name of Object.keys(variables))
+          expect(declared.get(id), `${id} declares ${name}`).toContain(name);
+      }
+    }
+  });
+});

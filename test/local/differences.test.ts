@@ -1,0 +1,148 @@
+/**
+ * Where the offline platform knowingly differs from AWS. Each difference is asserted as it
+ * behaves here, so it is written down, and so a change to it is noticed. None of them changes
+ * the saga's path or its table; the README's "Run it locally" section relies on that.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { LocalFunction } from '../../local/lambda-runtime.ts';
+import { readEvent } from '../support/lambda.ts';
+import { runTrip, useTestStack } from '../support/stack.ts';
+
+const platform = useTestStack();
+
+describe('differs from AWS', () => {
+  it('history: each event names the one before it as its previous event (AWS links events by cause)', async () => {
+    const { events } = await runTrip(platform, { testCase: 'PaymentFailureTest' });
+
+    expect(
+      events.every((event, index) => event.id === index + 1 && event.previousEventId === index),
+    ).toBe(true);
+  });
+
+  it('Lambda: a function that times out is reported as Sandbox.Timedout, but its handler runs on (AWS stops it)', async () => {
+    // Prepare: a handler slower than its timeout, leaving a mark when it finishes.
+    const folder = mkdtempSync(join(tmpdir(), 'slow-function-'));
+    const mark = `slow-${randomUUID()}`;
+    writeFileSync(
+      join(folder, 'slow.mjs'),
+      `export const handler = async () => { await new Promise((r) => setTimeout(r, 100)); globalThis['${mark}'] = true; return 'late'; };`,
+    );
+    const slow = new LocalFunction({
+      name: 'SlowFunction',
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:SlowFunction',
+      bundle: join(folder, 'slow.mjs'),
+      handlerExport: 'handler',
+      timeoutSeconds: 0.02,
+      memorySize: 128,
+      environment: {},
+    });
+
+    // Act
+    const result = await slow.invoke({});
+    const finishedAtTimeout = (globalThis as Record<string, unknown>)[mark] === true;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    expect(finishedAtTimeout).toBe(false);
+    expect((globalThis as Record<string, unknown>)[mark]).toBe(true);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('Step Functions: only lambda:invoke Task states run here; a Map or another integration is refused', async () => {
+    const definition = (state: Record<string, unknown>) =>
+      JSON.stringify({ StartAt: 'Only', States: { Only: { ...state, End: true } } });
+    const create = (name: string, state: Record<string, unknown>) =>
+      platform.clients.sfn.send(
+        new CreateStateMachineCommand({
+          name,
+          definition: definition(state),
+          roleArn: 'arn:aws:iam::123456789012:role/Test',
+        }),
+      );
+
+    await expect(
+      create('UsesDynamoDB', {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::dynamodb:putItem',
+        Parameters: { TableName: 'BookingsTable', Item: {} },
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+    await expect(
+      create('UsesMap', {
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'Pass', States: { Pass: { Type: 'Pass', End: true } } },
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+  });
+
+  it('IAM: nothing is authorised or refused; any credentials are accepted', async () => {
+    const anyone = new SFNClient({
+      endpoint: platform.stack.endpoints.sfn,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'anyone', secretAccessKey: 'anything' },
+    });
+
+    const { executionArn } = await anyone.send(
+      new StartExecutionCommand({
+        stateMachineArn: `${platform.stack.stateMachineArn}#HappyPathTest`,
+        input: JSON.stringify({ ...readEvent('reserve-hotel.json'), trip_id: randomUUID() }),
+      }),
+    );
+
+    expect(executionArn).toMatch(/:execution:BookingSaga:/);
+    anyone.destroy();
+  });
+
+  it('Step Functions: an ended execution cannot be redriven, and logging and tracing are not applied', async () => {
+    const { executionArn } = await runTrip(platform, { testCase: 'PaymentFailureTest' });
+
+    const execution = await platform.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn }),
+    );
+    const machine = await platform.clients.sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: platform.stack.stateMachineArn }),
+    );
+
+    // AWS: a FAILED standard execution is REDRIVABLE; template.yaml sets logging ERROR and tracing on.
+    expect(execution).toMatchObject({
+      status: 'FAILED',
+      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: 0,
+    });
+    expect(machine.loggingConfiguration?.level).toBe('OFF');
+    expect(machine.tracingConfiguration?.enabled).toBe(false);
+  });
+
+  it('HTTP API: requestContext.domainName keeps the port, so status URLs point back at the local API', async () => {
+    const response = await fetch(`${platform.stack.endpoints.api}/?tripID=${randomUUID()}`);
+    const { status_url } = (await response.json()) as { status_url: string };
+
+    expect(status_url.startsWith(`${platform.stack.endpoints.api}/trips/`)).toBe(true);
+  });
+
+  it('Lambda: LogType Tail returns no log result (AWS returns the last 4 KB of the logs)', async () => {
+    const response = await fetch(
+      `${platform.stack.endpoints.lambda}/2015-03-31/functions/ReserveHotelFunction/invocations`,
+      {
+        method: 'POST',
+        headers: { 'x-amz-log-type': 'Tail' },
+        body: JSON.stringify({ ...readEvent('reserve-hotel.json'), trip_id: randomUUID() }),
+      },
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-amz-log-result')).toBeNull();
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * `npm run invoke -- <FunctionLogicalId> <event.json>`, as `sam local invoke -e` is used: one
+ * function, freshly built, with its template environment, against the local DynamoDB.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../local/template.ts';
+import { statusesOf } from '../support/table.ts';
+
+const run = promisify(execFile);
+
+const invoke = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await run('npm', ['run', '--silent', 'invoke', '--', ...args], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+describe('npm run invoke', () => {
+  it('runs a function with a fixture and prints its result', async () => {
+    // Act
+    const { code, stdout } = await invoke('ReserveHotelFunction', 'events/reserve-hotel.json');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      status: 'ok',
+      booking_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect((await statusesOf('example-trip-1')).HOTEL).toMatch(/pending|confirmed|cancelled/);
+  });
+
+  it('prints a function error as Lambda reports it and exits 1', async () => {
+    const { code, stdout } = await invoke('ConfirmFlightFunction', 'events/get-trip.json');
+
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      errorType: 'ParseError',
+      errorMessage: expect.stringContaining('Failed to parse schema'),
+    });
+  });
+
+  it('names the functions when asked for one the template does not have', async () => {
+    const { code, stderr } = await invoke('NoSuchFunction', 'events/reserve-hotel.json');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('No function NoSuchFunction in template.yaml');
+    expect(stderr).toContain('ReserveHotelFunction');
+  });
+
+  it('says where DynamoDB was expected when it is not there', async () => {
+    const { code, stderr } = await run(
+      'npm',
+      ['run', '--silent', 'invoke', '--', 'ReserveHotelFunction', 'events/reserve-hotel.json'],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
+      },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('DynamoDB is not reachable at http://127.0.0.1:9');
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Every path of the saga, one MockConfigFile.json test case each, as Step Functions Local runs
+ * them: StartExecution on `<stateMachineArn>#<TestCase>` through the Step Functions API, then the
+ * exact sequence of states entered, the end status and error, read from the execution history.
+ * With SFN_ENDPOINT set, the same tests run against AWS's Step Functions Local.
+ */
+import { readFileSync } from 'node:fs';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { MOCK_CONFIG_PATH } from '../../local/stack.ts';
+import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
+import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
+
+const platform = useTestStack();
+
+/** Runs the test case on a fresh trip; returns what the history shows. */
+const runTestCase = (testCase: string) => runTrip(platform, { testCase });
+
+/** How many events of `type` each task state had (TaskFailed: its failed attempts). */
+const countByState = (events: Awaited<ReturnType<typeof runTestCase>>['events'], type: string) => {
+  const counts: Record<string, number> = {};
+  let current = '';
+  for (const event of events) {
+    if (event.type === 'TaskStateEntered') current = event.stateEnteredEventDetails?.name ?? '';
+    if (event.type === type) counts[current] = (counts[current] ?? 0) + 1;
+  }
+  return counts;
+};
+const failuresByState = (events: Awaited<ReturnType<typeof runTestCase>>['events']) =>
+  countByState(events, 'TaskFailed');
+
+describe('MockConfigFile.json', () => {
+  it('has a test case for every path this suite proves, and no other', () => {
+    const config = JSON.parse(readFileSync(MOCK_CONFIG_PATH, 'utf8'));
+    expect(Object.keys(config.StateMachines.BookingSaga.TestCases).sort()).toEqual(
+      [
+        'HappyPathTest',
+        'HotelReservationFailureTest',
+        'FlightReservationFailureTest',
+        'PaymentFailureTest',
+        'HotelConfirmationFailureTest',
+        'FlightConfirmationFailureTest',
+        'CompensationRetryRecoversTest',
+        'CompensationExhaustedTest',
+        'RetryOnServiceExceptionTest',
+      ].sort(),
+    );
+  });
+});
+
+describe.each([
+  ['HappyPathTest', EXPECTED_PATH.success, 'SUCCEEDED', undefined],
+  ['HotelReservationFailureTest', EXPECTED_PATH.failHotelReservation, 'FAILED', 'BookingFailed'],
+  ['FlightReservationFailureTest', EXPECTED_PATH.failFlightsReservation, 'FAILED', 'BookingFailed'],
+  ['PaymentFailureTest', EXPECTED_PATH.failPayment, 'FAILED', 'BookingFailed'],
+  ['HotelConfirmationFailureTest', EXPECTED_PATH.failHotelConfirmation, 'FAILED', 'BookingFailed'],
+  [
+    'FlightConfirmationFailureTest',
+    EXPECTED_PATH.failFlightsConfirmation,
+    'FAILED',
+    'BookingFailed',
+  ],
+  // The retries happen inside RefundPayment: the path is the payment failure's.
+  ['CompensationRetryRecoversTest', EXPECTED_PATH.failPayment, 'FAILED', 'BookingFailed'],
+  [
+    'CompensationExhaustedTest',
+    [
+      ...FORWARD.slice(0, 3),
+      'RefundPayment',
+      'RecordRefundPaymentLeftover',
+      'CancelFlight',
+      'CancelHotel',
+      'CheckLeftovers',
+      'BookingNeedsRepair',
+    ],
+    'FAILED',
+    'BookingNeedsRepair',
+  ],
+  ['RetryOnServiceExceptionTest', EXPECTED_PATH.success, 'SUCCEEDED', undefined],
+] as const)('%s', (testCase, path, status, error) => {
+  it(`enters ${path.length} states in order and ends ${status}${error ? ` with ${error}` : ''}`, async () => {
+    const run = await runTestCase(testCase);
+
+    expect(run.statesEntered).toEqual(path);
+    expect(run.description.status).toBe(status);
+    expect(run.description.error).toBe(error);
+  });
+});
+
+describe('retries in the history', () => {
+  it('a compensation that fails twice is retried in place and succeeds on its third attempt', async () => {
+    const run = await runTestCase('CompensationRetryRecoversTest');
+
+    expect(failuresByState(run.events)).toEqual({ TakePayment: 1, RefundPayment: 2 });
+    expect(countByState(run.events, 'TaskScheduled').RefundPayment).toBe(3);
+  });
+
+  it('an exhausted compensation made 16 attempts, then its leftover was recorded by the real function', async () => {
+    const run = await runTestCase('CompensationExhaustedTest');
+
+    expect(failuresByState(run.events)).toEqual({ TakePayment: 1, RefundPayment: 16 });
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, run.tripId);
+    expect(items).toEqual([
+      expect.objectContaining({
+        type: 'Leftover',
+        compensation: 'RefundPayment',
+        booking_sk: expect.stringMatching(/^PAYMENT#[0-9a-f]{32}$/),
+        error: 'InjectedTransientFailure',
+        repair_status: 'open',
+      }),
+    ]);
+  });
+
+  it('a transient Lambda.ServiceException on a forward step is retried, not compensated', async () => {
+    const run = await runTestCase('RetryOnServiceExceptionTest');
+
+    const failed = run.events.find((event) => event.type === 'TaskFailed');
+    expect(failed?.taskFailedEventDetails).toMatchObject({
+      error: 'Lambda.ServiceException',
+      resourceType: 'lambda',
+      resource: 'invoke',
+    });
+    expect(failuresByState(run.events)).toEqual({ ReserveHotel: 1 });
+  });
+});
+
+describe('a test case the configuration does not have', () => {
+  it('is refused with ValidationException and starts nothing', async () => {
+    await expect(
+      platform.clients.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: `${platform.stack.stateMachineArn}#NoSuchTest`,
+          input: '{}',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The offline platform for a test: started in-process on free ports, from the functions built
+ * once by the global setup, with retries that do not wait. SFN_ENDPOINT runs the same tests
+ * against an external Step Functions Local (which must reach this Lambda API: LAMBDA_PORT, 3001
+ * by default, is then fixed so its LAMBDA_ENDPOINT can name it).
+ */
+
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
+
+export const externalStepFunctions = process.env.SFN_ENDPOINT;
+
+export const startTestStack = (options: StackOptions = {}): Promise<LocalStack> =>
+  startStack({
+    ports: {
+      api: 0,
+      dynamodb: 0,
+      sfn: 0,
+      lambda: externalStepFunctions ? Number(process.env.LAMBDA_PORT ?? 3001) : 0,
+    },
+    build: false,
+    buildDir: inject('buildDir'),
+    retryDelayMs: 0,
+    ...(externalStepFunctions ? { sfnEndpoint: externalStepFunctions } : {}),
+    ...options,
+    // The functions' own logs would drown the test report.
+    environment: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...options.environment,
+    },
+  });
+
+export const clientsFor = (stack: LocalStack) => {
+  const config = { region: process.env.AWS_REGION ?? 'us-east-1', credentials: LOCAL_CREDENTIALS };
+  return {
+    sfn: new SFNClient({ ...config, endpoint: stack.endpoints.sfn }),
+    dynamodb: new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb }),
+  };
+};
+
+export interface EndedExecution {
+  description: DescribeExecutionCommandOutput;
+  events: HistoryEvent[];
+  /** The names of the states entered, in order. */
+  statesEntered: string[];
+}
+
+/** Waits for the execution to end (polling DescribeExecution), then reads its whole history. */
+export const waitForExecution = async (
+  sfn: SFNClient,
+  executionArn: string,
+  timeoutMs = 15_000,
+): Promise<EndedExecution> => {
+  const deadline = Date.now() + timeoutMs;
+  let description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  while (description.status === 'RUNNING') {
+    if (Date.now() > deadline)
+      throw new Error(`${executionArn} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  }
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const statesEntered = events
+    .filter((event) => event.type?.endsWith('StateEntered'))
+    .map((event) => event.stateEnteredEventDetails?.name ?? '');
+  return { description, events, statesEntered };
+};
+
+/** Every item of a trip, with string attributes as plain values. */
+export const tripItems = async (dynamodb: DynamoDBClient, tableName: string, tripId: string) => {
+  const { Items = [] } = await dynamodb.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :trip',
+      ExpressionAttributeValues: { ':trip': { S: tripId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) =>
+    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S])),
+  );
+};
+
+/** A test file's platform: started before its tests, stopped after them. */
+export interface TestPlatform {
+  stack: LocalStack;
+  clients: ReturnType<typeof clientsFor>;
+}
+
+export const useTestStack = (options: StackOptions = {}): TestPlatform => {
+  const platform = {} as TestPlatform;
+  beforeAll(async () => {
+    platform.stack = await startTestStack(options);
+    platform.clients = clientsFor(platform.stack);
+  });
+  afterAll(async () => {
+    await platform.stack?.close();
+  });
+  return platform;
+};
+
+const referenceTrip = JSON.parse(
+  readFileSync(new URL('../../events/reserve-hotel.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
+
+/**
+ * Books the reference trip (or `input`) under a fresh trip id through the Step Functions API,
+ * as `<stateMachineArn>#<testCase>` when a test case is named, and waits for the end.
+ */
+export const runTrip = async (
+  { stack, clients }: TestPlatform,
+  options: { testCase?: string; input?: (tripId: string) => string } = {},
+) => {
+  const tripId = `${options.testCase ?? 'trip'}-${randomUUID()}`;
+  const { executionArn = '' } = await clients.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: options.testCase
+        ? `${stack.stateMachineArn}#${options.testCase}`
+        : stack.stateMachineArn,
+      name: tripId,
+      input: options.input
+        ? options.input(tripId)
+        : JSON.stringify({ ...referenceTrip, trip_id: tripId }),
+    }),
+  );
+  return { tripId, executionArn, ...(await waitForExecution(clients.sfn, executionArn)) };
+};
