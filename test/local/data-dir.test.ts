@@ -1,12 +1,15 @@
 /**
  * Where the data lives: in memory by default, or in a folder with --data-dir, where the table
- * outlives a restart. Executions are kept in memory either way.
+ * outlives a restart, or in an external DynamoDB (DYNAMODB_ENDPOINT). Executions are kept in
+ * memory either way.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientsFor, startTestStack, waitForExecution } from '../support/stack.ts';
+import { LOCAL_CREDENTIALS, startDynalite } from '../../local/dynamodb.ts';
+import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 
 let dataDir: string;
 
@@ -61,5 +64,36 @@ describe('the data folder', () => {
     await second.close();
 
     expect(response.status).toBe(404);
+  });
+});
+
+describe('DYNAMODB_ENDPOINT', () => {
+  it('puts the table and the bookings in an external DynamoDB instead of starting one', async () => {
+    // Prepare: a DynamoDB of its own, as DynamoDB Local would be.
+    dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-external-'));
+    const external = await startDynalite();
+    const tripId = `external-${Date.now()}`;
+
+    // Act
+    const stack = await startTestStack({ dynamodbEndpoint: external.endpoint });
+    const { execution_arn } = await bookThrough(stack.endpoints.api, tripId);
+    await waitForExecution(clientsFor(stack).sfn, execution_arn);
+    await stack.close();
+
+    // Assess: the bookings are in the external DynamoDB, which outlives the platform.
+    const client = new DynamoDBClient({
+      endpoint: external.endpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const items = await tripItems(client, 'BookingsTable', tripId);
+    client.destroy();
+    await external.close();
+    expect(stack.endpoints.dynamodb).toBe(external.endpoint);
+    expect(items.map((item) => item.transaction_status)).toEqual([
+      'confirmed',
+      'confirmed',
+      'confirmed',
+    ]);
   });
 });
