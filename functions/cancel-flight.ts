@@ -4,6 +4,6 @@ import { failAtRandom } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 
 export const handler = sagaTask('CancelFlight', async (trip) => {
-  failAtRandom('CancelFlight');
+  failAtRandom('CancelFlight', trip);
   return cancel('flight', trip);
 });

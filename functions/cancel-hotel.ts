@@ -4,6 +4,6 @@ import { failAtRandom } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 
 export const handler = sagaTask('CancelHotel', async (trip) => {
-  failAtRandom('CancelHotel');
+  failAtRandom('CancelHotel', trip);
   return cancel('hotel', trip);
 });

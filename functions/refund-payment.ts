@@ -4,6 +4,6 @@ import { failAtRandom } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 
 export const handler = sagaTask('RefundPayment', async (trip) => {
-  failAtRandom('RefundPayment');
+  failAtRandom('RefundPayment', trip);
   return refundPayment(trip);
 });

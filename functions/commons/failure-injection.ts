@@ -2,8 +2,9 @@
  * Failure injection, as in the reference: a trip's `run_type` fails the forward step it names,
  * and compensations fail at random at COMPENSATION_FAILURE_RATE (the reference's 40 %).
  * FAILURE_INJECTION=disabled turns both off, whatever the input says.
- * FAILURE_SEED makes the random failures a repeatable sequence (tests, soak runs).
+ * FAILURE_SEED makes the random failures repeatable (tests, soak runs).
  */
+import { createHash } from 'node:crypto';
 import { failureInjectionEnabled, requireEnv } from '#commons/env.ts';
 import {
   ConfigurationError,
@@ -41,26 +42,25 @@ const failureRate = (() => {
   return rate;
 })();
 
-/** mulberry32: a small, well-distributed PRNG, so a seed gives the same failures every run. */
-const seededRandom = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-const random = (() => {
+/**
+ * Under FAILURE_SEED, whether a call fails depends only on the seed, the trip, the step and how
+ * many times this step was called for this trip: the same runs fail the same way, however many
+ * executions run at once and in whatever order their calls arrive.
+ */
+const seeded = (() => {
   const seed = process.env.FAILURE_SEED;
-  if (seed === undefined || seed === '') return Math.random;
-  const value = Number(seed);
-  if (!Number.isSafeInteger(value)) {
+  if (seed === undefined || seed === '') return undefined;
+  if (!Number.isSafeInteger(Number(seed))) {
     throw new ConfigurationError(`FAILURE_SEED must be an integer, not "${seed}"`);
   }
-  return seededRandom(value);
+  const calls = new Map<string, number>();
+  return (step: string, tripId: string) => {
+    const key = `${tripId}\u0000${step}`;
+    const call = calls.get(key) ?? 0;
+    calls.set(key, call + 1);
+    const digest = createHash('sha256').update(`${seed}\u0000${key}\u0000${call}`).digest();
+    return digest.readUInt32BE(0) / 2 ** 32;
+  };
 })();
 
 /** Throws the step's named error when the trip asks this step to fail. */
@@ -71,7 +71,9 @@ export const failIfRequested = (trip: Trip, runType: FailureRunType): void => {
 };
 
 /** Throws a retryable error at the configured rate: compensations must survive it. */
-export const failAtRandom = (step: string): void => {
-  if (!enabled || failureRate === 0 || random() >= failureRate) return;
+export const failAtRandom = (step: string, trip: Trip): void => {
+  if (!enabled || failureRate === 0) return;
+  const draw = seeded ? seeded(step, trip.trip_id) : Math.random();
+  if (draw >= failureRate) return;
   throw new InjectedTransientFailure(`${step} failed at random (injected, rate ${failureRate})`);
 };
