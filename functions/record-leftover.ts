@@ -13,7 +13,8 @@ import { TripSchema } from '#commons/trip.ts';
 const LeftoverInput = z.object({
   compensation: z.enum(Object.keys(COMPENSATIONS) as [Compensation, ...Compensation[]]),
   trip: TripSchema,
-  failure: z.object({ Error: z.string(), Cause: z.string() }),
+  // Step Functions may report an error without a cause.
+  failure: z.object({ Error: z.string(), Cause: z._default(z.string(), '') }),
 });
 
 export const handler = task(

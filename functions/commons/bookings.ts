@@ -5,7 +5,7 @@
  * Items (pk = trip id):
  *   sk HOTEL#<id>, FLIGHT#<id>   (none) -> pending -> confirmed; any of them -> cancelled
  *   sk PAYMENT#<id>              (none) -> confirmed;             any of them -> refunded
- *   sk LEFTOVER#<booking sk>     a compensation that exhausted its retries: what is left to undo
+ *   sk LEFTOVER#<booking sk>     a compensation that exhausted its retries: open -> resolved
  *
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
@@ -26,7 +26,7 @@ import {
   BookingNotFound,
   PaymentAlreadyRefunded,
 } from '#commons/errors.ts';
-import type { Trip } from '#commons/trip.ts';
+import { type Trip, TripSchema, toExecutionInput } from '#commons/trip.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -313,6 +313,8 @@ export const recordLeftover = async (
             booking_id: result.booking_id,
             error: failure.Error,
             cause: failure.Cause.slice(0, MAX_CAUSE_LENGTH),
+            // What a repair needs to undo the booking, whatever became of the execution.
+            trip: toExecutionInput(trip),
             repair_status: 'open',
             recorded_at: now(),
           }),
@@ -326,6 +328,59 @@ export const recordLeftover = async (
     if (!isConditionFailure(error)) throw error;
     return { result, changed: false };
   }
+};
+
+const UNDO = {
+  RefundPayment: refundPayment,
+  CancelFlight: (trip: Trip) => cancel('flight', trip),
+  CancelHotel: (trip: Trip) => cancel('hotel', trip),
+} satisfies Record<Compensation, (trip: Trip) => Promise<unknown>>;
+
+/**
+ * Repairs a trip: every open leftover's compensation is run again (it cannot fail at random
+ * here: this is not a saga step) and the leftover is resolved. The result lists the trip's
+ * resolved leftovers, so a repeat, which changes nothing, returns the same.
+ */
+export const repairTrip = async (
+  tripId: string,
+): Promise<
+  Outcome<{ trip_id: string; resolved: { compensation: Compensation; booking_id: string }[] }>
+> => {
+  const { leftovers } = await readTrip(tripId);
+  let changed = false;
+  for (const leftover of leftovers.filter((item) => item.repair_status === 'open')) {
+    const compensation = leftover.compensation as Compensation;
+    const undo = UNDO[compensation];
+    if (!undo)
+      throw new Error(`Leftover ${leftover.sk} names an unknown compensation ${compensation}`);
+    await undo(TripSchema.parse(JSON.parse(leftover.trip ?? '{}')));
+    try {
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName: TABLE_NAME,
+          Key: keyOf(tripId, leftover.sk ?? ''),
+          UpdateExpression: 'SET repair_status = :resolved, resolved_at = :now',
+          ConditionExpression: 'repair_status = :open',
+          ExpressionAttributeValues: toAttributes({
+            ':resolved': 'resolved',
+            ':open': 'open',
+            ':now': now(),
+          }),
+        }),
+      );
+      changed = true;
+    } catch (error) {
+      // Resolved meanwhile by a concurrent repair: nothing left to do for this one.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  const resolved = leftovers
+    .map((leftover) => ({
+      compensation: leftover.compensation as Compensation,
+      booking_id: leftover.booking_id ?? '',
+    }))
+    .sort((a, b) => a.compensation.localeCompare(b.compensation));
+  return { result: { trip_id: tripId, resolved }, changed };
 };
 
 /** An item of a trip, as the status API and the tests read it. */

@@ -232,13 +232,13 @@ describe('Invoke', () => {
 });
 
 describe('ListFunctions and GetFunction', () => {
-  it("ListFunctions lists the template's 11 functions, each with its ARN and runtime", async () => {
+  it('ListFunctions lists every function of the template, each with its ARN and runtime', async () => {
     // Act
     const { Functions = [] } = await lambda.send(new ListFunctionsCommand({}));
 
     // Assess
     const names = functionsOf(readTemplate()).map((fn) => fn.logicalId);
-    expect(names).toHaveLength(11);
+    expect(names).toContain('RepairTripFunction');
     expect(Functions.map((fn) => fn.FunctionName).sort()).toEqual([...names].sort());
     for (const fn of Functions) {
       expect(fn).toMatchObject({

@@ -349,9 +349,17 @@ describe('recording a leftover', () => {
         booking_id: first.booking_id,
         error: 'InjectedTransientFailure',
         cause: expect.stringContaining('failed at random'),
+        trip: expect.any(String),
         repair_status: 'open',
         recorded_at: expect.any(String),
       },
+    });
+    // The trip document, so a repair can undo the booking whatever became of the execution.
+    const leftover = (await itemsOf(tripId))[`LEFTOVER#HOTEL#${first.booking_id}`];
+    expect(JSON.parse(leftover?.trip ?? '{}')).toMatchObject({
+      trip_id: tripId,
+      hotel: 'holiday inn',
+      run_type: 'failPayment',
     });
     const metrics = emitted();
     expect(metrics).toHaveLength(1);

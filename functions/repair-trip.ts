@@ -1,0 +1,18 @@
+/**
+ * RepairTrip: undoes what a trip's open leftovers name (refund, cancel flight, cancel hotel) and
+ * resolves them. Invoked by an operator after the repair alarm, with `{ "trip_id": "..." }`:
+ * `npm run repair -- <tripId>` locally, `aws lambda invoke` on AWS. Repeating it changes nothing.
+ */
+import * as z from 'zod/mini';
+import { repairTrip } from '#commons/bookings.ts';
+import { task } from '#commons/saga-task.ts';
+import { tripId } from '#commons/trip.ts';
+
+const RepairInput = z.object({ trip_id: tripId() });
+
+export const handler = task(
+  'RepairTrip',
+  RepairInput,
+  (input) => input.trip_id,
+  ({ trip_id }) => repairTrip(trip_id),
+);
