@@ -66,6 +66,15 @@ const compile = (route: Route): CompiledRoute => {
   return { ...route, names, greedy, literals, pattern: new RegExp(`^/${segments.join('/')}/?$`) };
 };
 
+/** A path segment decoded; one that is not valid percent-encoding is passed on as it came. */
+const decoded = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 /** API Gateway's choice: a full match (most literal segments first), then a greedy one. */
 export const matchRoute = (routes: Route[], method: string, path: string) => {
   const compiled = routes.filter((route) => route.path !== '$default').map(compile);
@@ -86,10 +95,7 @@ export const matchRoute = (routes: Route[], method: string, path: string) => {
       .map((route) => ({ route: compile(route), match: [] as string[] }))[0];
   if (!best) return undefined;
   const parameters = Object.fromEntries(
-    best.route.names.map((name, index) => [
-      name,
-      decodeURIComponent(best.match?.[index + 1] ?? ''),
-    ]),
+    best.route.names.map((name, index) => [name, decoded(best.match?.[index + 1] ?? '')]),
   );
   return { route: best.route, parameters };
 };
@@ -118,9 +124,12 @@ const toEvent = (
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-for'] ??= request.socket.remoteAddress ?? '127.0.0.1';
   headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
+  // A Map, so that a parameter named `__proto__` or `constructor` is a parameter like any other.
+  const query = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const earlier = query.get(name);
+    query.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
   const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim());
   const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
@@ -133,7 +142,7 @@ const toEvent = (
     rawQueryString: url.search.slice(1),
     ...(cookies ? { cookies } : {}),
     headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(query.size > 0 ? { queryStringParameters: Object.fromEntries(query) } : {}),
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     requestContext: {
       accountId: '123456789012',

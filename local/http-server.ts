@@ -67,6 +67,15 @@ export const listen = async (
   });
   // Keep-alive connections would hold close() open; requests are short.
   server.keepAliveTimeout = 1000;
+  // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
+  // still gets a JSON answer, as AWS's endpoints give one.
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return;
+    const body = JSON.stringify({ message: 'Bad Request' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(

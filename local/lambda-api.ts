@@ -29,6 +29,15 @@ const configuration = (fn: LocalFunction) => ({
   State: 'Active',
 });
 
+/** A path segment decoded; one that is not valid percent-encoding names no function as it is. */
+const decoded = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 export const lambdaApi =
   (lambda: LocalLambda) => async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -41,14 +50,18 @@ export const lambdaApi =
         `No such operation: ${request.method} ${url.pathname}`,
       );
     }
-    const name = decodeURIComponent(match[1] ?? '');
+    const name = decoded(match[1] ?? '');
     const invocation = match[2] !== undefined;
 
     if (request.method === 'GET' && name === '' && !invocation) {
       return sendJson(response, 200, { Functions: lambda.functions.map(configuration) });
     }
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
-    const fn = lambda.find(name, qualifier);
+    // An ARN in another region or account names another function, whatever its name.
+    const arnAt = /^arn:aws[\w-]*:lambda:([\w-]+):(\d{12}):/.exec(name);
+    const elsewhere =
+      arnAt !== null && (arnAt[1] !== lambda.region || arnAt[2] !== lambda.accountId);
+    const fn = elsewhere ? undefined : lambda.find(name, qualifier);
     if (!fn) {
       const arn = name.startsWith('arn:')
         ? name

@@ -16,10 +16,14 @@ const injectionEnabled = failureInjectionEnabled();
 /** The reference's query parameters and the trip fields they set. */
 const REFERENCE_QUERY = { tripID: 'trip_id', runType: 'run_type' } as const;
 
-const validated = (
-  document: Record<string, unknown>,
-  rename: Record<string, string> = {},
-): Trip => {
+/**
+ * A field's name in the request, by its name in the trip. Without a prototype, so that a field
+ * named like an Object member (`constructor`, `__proto__`) is not renamed to that member.
+ */
+const renames = (entries: [string, string][] = []): Record<string, string> =>
+  Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(entries));
+
+const validated = (document: Record<string, unknown>, rename = renames()): Trip => {
   const parsed = TripRequestSchema.safeParse(document);
   if (!parsed.success) throw badRequest(fieldErrors(parsed.error.issues, rename));
   const trip = parsed.data;
@@ -37,7 +41,8 @@ const validated = (
 /** `GET /?runType=...&tripID=...`: the reference's trip; a fresh trip id when none is given. */
 export const tripFromQuery = (event: HttpEvent): Trip => {
   const query = event.queryStringParameters ?? {};
-  const unknown = Object.keys(query).filter((name) => !(name in REFERENCE_QUERY));
+  // Own names only: `?constructor=x` is not one of the reference's parameters.
+  const unknown = Object.keys(query).filter((name) => !Object.hasOwn(REFERENCE_QUERY, name));
   if (unknown.length > 0) {
     throw badRequest(
       unknown.map((name) => ({
@@ -46,7 +51,7 @@ export const tripFromQuery = (event: HttpEvent): Trip => {
       })),
     );
   }
-  const rename = Object.fromEntries(
+  const rename = renames(
     Object.entries(REFERENCE_QUERY).map(([parameter, field]) => [field, parameter]),
   );
   return validated(

@@ -54,7 +54,11 @@ export const fieldErrors = (
 ): FieldError[] =>
   issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys' && issue.keys) {
-      return issue.keys.map((key) => ({ field: rename[key] ?? key, rule: 'is not a known field' }));
+      // An empty key still needs a name a client can read.
+      return issue.keys.map((key) => ({
+        field: rename[key] ?? (key || '""'),
+        rule: 'is not a known field',
+      }));
     }
     const field = issue.path.map(String).join('.');
     return [{ field: rename[field] ?? (field || 'body'), rule: issue.message }];

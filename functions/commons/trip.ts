@@ -26,8 +26,12 @@ export const TRIP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const TRIP_ID_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"';
 
 const MAX_TEXT_LENGTH = 100;
-// Control characters (C0, DEL, C1) never belong in a place or hotel name.
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+// Never in a place or hotel name: control characters, lone surrogates (not Unicode text at all),
+// and the invisible and bidirectional formatting characters that make text read otherwise
+// than it is (zero-width space, BOM, embeddings, overrides and isolates).
+const PLAIN_TEXT = /^[^\p{Cc}\p{Cs}\u200B\uFEFF\u202A-\u202E\u2066-\u2069]*$/u;
+// The longest ISO 8601 date-time with nanoseconds and an offset: 2021-07-10T06:00:00.123456789+01:00.
+const MAX_INSTANT_LENGTH = 35;
 
 const requiredString = (rule: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : rule) });
@@ -36,13 +40,17 @@ const text = () =>
   requiredString('must be a string').check(
     z.minLength(1, 'must not be empty'),
     z.maxLength(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
-    z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    z.regex(
+      PLAIN_TEXT,
+      'must not contain control characters, nor invisible or bidirectional formatting ones',
+    ),
   );
 
 // ISO 8601 date-time with a time zone, as the reference writes them: 2021-07-10T06:00:00.000Z.
 // zod's check also rejects impossible calendar dates such as 2021-02-30.
 const instant = () =>
   requiredString('must be an ISO 8601 date-time string').check(
+    z.maxLength(MAX_INSTANT_LENGTH, `must be at most ${MAX_INSTANT_LENGTH} characters`),
     z.iso.datetime({
       offset: true,
       error: 'must be an ISO 8601 date-time with a time zone, e.g. 2021-07-10T06:00:00.000Z',

@@ -4,6 +4,7 @@
  * them: HTTP 400 with `{ "__type": "...#<ErrorName>", "message": ... }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type CallRecorder, callerOf } from '../calls.ts';
 import { BodyTooLarge, readBody, sendJson } from '../http-server.ts';
 import { StepFunctionsError, type StepFunctionsService } from './service.ts';
 
@@ -60,7 +61,8 @@ const error = (response: ServerResponse, status: number, type: string, message: 
   );
 
 export const stepFunctionsApi =
-  (service: StepFunctionsService) => async (request: IncomingMessage, response: ServerResponse) => {
+  (service: StepFunctionsService, recorder?: CallRecorder) =>
+  async (request: IncomingMessage, response: ServerResponse) => {
     const handlers = operations(service);
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.')
@@ -74,7 +76,8 @@ export const stepFunctionsApi =
         return error(response, 413, 'ValidationException', caught.message);
       throw caught;
     }
-    if (request.method !== 'POST' || !(operation in handlers)) {
+    // Own names only: `AWSStepFunctions.constructor` is no operation.
+    if (request.method !== 'POST' || !Object.hasOwn(handlers, operation)) {
       return error(
         response,
         400,
@@ -112,6 +115,11 @@ export const stepFunctionsApi =
           .join('; ')}`,
       );
     }
+    recorder?.record({
+      caller: callerOf(request),
+      action: `states:${operation}`,
+      resource: String((body as Body).executionArn ?? (body as Body).stateMachineArn ?? ''),
+    });
     try {
       const result = handlers[operation]?.(body as Body);
       sendJson(response, 200, serialise(result), {}, CONTENT_TYPE);
