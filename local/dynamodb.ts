@@ -8,9 +8,11 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   type KeySchemaElement,
+  QueryCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { type CallRecorder, callerOf } from './calls.ts';
 import type { Template } from './template.ts';
 
 export interface LocalDynamoDB {
@@ -20,7 +22,7 @@ export interface LocalDynamoDB {
 
 /** Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory. */
 export const startDynalite = async (
-  options: { port?: number; host?: string; path?: string } = {},
+  options: { port?: number; host?: string; path?: string; recorder?: CallRecorder } = {},
 ): Promise<LocalDynamoDB> => {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
@@ -28,6 +30,31 @@ export const startDynalite = async (
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const { recorder } = options;
+  if (recorder) {
+    // Which function calls which operation on which table (read from the body, as DynamoDB does).
+    server.prependListener('request', (request) => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        let table = '';
+        try {
+          table = String(
+            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { TableName?: string })
+              .TableName ?? '',
+          );
+        } catch {
+          // A body that is not JSON names no table; dynalite answers it.
+        }
+        recorder.record({
+          caller: callerOf(request),
+          action: `dynamodb:${target.split('.')[1] ?? ''}`,
+          resource: table,
+        });
+      });
+    });
+  }
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -96,4 +123,19 @@ export const createTables = async (
     client.destroy();
   }
   return names;
+};
+
+/** Every item of a trip, its string attributes as plain values (for checks, not for the app). */
+export const tripItems = async (dynamodb: DynamoDBClient, tableName: string, tripId: string) => {
+  const { Items = [] } = await dynamodb.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :trip',
+      ExpressionAttributeValues: { ':trip': { S: tripId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) =>
+    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S])),
+  );
 };

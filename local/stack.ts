@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
+import type { CallRecorder } from './calls.ts';
 import { createTables, LOCAL_CREDENTIALS, startDynalite } from './dynamodb.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
@@ -28,7 +29,7 @@ import {
 } from './resolve.ts';
 import { stepFunctionsApi } from './sfn/api.ts';
 import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
-import { StepFunctionsService, TaskFailure } from './sfn/service.ts';
+import { type FaultPlan, StepFunctionsService, TaskFailure } from './sfn/service.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
 
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
@@ -57,6 +58,10 @@ export interface StackOptions {
   mockConfigPath?: string | null;
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
+  /** Faults to inject into task calls (reliability tests only). */
+  faults?: FaultPlan;
+  /** Records which operations each function and the state machine make (least-privilege test). */
+  recorder?: CallRecorder;
 }
 
 export interface Endpoints {
@@ -117,6 +122,8 @@ export const functionConfigs = (
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+      // The SDK names the caller in its User-Agent: how the platform tells the functions apart.
+      AWS_SDK_UA_APP_ID: fn.logicalId,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
@@ -207,6 +214,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           port: ports.dynamodb,
           host,
           ...(options.dataDir ? { path: options.dataDir } : {}),
+          ...(options.recorder ? { recorder: options.recorder } : {}),
         });
     if ('close' in dynamodb) opened.push(dynamodb);
     const tables = await createTables(dynamodb.endpoint, template);
@@ -271,7 +279,13 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         accountId: account.accountId,
         ...(mockConfig ? { mockConfig } : {}),
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+        ...(options.faults ? { faults: options.faults } : {}),
         invokeFunction: async (functionName, payload) => {
+          options.recorder?.record({
+            caller: machine.name,
+            action: 'lambda:InvokeFunction',
+            resource: functionName,
+          });
           const fn = lambda.find(functionName);
           if (!fn)
             throw new TaskFailure(
@@ -281,7 +295,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           return fn.invoke(payload);
         },
       });
-      sfnHandler = stepFunctionsApi(stepFunctions);
+      sfnHandler = stepFunctionsApi(stepFunctions, options.recorder);
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
 

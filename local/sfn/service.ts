@@ -87,6 +87,25 @@ export interface ExecutionRecord {
   stop?: (error?: string, cause?: string) => void;
 }
 
+/**
+ * A fault the platform injects into one task call, to prove the saga survives it (reliability
+ * tests; nothing like it runs on AWS):
+ *   fail        the call fails before the function runs
+ *   fail-after  the function runs, its writes land, then the call fails (a crash after the write)
+ *   duplicate   the function runs twice with the same input, and the second result counts
+ */
+export type Fault =
+  | { kind: 'fail' | 'fail-after'; error: string; cause: string }
+  | { kind: 'duplicate' };
+
+/** Chooses the fault, if any, for the `invocation`-th call (0-based) of `state` in an execution. */
+export type FaultPlan = (call: {
+  executionArn: string;
+  state: string;
+  invocation: number;
+  payload: unknown;
+}) => Fault | undefined;
+
 export interface ServiceOptions {
   region: string;
   accountId: string;
@@ -94,6 +113,7 @@ export interface ServiceOptions {
   mockConfig?: MockConfig;
   /** Waits this long before every retry instead of the ASL's schedule (0 in tests). */
   retryDelayMs?: number;
+  faults?: FaultPlan;
 }
 
 // Names of state machines and executions: 1-80 characters, none of AWS's forbidden ones.
@@ -187,6 +207,12 @@ export class StepFunctionsService {
         `Invalid State Machine Definition: '${(error as Error).message}'`,
       );
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new StepFunctionsError(
+        'InvalidDefinition',
+        "Invalid State Machine Definition: 'the definition must be a JSON object'",
+      );
+    }
     const validation = aslValidator(structuredClone(parsed));
     if (!validation.isValid) {
       throw new StepFunctionsError(
@@ -211,8 +237,13 @@ export class StepFunctionsService {
     return parsed;
   }
 
-  #stateMachine(arn: unknown): StateMachineRecord {
-    if (typeof arn !== 'string' || !STATE_MACHINE_ARN.test(arn)) {
+  /** `<arn>#<TestCase>` names a state machine for StartExecution only (Step Functions Local). */
+  #stateMachine(arn: unknown, withTestCase = false): StateMachineRecord {
+    if (
+      typeof arn !== 'string' ||
+      !STATE_MACHINE_ARN.test(arn) ||
+      (!withTestCase && arn.includes('#'))
+    ) {
       throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
     }
     const record = this.#stateMachines.get(arn.split('#')[0] ?? '');
@@ -256,13 +287,19 @@ export class StepFunctionsService {
   // ---------------------------------------------------------------- executions
 
   startExecution(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }) {
-    const machine = this.#stateMachine(request.stateMachineArn);
+    const machine = this.#stateMachine(request.stateMachineArn, true);
     const testCaseName = String(request.stateMachineArn).split('#')[1];
     let testCase: TestCase | undefined;
     if (testCaseName !== undefined) {
+      // Only a test case the file names: `#constructor` must not find an Object member.
+      const named = Object.hasOwn(
+        this.#options.mockConfig?.StateMachines[machine.name]?.TestCases ?? {},
+        testCaseName,
+      );
       testCase =
-        this.#options.mockConfig &&
-        testCaseOf(this.#options.mockConfig, machine.name, testCaseName);
+        named && this.#options.mockConfig
+          ? testCaseOf(this.#options.mockConfig, machine.name, testCaseName)
+          : undefined;
       if (!testCase) {
         throw new StepFunctionsError(
           'ValidationException',
@@ -382,9 +419,18 @@ export class StepFunctionsService {
           true,
         );
       }
+      const fault = this.#options.faults?.({
+        executionArn: record.executionArn,
+        state: stateName,
+        invocation,
+        payload: Payload,
+      });
+      if (fault?.kind === 'fail') return fail(fault.error, fault.cause);
+      const invoke = () => this.#options.invokeFunction(String(FunctionName), Payload);
       let invocationResult: TaskInvocation;
       try {
-        invocationResult = await this.#options.invokeFunction(String(FunctionName), Payload);
+        invocationResult = await invoke();
+        if (fault?.kind === 'duplicate') invocationResult = await invoke();
       } catch (error) {
         const failure =
           error instanceof TaskFailure
@@ -392,6 +438,7 @@ export class StepFunctionsService {
             : new TaskFailure('Lambda.SdkClientException', toFunctionError(error).errorMessage);
         return fail(failure.name, failure.message);
       }
+      if (fault?.kind === 'fail-after') return fail(fault.error, fault.cause);
       if (!invocationResult.ok)
         return fail(invocationResult.error.errorType, JSON.stringify(invocationResult.error));
       return succeed({
@@ -616,7 +663,9 @@ const paginate = <T>(items: T[], maxResults: unknown, nextToken: unknown) => {
   }
   let start = 0;
   if (nextToken !== undefined) {
-    start = Number(Buffer.from(String(nextToken), 'base64url').toString('utf8'));
+    const decoded = Buffer.from(String(nextToken), 'base64url').toString('utf8');
+    // Only a token this service gave out: a position in digits (not '', which Number reads as 0).
+    start = /^\d+$/.test(decoded) ? Number(decoded) : Number.NaN;
     if (!Number.isInteger(start) || start < 0 || start > items.length) {
       throw new StepFunctionsError('InvalidToken', `Invalid Token: '${String(nextToken)}'`);
     }

@@ -1,0 +1,37 @@
+/**
+ * Which AWS operations each caller really makes, as the local endpoints see them: every function
+ * sends its name in the User-Agent (AWS_SDK_UA_APP_ID, "app/<name>"), the state machine's task
+ * calls are its own. The least-privilege test compares this with the template's IAM policies.
+ */
+import type { IncomingMessage } from 'node:http';
+
+export interface Call {
+  caller: string;
+  /** IAM's name for it: dynamodb:PutItem, states:StartExecution, lambda:InvokeFunction. */
+  action: string;
+  /** The table, state machine, execution or function it was made on. */
+  resource: string;
+}
+
+export class CallRecorder {
+  readonly calls: Call[] = [];
+
+  record(call: Call) {
+    this.calls.push(call);
+  }
+
+  /** Each caller's actions, sorted. */
+  actionsByCaller(): Record<string, string[]> {
+    const actions = new Map<string, Set<string>>();
+    for (const { caller, action } of this.calls) {
+      const known = actions.get(caller) ?? new Set<string>();
+      known.add(action);
+      actions.set(caller, known);
+    }
+    return Object.fromEntries([...actions].map(([caller, set]) => [caller, [...set].sort()]));
+  }
+}
+
+/** The function a request came from, by the app id its SDK put in the User-Agent. */
+export const callerOf = (request: IncomingMessage): string =>
+  /\bapp\/([\w-]+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
