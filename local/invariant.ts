@@ -2,13 +2,14 @@
  * The saga's invariant, checked after an execution has ended: the trip's bookings are all
  * confirmed (the saga succeeded), or none of them is live (it failed and undid everything), or
  * every live one is named by an open leftover (it failed and recorded what is left to repair).
+ * Once a repair has resolved the leftovers, nothing may be live either.
  */
 
 export type Item = Record<string, string | undefined>;
 
 export interface InvariantCheck {
-  /** booked, undone, or recorded for repair; `violated` when none of them holds. */
-  outcome: 'booked' | 'undone' | 'recorded' | 'violated';
+  /** booked, undone, recorded for repair, or repaired; `violated` when none of them holds. */
+  outcome: 'booked' | 'undone' | 'recorded' | 'repaired' | 'violated';
   violations: string[];
 }
 
@@ -30,10 +31,9 @@ export const checkInvariant = (
   items: Item[],
 ): InvariantCheck => {
   const bookings = items.filter((item) => item.type !== 'Leftover');
+  const leftovers = items.filter((item) => item.type === 'Leftover');
   const openLeftovers = new Set(
-    items
-      .filter((item) => item.type === 'Leftover' && item.repair_status === 'open')
-      .map((item) => item.booking_sk),
+    leftovers.filter((item) => item.repair_status === 'open').map((item) => item.booking_sk),
   );
   const violations: string[] = [];
 
@@ -50,17 +50,18 @@ export const checkInvariant = (
           violations.push(`${item.sk} is ${item.transaction_status}, not confirmed`);
       }
     }
-    if (openLeftovers.size > 0) violations.push('leftovers recorded for a booking that succeeded');
+    if (leftovers.length > 0) violations.push('leftovers recorded for a booking that succeeded');
     return { outcome: violations.length === 0 ? 'booked' : 'violated', violations };
   }
 
   const unrecorded = bookings.filter((item) => isLiveItem(item) && !openLeftovers.has(item.sk));
   for (const item of unrecorded)
     violations.push(`${item.sk} is still ${item.transaction_status} and no leftover names it`);
-  if (error === 'BookingFailed' && openLeftovers.size > 0)
+  if (error === 'BookingFailed' && leftovers.length > 0)
     violations.push('BookingFailed, yet leftovers are recorded');
-  if (error === 'BookingNeedsRepair' && openLeftovers.size === 0)
+  if (error === 'BookingNeedsRepair' && leftovers.length === 0)
     violations.push('BookingNeedsRepair, yet no leftover is recorded');
   if (violations.length > 0) return { outcome: 'violated', violations };
-  return { outcome: openLeftovers.size > 0 ? 'recorded' : 'undone', violations };
+  if (openLeftovers.size > 0) return { outcome: 'recorded', violations };
+  return { outcome: leftovers.length > 0 ? 'repaired' : 'undone', violations };
 };

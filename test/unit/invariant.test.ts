@@ -87,6 +87,15 @@ describe('checkInvariant', () => {
     expect(result.outcome).toBe('violated');
   });
 
+  it('calls a needs-repair saga whose leftovers were all resolved, with nothing live, repaired', () => {
+    const items = [booking('Payment', 'refunded'), leftover('PAYMENT#1', 'resolved')];
+
+    expect(checkInvariant('FAILED', 'BookingNeedsRepair', items)).toEqual({
+      outcome: 'repaired',
+      violations: [],
+    });
+  });
+
   it('rejects end errors that contradict the table', () => {
     expect(checkInvariant('FAILED', 'BookingNeedsRepair', []).violations).toEqual([
       'BookingNeedsRepair, yet no leftover is recorded',
