@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -19,5 +20,7 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
     testTimeout: 20_000,
+    // Every core: most test files wait on their in-process platform as much as they compute.
+    maxWorkers: availableParallelism(),
   },
 });

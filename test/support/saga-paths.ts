@@ -41,3 +41,16 @@ export const EXPECTED_PATH: Record<RunType, string[]> = {
   ],
   failFlightsConfirmation: [...FORWARD, ...UNDO_ALL],
 };
+
+/** The longest path: ConfirmFlight fails, then every compensation and every record gives up. */
+export const LONGEST_PATH = [
+  ...FORWARD,
+  'RefundPayment',
+  'RecordRefundPaymentLeftover',
+  'CancelFlight',
+  'RecordCancelFlightLeftover',
+  'CancelHotel',
+  'RecordCancelHotelLeftover',
+  'CheckLeftovers',
+  'BookingNeedsRepair',
+];

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -17,7 +17,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import { LOCAL_CREDENTIALS, tripItems } from '../../local/dynamodb.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
@@ -87,21 +87,6 @@ export const waitForExecution = async (
   return { description, events, statesEntered };
 };
 
-/** Every item of a trip, with string attributes as plain values. */
-export const tripItems = async (dynamodb: DynamoDBClient, tableName: string, tripId: string) => {
-  const { Items = [] } = await dynamodb.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :trip',
-      ExpressionAttributeValues: { ':trip': { S: tripId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) =>
-    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S])),
-  );
-};
-
 /** A test file's platform: started before its tests, stopped after them. */
 export interface TestPlatform {
   stack: LocalStack;
@@ -146,3 +131,5 @@ export const runTrip = async (
   );
   return { tripId, executionArn, ...(await waitForExecution(clients.sfn, executionArn)) };
 };
+
+export { tripItems };

@@ -10,6 +10,13 @@ import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/asl.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
+import {
+  managedPoliciesOf,
+  permissionsOf as rolePermissions,
+  rolesOf,
+  type TransformedResources,
+  transformTemplate,
+} from '../support/sam-template.ts';
 
 const template = readTemplate();
 const functions = functionsOf(template);
@@ -46,52 +53,18 @@ describe('independent checkers', () => {
 });
 
 describe('the SAM transform of template.yaml', () => {
-  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-  type Role = {
-    Properties: {
-      ManagedPolicyArns?: string[];
-      Policies?: { PolicyDocument: { Statement: Statement[] } }[];
-    };
-  };
-  let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  let resources: TransformedResources;
 
   beforeAll(() => {
-    const result = run('python3', [join('test', 'support', 'sam-transform.py'), TEMPLATE_PATH]);
-    if (result.status !== 0) throw new Error(`The SAM transform failed:\n${result.stderr}`);
-    resources = JSON.parse(result.stdout).Resources;
+    resources = transformTemplate();
   });
 
-  /** A resource of a policy statement, written as the template writes it. */
-  const resourceName = (resource: unknown): string => {
-    if (typeof resource === 'string') return resource;
-    const value = resource as Record<string, unknown>;
-    if ('Ref' in value) return `!Ref ${value.Ref}`;
-    if ('Fn::GetAtt' in value) return `!GetAtt ${(value['Fn::GetAtt'] as string[]).join('.')}`;
-    if ('Fn::Sub' in value) return `!Sub ${value['Fn::Sub']}`;
-    return JSON.stringify(resource);
-  };
+  const permissionsOf = (roleId: string) => rolePermissions(resources, roleId);
 
-  /** The role's inline permissions: action -> resources. */
-  const permissionsOf = (roleId: string): Record<string, string[]> => {
-    const role = resources[roleId] as unknown as Role | undefined;
-    if (!role) throw new Error(`No role ${roleId}`);
-    const permissions: Record<string, string[]> = {};
-    for (const policy of role.Properties.Policies ?? []) {
-      for (const statement of policy.PolicyDocument.Statement) {
-        expect(statement.Effect).toBe('Allow');
-        const actions = [statement.Action].flat();
-        const targets = [statement.Resource].flat().map(resourceName);
-        for (const action of actions)
-          permissions[action] = [...(permissions[action] ?? []), ...targets].sort();
-      }
-    }
-    return permissions;
-  };
-
-  it('produces the saga: eleven functions, a standard state machine, the table, an HTTP API', () => {
+  it('produces the saga: twelve functions, a standard state machine, the table, an HTTP API', () => {
     const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
 
-    expect(count('AWS::Lambda::Function')).toBe(11);
+    expect(count('AWS::Lambda::Function')).toBe(12);
     expect(count('AWS::StepFunctions::StateMachine')).toBe(1);
     expect(count('AWS::DynamoDB::Table')).toBe(1);
     expect(count('AWS::ApiGatewayV2::Api')).toBe(1);
@@ -115,6 +88,7 @@ describe('the SAM transform of template.yaml', () => {
     CancelFlightFunction: { 'dynamodb:UpdateItem': [TABLE] },
     CancelHotelFunction: { 'dynamodb:UpdateItem': [TABLE] },
     RecordLeftoverFunction: { 'dynamodb:PutItem': [TABLE] },
+    RepairTripFunction: { 'dynamodb:Query': [TABLE], 'dynamodb:UpdateItem': [TABLE] },
     StartBookingFunction: {
       'states:StartExecution': ['!Ref BookingSaga'],
       'states:DescribeExecution': [EXECUTIONS],
@@ -126,9 +100,7 @@ describe('the SAM transform of template.yaml', () => {
     '%s may do exactly what its code needs',
     (logicalId, expected) => {
       expect(permissionsOf(`${logicalId}Role`)).toEqual(expected);
-      expect(
-        (resources[`${logicalId}Role`] as unknown as Role).Properties.ManagedPolicyArns,
-      ).toEqual([
+      expect(managedPoliciesOf(resources, `${logicalId}Role`)).toEqual([
         'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
         'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
       ]);
@@ -140,8 +112,7 @@ describe('the SAM transform of template.yaml', () => {
   });
 
   it('grants no wildcard action, no Scan and no DeleteItem to anyone', () => {
-    const roles = Object.keys(resources).filter((id) => resources[id]?.Type === 'AWS::IAM::Role');
-    for (const roleId of roles) {
+    for (const roleId of rolesOf(resources)) {
       for (const action of Object.keys(permissionsOf(roleId))) {
         expect(action, roleId).not.toContain('*');
         expect(action, roleId).not.toMatch(/^dynamodb:(Scan|DeleteItem|BatchWriteItem)$/);

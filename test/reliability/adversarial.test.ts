@@ -1,0 +1,220 @@
+/**
+ * Adversarial schedules: at every failure point, each compensation on its chain fails its first
+ * k attempts, for k = 0 .. MaxAttempts + 1. Up to MaxAttempts the booking is fully undone; beyond,
+ * the execution ends BookingNeedsRepair, the rest of the chain still ran, the leftover shows in
+ * GET /trips/{id}, and a repair brings the leftovers to zero.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
+import {
+  REFERENCE_TRIP,
+  type RunType,
+  TripSchema,
+  toExecutionInput,
+} from '../../functions/commons/trip.ts';
+import { readDefinition } from '../../local/asl.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import { checkInvariant } from '../../local/invariant.ts';
+import { PROJECT_ROOT } from '../../local/template.ts';
+import { EXPECTED_PATH } from '../support/saga-paths.ts';
+import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
+
+/** Each trip's schedule: which compensation fails, and how many of its first attempts. */
+const schedules = new Map<string, { compensation: string; failures: number }>();
+
+const platform = useTestStack({
+  // Only the schedule fails compensations here, not the random 40 %.
+  parameters: { CompensationFailureRate: '0' },
+  faults: ({ executionArn, state, invocation }) => {
+    const schedule = schedules.get(executionArn.split(':').at(-1) ?? '');
+    if (schedule?.compensation !== state || invocation >= schedule.failures) return undefined;
+    return {
+      kind: 'fail',
+      error: 'InjectedTransientFailure',
+      cause: `${state} attempt ${invocation + 1} of ${schedule.failures} scheduled to fail`,
+    };
+  },
+});
+
+// From the ASL: the retrier that catches everything on a compensation.
+const compensationRetries =
+  readDefinition().States.CancelHotel?.Retry?.find((retrier) =>
+    retrier.ErrorEquals.includes('States.ALL'),
+  )?.MaxAttempts ?? 0;
+
+const FAILURE_POINTS: [RunType, string[]][] = [
+  ['failHotelReservation', ['CancelHotel']],
+  ['failFlightsReservation', ['CancelFlight', 'CancelHotel']],
+  ['failPayment', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
+  ['failHotelConfirmation', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
+  ['failFlightsConfirmation', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
+];
+
+const book = async (runType: RunType, compensation: string, failures: number) => {
+  let tripId = '';
+  const run = await runTrip(platform, {
+    input: (id) => {
+      tripId = id;
+      schedules.set(id, { compensation, failures });
+      return toExecutionInput(
+        TripSchema.parse({ trip_id: id, ...REFERENCE_TRIP, run_type: runType }),
+      );
+    },
+  });
+  const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
+  const failed = run.events.filter((event, index) => {
+    if (event.type !== 'TaskFailed') return false;
+    const entered = run.events
+      .slice(0, index)
+      .findLast((earlier) => earlier.type === 'TaskStateEntered');
+    return entered?.stateEnteredEventDetails?.name === compensation;
+  }).length;
+  return { ...run, items, failed };
+};
+
+const getTrip = async (tripId: string) => {
+  const response = await fetch(`${platform.stack.endpoints.api}/trips/${tripId}`);
+  return (await response.json()) as { saga_status: string; leftovers: Record<string, string>[] };
+};
+
+describe.each(FAILURE_POINTS)('after %s', (runType, chain) => {
+  it.each(chain)(
+    '%s failing its first k attempts: undone up to MaxAttempts, recorded beyond',
+    async (compensation) => {
+      // Act: k = 0 .. MaxAttempts + 1, all at once.
+      const ks = Array.from({ length: compensationRetries + 2 }, (_, k) => k);
+      const runs = await Promise.all(ks.map((k) => book(runType, compensation, k)));
+
+      // Assess
+      expect(compensationRetries).toBe(15);
+      for (const [k, run] of runs.entries()) {
+        const label = `${compensation} failing ${k} time(s)`;
+        if (k <= compensationRetries) {
+          expect(run.failed, label).toBe(k);
+          expect(run.statesEntered, label).toEqual(EXPECTED_PATH[runType]);
+          expect(run.description.error, label).toBe('BookingFailed');
+          expect(checkInvariant('FAILED', run.description.error, run.items).outcome, label).toBe(
+            'undone',
+          );
+        } else {
+          // Every attempt failed: recorded, and the chain went on to the end.
+          const path = EXPECTED_PATH[runType].flatMap((state) =>
+            state === compensation
+              ? [state, `Record${state}Leftover`]
+              : state === 'BookingFailed'
+                ? ['BookingNeedsRepair']
+                : [state],
+          );
+          expect(run.failed, label).toBe(compensationRetries + 1);
+          expect(run.statesEntered, label).toEqual(path);
+          expect(run.description.error, label).toBe('BookingNeedsRepair');
+          expect(checkInvariant('FAILED', run.description.error, run.items).outcome, label).toBe(
+            'recorded',
+          );
+          expect(
+            run.items.filter((item) => item.type === 'Leftover'),
+            label,
+          ).toEqual([
+            expect.objectContaining({
+              compensation,
+              repair_status: 'open',
+              error: 'InjectedTransientFailure',
+            }),
+          ]);
+          const status = await getTrip(run.tripId);
+          expect(status.saga_status, label).toBe('needs_repair');
+          expect(
+            status.leftovers.map((leftover) => leftover.compensation),
+            label,
+          ).toEqual([compensation]);
+        }
+      }
+    },
+  );
+});
+
+describe('the repair', () => {
+  const lambda = () =>
+    new LambdaClient({
+      endpoint: platform.stack.endpoints.lambda,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+
+  it('npm run repair undoes what the leftover names, brings the leftovers to zero, and repeats harmlessly', async () => {
+    // Prepare: a payment failure whose refund never succeeds: the payment tombstone is missing.
+    const run = await book('failPayment', 'RefundPayment', compensationRetries + 1);
+    expect((await getTrip(run.tripId)).saga_status).toBe('needs_repair');
+    const repair = () =>
+      promisify(execFile)(
+        'npm',
+        [
+          'run',
+          '--silent',
+          'repair',
+          '--',
+          run.tripId,
+          '--lambda-endpoint',
+          platform.stack.endpoints.lambda,
+        ],
+        { cwd: PROJECT_ROOT },
+      );
+
+    // Act
+    const first = await repair();
+    const second = await repair();
+
+    // Assess
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^Trip ${run.tripId}: every leftover repaired and resolved: RefundPayment \\([0-9a-f]{32}\\)\\.`,
+      ),
+    );
+    expect(second.stdout).toBe(first.stdout);
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, run.tripId);
+    expect(checkInvariant('FAILED', 'BookingNeedsRepair', items).outcome).toBe('repaired');
+    expect(items.find((item) => item.type === 'Payment')?.transaction_status).toBe('refunded');
+    const status = await getTrip(run.tripId);
+    expect(status.saga_status).toBe('failed');
+    expect(status.leftovers).toEqual([
+      expect.objectContaining({ repair_status: 'resolved', resolved_at: expect.any(String) }),
+    ]);
+  });
+
+  it('repairs every exhausted compensation of a trip, whichever it was', async () => {
+    // Prepare: one trip per compensation that gave up, after a flight confirmation failure.
+    const runs = await Promise.all(
+      ['RefundPayment', 'CancelFlight', 'CancelHotel'].map((compensation) =>
+        book('failFlightsConfirmation', compensation, compensationRetries + 1),
+      ),
+    );
+    const client = lambda();
+
+    // Act
+    for (const run of runs) {
+      const response = await client.send(
+        new InvokeCommand({
+          FunctionName: 'RepairTripFunction',
+          Payload: JSON.stringify({ trip_id: run.tripId }),
+        }),
+      );
+      expect(response.FunctionError).toBeUndefined();
+    }
+    client.destroy();
+
+    // Assess: nothing live anywhere, every leftover resolved.
+    for (const run of runs) {
+      const items = await tripItems(
+        platform.clients.dynamodb,
+        platform.stack.tableName,
+        run.tripId,
+      );
+      expect(checkInvariant('FAILED', 'BookingNeedsRepair', items)).toEqual({
+        outcome: 'repaired',
+        violations: [],
+      });
+    }
+  });
+});

@@ -1,0 +1,341 @@
+/**
+ * Least privilege, measured: the platform records every call each function and the state
+ * machine make while scenarios drive every code path, and each one's recorded actions must be
+ * exactly what its role grants in the SAM-transformed template: nothing granted that the code
+ * never uses, nothing used that is not granted, on no resource but the ones granted.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { ASL_PATH, placeholdersOf } from '../../local/asl.ts';
+import { type Call, CallRecorder } from '../../local/calls.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import { createResolver, functionArn, localAccount } from '../../local/resolve.ts';
+import type { FaultPlan } from '../../local/sfn/service.ts';
+import { functionsOf, readTemplate } from '../../local/template.ts';
+import {
+  managedPoliciesOf,
+  permissionsOf,
+  rolesOf,
+  type Statement,
+  statementsOf,
+  type TransformedResources,
+  transformTemplate,
+} from '../support/sam-template.ts';
+import {
+  externalStepFunctions,
+  type TestPlatform,
+  useTestStack,
+  waitForExecution,
+} from '../support/stack.ts';
+
+const template = readTemplate();
+const FUNCTIONS = functionsOf(template).map((fn) => fn.logicalId);
+const STATE_MACHINE = 'BookingSaga';
+const account = localAccount();
+const resolve = createResolver(template, account);
+
+/** A trip whose CancelFlight fails every attempt, so its leftover is recorded. */
+const LEFTOVER_TRIP = 'leftover-';
+
+// Every task is delivered twice, so the branches that find an earlier write run too.
+const faults: FaultPlan = ({ executionArn, state }) =>
+  state === 'CancelFlight' && executionArn.includes(`:${LEFTOVER_TRIP}`)
+    ? { kind: 'fail', error: 'Lambda.ServiceException', cause: 'Unavailable (injected)' }
+    : { kind: 'duplicate' };
+
+const BOOKINGS_TABLE_ARN = String(resolve({ 'Fn::GetAtt': ['BookingsTable', 'Arn'] }));
+
+/** The ARN IAM checks a call against: DynamoDB and Lambda calls may name their resource. */
+const arnOf = ({ action, resource }: Call): string => {
+  if (action.startsWith('dynamodb:'))
+    return `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${resource}`;
+  if (action.startsWith('lambda:') && !resource.startsWith('arn:'))
+    return functionArn(account, resource);
+  return resource;
+};
+
+/** IAM's wildcards: `*` any run of characters, `?` any one. */
+const matches = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((character) => {
+        if (character === '*') return '.*';
+        if (character === '?') return '.';
+        return character.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('')}$`,
+  ).test(value);
+
+/** Whether one of the statements allows the call on its resource. */
+const allows = (statements: Statement[], call: Call): boolean =>
+  statements.some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      [statement.Action].flat().some((action) => matches(action, call.action)) &&
+      [resolve(statement.Resource)]
+        .flat()
+        .some((resource) => matches(String(resource), arnOf(call))),
+  );
+
+let resources: TransformedResources;
+
+beforeAll(() => {
+  resources = transformTemplate();
+});
+
+describe.skipIf(externalStepFunctions)('measured calls against granted permissions', () => {
+  const recorder = new CallRecorder();
+  const platform = useTestStack({ faults, recorder });
+  const seen = {} as Awaited<ReturnType<typeof driveEveryPath>>;
+
+  beforeAll(async () => {
+    // Act (for every test below): the scenarios that reach every code path.
+    Object.assign(seen, await driveEveryPath(platform));
+  });
+
+  /** The calls of each caller; calls without a caller are the test's own. */
+  const callsOf = (caller: string) => recorder.calls.filter((call) => call.caller === caller);
+
+  it('reaches every code path: each run type, every task twice, a leftover and its repair, a trip status, a repeat and a conflict', () => {
+    // Assess
+    expect(seen.outcomes).toEqual({
+      success: 'SUCCEEDED',
+      failHotelReservation: 'BookingFailed',
+      failFlightsReservation: 'BookingFailed',
+      failPayment: 'BookingFailed',
+      failHotelConfirmation: 'BookingFailed',
+      failFlightsConfirmation: 'BookingFailed',
+      leftover: 'BookingNeedsRepair',
+    });
+    expect(seen.repair).toEqual({ functionError: undefined, tripId: seen.leftoverTripId });
+    // Read after the repair: the leftover resolved, the flight it named cancelled.
+    expect(seen.status).toMatchObject({
+      saga_status: 'failed',
+      leftovers: [{ compensation: 'CancelFlight', repair_status: 'resolved' }],
+    });
+    expect(seen.status.bookings).toContainEqual(
+      expect.objectContaining({ type: 'Flight', transaction_status: 'cancelled' }),
+    );
+    expect(seen.repeat).toEqual({ status: 202, executionArn: seen.successExecutionArn });
+    expect(seen.conflict).toBe(409);
+    // Every task was delivered twice (but CancelFlight of the leftover trip, failed before it ran).
+    const invocations = new Map<string, number>();
+    for (const { resource } of callsOf(STATE_MACHINE))
+      invocations.set(resource, (invocations.get(resource) ?? 0) + 1);
+    expect([...invocations.values()].filter((count) => count % 2 !== 0)).toEqual([]);
+  });
+
+  it('records calls from the twelve functions and the state machine, and from nothing else', () => {
+    // Assess
+    const callers = new Set(recorder.calls.map((call) => call.caller));
+    callers.delete('unknown');
+
+    expect([...callers].sort()).toEqual([...FUNCTIONS, STATE_MACHINE].sort());
+  });
+
+  it.each(FUNCTIONS)(
+    '%s uses exactly the actions its role grants, on the resources granted',
+    (functionId) => {
+      // Prepare
+      const roleId = `${functionId}Role`;
+      const statements = statementsOf(resources, roleId);
+
+      // Assess
+      expect(recorder.actionsByCaller()[functionId]).toEqual(
+        Object.keys(permissionsOf(resources, roleId)).sort(),
+      );
+      expect(callsOf(functionId).filter((call) => !allows(statements, call))).toEqual([]);
+      // Beyond its inline policy: only what the Lambda runtime itself uses (logs, X-Ray).
+      expect(managedPoliciesOf(resources, roleId)).toEqual([
+        'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
+      ]);
+    },
+  );
+
+  it('lets the state machine invoke exactly the functions its ASL names, which it invokes', () => {
+    // Prepare
+    const roleId = `${STATE_MACHINE}Role`;
+    const substitutions = template.Resources[STATE_MACHINE]?.Properties
+      ?.DefinitionSubstitutions as Record<string, unknown>;
+    const named = [...placeholdersOf(readFileSync(ASL_PATH, 'utf8'))]
+      .map((placeholder) => String(resolve(substitutions[placeholder])))
+      .sort();
+    const permissions = permissionsOf(resources, roleId);
+
+    // Assess
+    expect(
+      [...new Set(callsOf(STATE_MACHINE).map((call) => call.resource))].sort(),
+      'invoked',
+    ).toEqual(named);
+    expect(
+      (permissions['lambda:InvokeFunction'] ?? []).length,
+      'granted on one ARN per function',
+    ).toBe(named.length);
+    expect(
+      statementsOf(resources, roleId)
+        .filter((statement) => [statement.Action].flat().includes('lambda:InvokeFunction'))
+        .flatMap((statement) => [resolve(statement.Resource)].flat())
+        .sort(),
+      'granted',
+    ).toEqual(named);
+    expect(recorder.actionsByCaller()[STATE_MACHINE]).toEqual(['lambda:InvokeFunction']);
+    // Beyond invoking: only log delivery, done by the service, whose actions accept only "*".
+    expect(Object.keys(permissions).filter((action) => !action.startsWith('logs:'))).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+  });
+
+  it('lets the API functions start only this state machine and describe only its executions', () => {
+    // Prepare
+    const stateMachineArn = platform.stack.stateMachineArn;
+    const executions = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
+    const stateCalls = recorder.calls.filter(
+      (call) => call.caller !== 'unknown' && call.action.startsWith('states:'),
+    );
+
+    // Assess
+    for (const roleId of rolesOf(resources)) {
+      const granted = statementsOf(resources, roleId).flatMap((statement) =>
+        [statement.Action]
+          .flat()
+          .filter((action) => action.startsWith('states:'))
+          .map((action) => `${action} ${[resolve(statement.Resource)].flat().join(' ')}`),
+      );
+      expect(granted, roleId).toEqual(
+        {
+          StartBookingFunctionRole: [
+            `states:StartExecution ${stateMachineArn}`,
+            `states:DescribeExecution ${executions}`,
+          ],
+          GetTripFunctionRole: [`states:DescribeExecution ${executions}`],
+        }[roleId] ?? [],
+      );
+    }
+    expect(new Set(stateCalls.map((call) => call.caller))).toEqual(
+      new Set(['StartBookingFunction', 'GetTripFunction']),
+    );
+    for (const call of stateCalls) {
+      if (call.action === 'states:StartExecution') expect(call.resource).toBe(stateMachineArn);
+      else expect(matches(executions, call.resource), call.resource).toBe(true);
+    }
+    expect(stateCalls.map((call) => call.action).sort()).toContain('states:DescribeExecution');
+  });
+
+  it('keeps every DynamoDB permission and every DynamoDB call to the bookings table', () => {
+    // Prepare
+    const dynamodbCalls = recorder.calls.filter(
+      (call) => call.caller !== 'unknown' && call.action.startsWith('dynamodb:'),
+    );
+
+    // Assess
+    for (const roleId of rolesOf(resources)) {
+      for (const statement of statementsOf(resources, roleId)) {
+        if (![statement.Action].flat().some((action) => action.startsWith('dynamodb:'))) continue;
+        expect([resolve(statement.Resource)].flat(), roleId).toEqual([BOOKINGS_TABLE_ARN]);
+      }
+    }
+    expect(dynamodbCalls.length).toBeGreaterThan(0);
+    expect(new Set(dynamodbCalls.map((call) => call.resource))).toEqual(
+      new Set([platform.stack.tableName]),
+    );
+  });
+});
+
+describe('the SAM-transformed template', () => {
+  const actionsOf = (roleId: string) => Object.keys(permissionsOf(resources, roleId));
+
+  it('grants no wildcard action and no Scan to any role', () => {
+    // Assess
+    for (const roleId of rolesOf(resources)) {
+      for (const action of actionsOf(roleId)) {
+        expect(action, roleId).not.toContain('*');
+        expect(action, roleId).not.toBe('dynamodb:Scan');
+      }
+    }
+  });
+
+  it('lets no reserve or confirm function delete an item', () => {
+    // Prepare
+    const forward = FUNCTIONS.filter((id) => /^(Reserve|Confirm)/.test(id));
+
+    // Assess
+    expect(forward).toHaveLength(4);
+    for (const functionId of forward) {
+      expect(actionsOf(`${functionId}Role`), functionId).not.toContain('dynamodb:DeleteItem');
+      expect(actionsOf(`${functionId}Role`), functionId).not.toContain('dynamodb:BatchWriteItem');
+    }
+  });
+});
+
+/** What the scenarios saw, for the tests to check they reached every path. */
+const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
+  const api = (path: string, init?: RequestInit) => fetch(`${stack.endpoints.api}${path}`, init);
+  const post = (trip: Record<string, string>) =>
+    api('/trips', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(trip),
+    });
+  const book = async (runType: RunType, prefix = 'privilege-') => {
+    const trip = { ...REFERENCE_TRIP, trip_id: `${prefix}${randomUUID()}`, run_type: runType };
+    const response = await post(trip);
+    const { execution_arn } = (await response.json()) as { execution_arn: string };
+    const { description } = await waitForExecution(clients.sfn, execution_arn);
+    return { trip, executionArn: execution_arn, ending: description.error ?? description.status };
+  };
+
+  const [leftover, ...runs] = await Promise.all([
+    book('failPayment', LEFTOVER_TRIP),
+    ...RUN_TYPES.map((runType) => book(runType)),
+  ]);
+  const success = runs[RUN_TYPES.indexOf('success')];
+  if (!leftover || !success) throw new Error('A scenario did not run');
+
+  // The operator's repair, through the Lambda API, as `aws lambda invoke` runs it.
+  const lambda = new LambdaClient({
+    region: account.region,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: stack.endpoints.lambda,
+  });
+  const repair = await lambda.send(
+    new InvokeCommand({
+      FunctionName: 'RepairTripFunction',
+      Payload: JSON.stringify({ trip_id: leftover.trip.trip_id }),
+    }),
+  );
+  lambda.destroy();
+
+  const [status, repeat, conflict] = await Promise.all([
+    api(`/trips/${leftover.trip.trip_id}`),
+    // The same request after its execution ended: StartBooking describes that execution.
+    post(success.trip),
+    post({ ...success.trip, hotel: 'another hotel' }),
+  ]);
+  return {
+    outcomes: Object.fromEntries([
+      ...runs.map((run) => [run.trip.run_type, run.ending]),
+      ['leftover', leftover.ending],
+    ]) as Record<RunType | 'leftover', string>,
+    repair: {
+      functionError: repair.FunctionError,
+      tripId: (
+        JSON.parse(Buffer.from(repair.Payload ?? new Uint8Array()).toString('utf8')) as {
+          trip_id?: string;
+        }
+      ).trip_id,
+    },
+    leftoverTripId: leftover.trip.trip_id,
+    status: (await status.json()) as { bookings: unknown[] } & Record<string, unknown>,
+    successExecutionArn: success.executionArn,
+    repeat: {
+      status: repeat.status,
+      executionArn: ((await repeat.json()) as { execution_arn: string }).execution_arn,
+    },
+    conflict: conflict.status,
+  };
+};

@@ -1,0 +1,38 @@
+/**
+ * The randomized soak (`npm run soak`), small enough for every test run: seeded random run types
+ * and 40 % compensation failures, the invariant checked after every execution.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { soak } from '../../local/soak.ts';
+
+const prebuilt = () => ({ build: false, buildDir: inject('buildDir') });
+
+describe('the soak', () => {
+  it('runs 150 seeded bookings with random failures and leaves no trip half-done', async () => {
+    // Act
+    const report = await soak({ runs: 150, seed: 11, stack: prebuilt() });
+
+    // Assess
+    expect(report.violations).toEqual([]);
+    for (const runType of RUN_TYPES) {
+      const { booked, undone, recorded, violated } = report.outcomes[runType];
+      expect(booked + undone + recorded, runType).toBeGreaterThan(10);
+      expect(violated, runType).toBe(0);
+      // A success is booked; a failure is undone (or, practically never, recorded for repair).
+      expect(runType === 'success' ? undone + recorded : booked, runType).toBe(0);
+    }
+    // About 125 failing bookings x 2.4 compensations x 0.4/0.6 retries each: some 200.
+    expect(report.compensationFailures).toBeGreaterThan(100);
+  });
+
+  it('gives the same runs for the same seed, whatever the concurrency', async () => {
+    const oneAtATime = await soak({ runs: 25, seed: 5, concurrency: 1, stack: prebuilt() });
+    const sixteenAtOnce = await soak({ runs: 25, seed: 5, concurrency: 16, stack: prebuilt() });
+    const otherSeed = await soak({ runs: 25, seed: 6, concurrency: 16, stack: prebuilt() });
+
+    expect(sixteenAtOnce.outcomes).toEqual(oneAtATime.outcomes);
+    expect(sixteenAtOnce.compensationFailures).toBe(oneAtATime.compensationFailures);
+    expect(otherSeed.compensationFailures).not.toBe(oneAtATime.compensationFailures);
+  });
+});
