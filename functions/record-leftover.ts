@@ -6,7 +6,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
 import { COMPENSATIONS, type Compensation, recordLeftover } from '#commons/bookings.ts';
-import { metrics } from '#commons/observability.ts';
+import { metrics } from '#commons/metrics.ts';
 import { task } from '#commons/saga-task.ts';
 import { TripSchema } from '#commons/trip.ts';
 

@@ -6,7 +6,7 @@
 import { tripFromBody, tripFromQuery } from '#commons/booking-request.ts';
 import { startTripExecution } from '#commons/executions.ts';
 import { ClientError, httpHandler, json, urlOf } from '#commons/http.ts';
-import { logger } from '#commons/observability.ts';
+import { logger } from '#commons/logger.ts';
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method;

@@ -2,10 +2,11 @@
  * `npm run build`: bundles every function of template.yaml with esbuild, from the function's own
  * `Metadata.BuildProperties`, into the layout `sam build` produces:
  *   .aws-sam/build/<LogicalId>/<entry>.mjs (+ .map)   one artifact folder per function
- *   .aws-sam/build/template.yaml                      CodeUri pointing at those folders
+ *   .aws-sam/build/<LayerId>/nodejs/node_modules/     each nodejs24.x layer's packages
+ *   .aws-sam/build/template.yaml                      CodeUri and ContentUri pointing at them
  * `sam deploy` and `sam local` accept that folder as it is; the offline platform runs it.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parseDocument } from 'yaml';
@@ -61,12 +62,45 @@ export const bundleFunction = async (fn: FunctionDefinition, outdir: string): Pr
   return join(outdir, `${handlerFile}${extensions['.js'] ?? '.js'}`);
 };
 
+/** The template's layers that `sam build` builds with npm (Metadata BuildMethod nodejs24.x). */
+const nodeLayersOf = () =>
+  Object.entries(readTemplate().Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Serverless::LayerVersion')
+    .filter(([, resource]) => String(resource.Metadata?.BuildMethod ?? '').startsWith('nodejs'))
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      contentUri: String(resource.Properties?.ContentUri),
+    }));
+
+/**
+ * Builds a layer as `sam build` does (its package.json's dependencies in nodejs/node_modules),
+ * copying the packages npm installed for the project instead of fetching them again. A test
+ * keeps the layer's versions equal to the installed ones.
+ */
+const buildLayer = (layer: { logicalId: string; contentUri: string }, buildDir: string) => {
+  const manifest = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, layer.contentUri, 'package.json'), 'utf8'),
+  ) as {
+    dependencies?: Record<string, string>;
+  };
+  const target = join(buildDir, layer.logicalId, 'nodejs', 'node_modules');
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    const source = join(PROJECT_ROOT, 'node_modules', name);
+    if (!existsSync(source))
+      throw new Error(`${layer.logicalId}: ${name} is not installed; run npm install`);
+    cpSync(source, join(target, name), { recursive: true, dereference: true });
+  }
+};
+
 /** The built template: the source template with each CodeUri pointing at its artifact folder. */
 const writeBuiltTemplate = (functions: FunctionDefinition[], buildDir: string) => {
   // Parsed as a document, not as data, so the short-form tags are written back unchanged.
   const document = parseDocument(readFileSync(TEMPLATE_PATH, 'utf8'), { logLevel: 'error' });
   for (const fn of functions) {
     document.setIn(['Resources', fn.logicalId, 'Properties', 'CodeUri'], fn.logicalId);
+  }
+  for (const layer of nodeLayersOf()) {
+    document.setIn(['Resources', layer.logicalId, 'Properties', 'ContentUri'], layer.logicalId);
   }
   const template = readTemplate();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -90,6 +124,7 @@ export const buildAll = async (buildDir = BUILD_DIR): Promise<Map<string, string
       bundles.set(fn.logicalId, await bundleFunction(fn, join(buildDir, fn.logicalId)));
     }),
   );
+  for (const layer of nodeLayersOf()) buildLayer(layer, buildDir);
   writeBuiltTemplate(functions, buildDir);
   return bundles;
 };

@@ -96,6 +96,8 @@ export class LocalFunction {
   readonly config: FunctionConfig;
   #handler: Promise<Handler> | undefined;
   invocations = 0;
+  /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
+  billedMilliseconds = 0;
 
   constructor(config: FunctionConfig) {
     this.config = config;
@@ -171,12 +173,14 @@ export class LocalFunction {
         return { ok: false, error: toFunctionError(error), requestId };
       }
     });
+    const started = performance.now();
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
       // (a write in flight may land: the saga must cope with that, as on AWS).
       return await Promise.race([run, timedOut]);
     } finally {
       clearTimeout(timer);
+      this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
     }
   }
 }

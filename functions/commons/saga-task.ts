@@ -10,7 +10,7 @@ import type { InferOutput } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
 import type { Outcome } from '#commons/bookings.ts';
-import { logger } from '#commons/observability.ts';
+import { logger } from '#commons/logger.ts';
 import { type Trip, TripSchema } from '#commons/trip.ts';
 
 const logFailure = {

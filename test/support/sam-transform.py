@@ -36,6 +36,8 @@ def packaged(template):
         props = resource.get("Properties", {})
         if resource.get("Type") == "AWS::Serverless::Function" and isinstance(props.get("CodeUri"), str):
             props["CodeUri"] = f"s3://artifacts/{logical_id}.zip"
+        if resource.get("Type") == "AWS::Serverless::LayerVersion" and isinstance(props.get("ContentUri"), str):
+            props["ContentUri"] = f"s3://artifacts/{logical_id}.zip"
         if resource.get("Type") == "AWS::Serverless::StateMachine" and isinstance(props.get("DefinitionUri"), str):
             props["DefinitionUri"] = {"Bucket": "artifacts", "Key": f"{logical_id}.asl.json"}
     return template

@@ -41,6 +41,38 @@ describe('npm run build', () => {
     },
   );
 
+  it('imports nothing the runtime or the layers do not provide: Node, the AWS SDK, Powertools, the dependencies layer', () => {
+    const layer = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'layers', 'dependencies', 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    const provided = (specifier: string) =>
+      specifier.startsWith('node:') ||
+      /^@aws-sdk\//.test(specifier) ||
+      /^@aws-lambda-powertools\/(logger|metrics|parser|commons)(\/|$)/.test(specifier) ||
+      Object.keys(layer.dependencies).some(
+        (name) => specifier === name || specifier.startsWith(`${name}/`),
+      );
+
+    for (const fn of functions) {
+      const code = readFileSync(bundles.get(fn.logicalId) ?? '', 'utf8');
+      const specifiers = [
+        ...code.matchAll(/\bimport\s*(?:[^"';]*?from\s*)?\(?"([^"./][^"]*)"/g),
+      ].map((match) => match[1] ?? '');
+      expect(specifiers.length, fn.logicalId).toBeGreaterThan(0);
+      expect(
+        specifiers.filter((specifier) => !provided(specifier)),
+        fn.logicalId,
+      ).toEqual([]);
+    }
+  });
+
+  it('builds the dependencies layer as sam build does: nodejs/node_modules with its packages', () => {
+    const modules = join(buildDir, 'DependenciesLayer', 'nodejs', 'node_modules');
+    for (const name of ['zod', '@middy/core', '@middy/util']) {
+      expect(JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).name).toBe(name);
+    }
+  });
+
   it('writes the built template with each CodeUri at its artifact and DefinitionUri at the ASL', () => {
     const text = readFileSync(join(buildDir, 'template.yaml'), 'utf8');
     const built = parse(text, { logLevel: 'error' }) as {

@@ -224,3 +224,47 @@ describe('local/sam-local-env.json, the --env-vars file for sam local', () => {
     }
   });
 });
+
+describe('the layers', () => {
+  const installed = (name: string) =>
+    (
+      JSON.parse(
+        readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
+
+  it('pin the dependencies layer to exactly the versions the functions are built and tested with', () => {
+    const layer = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'layers', 'dependencies', 'package.json'), 'utf8'),
+    ) as {
+      dependencies: Record<string, string>;
+    };
+
+    for (const [name, version] of Object.entries(layer.dependencies))
+      expect(version, name).toBe(installed(name));
+  });
+
+  it('take the Powertools layer of the Powertools version installed', () => {
+    expect(template.Parameters?.PowertoolsVersion?.Default).toBe(
+      installed('@aws-lambda-powertools/logger'),
+    );
+    expect(template.Globals?.Function?.Layers).toEqual([
+      {
+        'Fn::Sub':
+          '{{resolve:ssm:/aws/service/powertools/typescript/generic/all/${PowertoolsVersion}}}',
+      },
+      { Ref: 'DependenciesLayer' },
+    ]);
+  });
+
+  it('leave out of every bundle exactly what the runtime and the layers provide', () => {
+    for (const fn of functions) {
+      expect(fn.build.External, fn.logicalId).toEqual([
+        '@aws-sdk/*',
+        '@aws-lambda-powertools/*',
+        'zod',
+        '@middy/*',
+      ]);
+    }
+  });
+});
