@@ -65,8 +65,9 @@ export const listen = async (
       else response.end();
     });
   });
-  // Keep-alive connections would hold close() open; requests are short.
-  server.keepAliveTimeout = 1000;
+  // Clients keep connections alive (close() ends them). A hint under 2 s (Keep-Alive: timeout=1)
+  // makes fetch (undici) drop the connection after every response, a new TCP connect per request.
+  server.keepAliveTimeout = 5000;
   // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
   // still gets a JSON answer, as AWS's endpoints give one.
   server.on('clientError', (_error, socket) => {

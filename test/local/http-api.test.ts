@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { matchRoute, type Route, routesOf } from '../../local/http-api.ts';
+import { listen, sendJson } from '../../local/http-server.ts';
 import { readTemplate } from '../../local/template.ts';
 import { startTestStack } from '../support/stack.ts';
 
@@ -43,6 +44,31 @@ const eventsOf = (functionName: string) => {
   const spy = vi.spyOn(fn, 'invoke');
   return () => spy.mock.calls.map(([event]) => event as APIGatewayProxyEventV2);
 };
+
+describe('the HTTP server every local endpoint runs on', () => {
+  it('keeps a connection open across requests from fetch, with no new connect for each', async () => {
+    // Arrange
+    const server = await listen(
+      'keep-alive test',
+      async (_request, response) => sendJson(response, 200, { ok: true }),
+      0,
+      '127.0.0.1',
+    );
+    let connections = 0;
+    server.server.on('connection', () => connections++);
+
+    // Act
+    for (let request = 0; request < 10; request++) {
+      const response = await fetch(server.url);
+      await response.json();
+    }
+    await server.close();
+
+    // Assess: fetch (undici) drops a connection whose Keep-Alive hint is under 2 s, one connect
+    // per request; kept, the first or second connection carries all ten.
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+});
 
 describe('routesOf', () => {
   it('reads the four HttpApi routes of template.yaml, each with its function', () => {
