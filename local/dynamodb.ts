@@ -2,6 +2,7 @@
  * DynamoDB for local runs: dynalite serving the DynamoDB API (in memory, or in a folder), and
  * the tables of template.yaml created in it, or in any endpoint given (DynamoDB Local).
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
   type AttributeDefinition,
@@ -11,9 +12,31 @@ import {
   QueryCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type DynaliteServer from 'dynalite';
 import { type CallRecorder, callerOf } from './calls.ts';
 import type { Template } from './template.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * dynalite, its in-memory store keeping strings. By default memory-level stores each key and
+ * value as a small Buffer, and on Node 24 (Buffer.poolSize 64 KB) each one can hold on to a whole
+ * 64 KB pool slab: some 20 KB of memory per booking that never comes back. Its keys are hex and
+ * its values JSON, so strings order and read back the same.
+ */
+const loadDynalite = (): typeof DynaliteServer => {
+  const memoryLevel = require(
+    require.resolve('memory-level', { paths: [require.resolve('dynalite')] }),
+  ) as { MemoryLevel: new (options?: Record<string, unknown>) => object };
+  const { MemoryLevel } = memoryLevel;
+  memoryLevel.MemoryLevel = class extends MemoryLevel {
+    constructor(options?: Record<string, unknown>) {
+      super({ ...options, storeEncoding: 'utf8' });
+    }
+  };
+  return require('dynalite') as typeof DynaliteServer;
+};
+const dynalite = loadDynalite();
 
 export interface LocalDynamoDB {
   endpoint: string;

@@ -21,13 +21,21 @@ const STATE_TYPES = ['Task', 'Choice', 'Pass', 'Wait', 'Succeed', 'Fail', 'Paral
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+const detailsFields = new Map<string, string>();
+
 /** The name of the details field of an event type: TaskStateEntered -> stateEnteredEventDetails. */
 export const detailsField = (type: string): string => {
-  for (const stateType of STATE_TYPES) {
-    if (type === `${stateType}StateEntered`) return 'stateEnteredEventDetails';
-    if (type === `${stateType}StateExited`) return 'stateExitedEventDetails';
+  let field = detailsFields.get(type);
+  if (field === undefined) {
+    const stateType = STATE_TYPES.find((prefix) => type.startsWith(prefix));
+    const rest = stateType ? type.slice(stateType.length) : '';
+    field =
+      rest === 'StateEntered' || rest === 'StateExited'
+        ? `s${rest.slice(1)}EventDetails`
+        : `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+    detailsFields.set(type, field);
   }
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+  return field;
 };
 
 export interface TaskResource {
@@ -37,25 +45,49 @@ export interface TaskResource {
   resource: string;
 }
 
-export class History {
-  readonly events: HistoryEvent[] = [];
+/** An event as kept: its time in ms and its details; ids and the Date are made when read. */
+interface StoredEvent {
+  type: string;
+  time: number;
+  details: Record<string, unknown> | undefined;
+}
 
-  add(type: string, details?: Record<string, unknown>): HistoryEvent {
-    const id = this.events.length + 1;
-    const event: HistoryEvent = {
-      timestamp: new Date(),
+export class History {
+  readonly #events: StoredEvent[] = [];
+  /** The last JSON texts kept: a state's input is most often the previous state's output. */
+  readonly #recentJson: string[] = [];
+
+  /** The events in GetExecutionHistory's shape, oldest first. */
+  get events(): HistoryEvent[] {
+    return this.#events.map(({ type, time, details }, index) => ({
+      timestamp: new Date(time),
       type,
-      id,
-      previousEventId: id - 1,
+      id: index + 1,
+      previousEventId: index,
       ...(details ? { [detailsField(type)]: details } : {}),
-    };
-    this.events.push(event);
-    return event;
+    }));
+  }
+
+  add(type: string, details?: Record<string, unknown>) {
+    this.#events.push({ type, time: Date.now(), details });
+  }
+
+  /**
+   * JSON text for an input or output, sharing the text already kept when it is the same: a
+   * long-running `npm start` holds every execution's history, and most of it repeats.
+   */
+  #json(value: unknown): string {
+    const text = json(value);
+    const same = this.#recentJson.find((recent) => recent === text);
+    if (same !== undefined) return same;
+    this.#recentJson.unshift(text);
+    this.#recentJson.length = Math.min(this.#recentJson.length, 3);
+    return text;
   }
 
   executionStarted(input: unknown, roleArn: string) {
     this.add('ExecutionStarted', {
-      input: json(input),
+      input: this.#json(input),
       inputDetails: { truncated: false },
       roleArn,
     });
@@ -64,7 +96,7 @@ export class History {
   stateEntered(stateType: string, name: string, input: unknown) {
     this.add(`${stateType}StateEntered`, {
       name,
-      input: json(input),
+      input: this.#json(input),
       inputDetails: { truncated: false },
     });
   }
@@ -72,7 +104,7 @@ export class History {
   stateExited(stateType: string, name: string, output: unknown) {
     this.add(`${stateType}StateExited`, {
       name,
-      output: json(output),
+      output: this.#json(output),
       outputDetails: { truncated: false },
     });
   }
@@ -86,7 +118,7 @@ export class History {
     this.add('TaskScheduled', {
       ...resource,
       region,
-      parameters: json(parameters),
+      parameters: this.#json(parameters),
       ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
     });
   }
@@ -98,7 +130,7 @@ export class History {
   taskSucceeded(resource: TaskResource, output: unknown) {
     this.add('TaskSucceeded', {
       ...resource,
-      output: json(output),
+      output: this.#json(output),
       outputDetails: { truncated: false },
     });
   }
@@ -112,7 +144,10 @@ export class History {
   }
 
   executionSucceeded(output: unknown) {
-    this.add('ExecutionSucceeded', { output: json(output), outputDetails: { truncated: false } });
+    this.add('ExecutionSucceeded', {
+      output: this.#json(output),
+      outputDetails: { truncated: false },
+    });
   }
 
   executionFailed(error: string, cause: string) {
