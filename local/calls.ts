@@ -32,6 +32,9 @@ export class CallRecorder {
   }
 }
 
-/** The function a request came from, by the app id its SDK put in the User-Agent. */
+/**
+ * The function a request came from, by the app id its SDK put in the User-Agent: "app/" and the
+ * logical id (letters and digits only), then whatever else the id carries ("-PTEnv-local").
+ */
 export const callerOf = (request: IncomingMessage): string =>
-  /\bapp\/([\w-]+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+  /\bapp\/([A-Za-z0-9]+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';

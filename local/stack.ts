@@ -123,7 +123,9 @@ export const functionConfigs = (
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
       // The SDK names the caller in its User-Agent: how the platform tells the functions apart.
-      AWS_SDK_UA_APP_ID: fn.logicalId,
+      // Powertools appends its own 43 characters to an app id without "/PTEnv/", and the SDK
+      // warns about an app id over 50; with the marker it leaves the id alone.
+      AWS_SDK_UA_APP_ID: `${fn.logicalId}/PTEnv/local`,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
