@@ -2,14 +2,16 @@
  * `npm run build`: bundles every function of template.yaml with esbuild, from the function's own
  * `Metadata.BuildProperties`, into the layout `sam build` produces:
  *   .aws-sam/build/<LogicalId>/<entry>.mjs (+ .map)   one artifact folder per function
- *   .aws-sam/build/<LayerId>/nodejs/node_modules/     each nodejs24.x layer's packages
+ *   .aws-sam/build/<LayerId>/nodejs/node_modules/     the layer (local/layer.ts), linked from
+ *   .aws-sam/build/node_modules                       so local runs load it as Lambda does
  *   .aws-sam/build/template.yaml                      CodeUri and ContentUri pointing at them
  * `sam deploy` and `sam local` accept that folder as it is; the offline platform runs it.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parseDocument } from 'yaml';
+import { buildDependenciesLayer } from './layer.ts';
 import {
   type FunctionDefinition,
   functionsOf,
@@ -62,33 +64,28 @@ export const bundleFunction = async (fn: FunctionDefinition, outdir: string): Pr
   return join(outdir, `${handlerFile}${extensions['.js'] ?? '.js'}`);
 };
 
-/** The template's layers that `sam build` builds with npm (Metadata BuildMethod nodejs24.x). */
-const nodeLayersOf = () =>
+/** The template's layers, which `sam build` builds through the Makefile (local/layer.ts). */
+const layersOf = () =>
   Object.entries(readTemplate().Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Serverless::LayerVersion')
-    .filter(([, resource]) => String(resource.Metadata?.BuildMethod ?? '').startsWith('nodejs'))
-    .map(([logicalId, resource]) => ({
-      logicalId,
-      contentUri: String(resource.Properties?.ContentUri),
-    }));
+    .map(([logicalId, resource]) => {
+      if (resource.Metadata?.BuildMethod !== 'makefile') {
+        throw new Error(`${logicalId}: the local build builds makefile layers only`);
+      }
+      return logicalId;
+    });
 
 /**
- * Builds a layer as `sam build` does (its package.json's dependencies in nodejs/node_modules),
- * copying the packages npm installed for the project instead of fetching them again. A test
- * keeps the layer's versions equal to the installed ones.
+ * Builds the layers, and links <buildDir>/node_modules to the layer's packages: a function's
+ * bundle then finds them there, as it finds /opt/nodejs/node_modules on Lambda, before the
+ * project's node_modules (which stands in for the runtime's AWS SDK).
  */
-const buildLayer = (layer: { logicalId: string; contentUri: string }, buildDir: string) => {
-  const manifest = JSON.parse(
-    readFileSync(join(PROJECT_ROOT, layer.contentUri, 'package.json'), 'utf8'),
-  ) as {
-    dependencies?: Record<string, string>;
-  };
-  const target = join(buildDir, layer.logicalId, 'nodejs', 'node_modules');
-  for (const name of Object.keys(manifest.dependencies ?? {})) {
-    const source = join(PROJECT_ROOT, 'node_modules', name);
-    if (!existsSync(source))
-      throw new Error(`${layer.logicalId}: ${name} is not installed; run npm install`);
-    cpSync(source, join(target, name), { recursive: true, dereference: true });
+const buildLayers = async (buildDir: string) => {
+  const layers = layersOf();
+  if (layers.length > 1) throw new Error('The local build links one layer into node_modules');
+  for (const logicalId of layers) {
+    const modules = await buildDependenciesLayer(join(buildDir, logicalId));
+    symlinkSync(relative(buildDir, modules), join(buildDir, 'node_modules'), 'dir');
   }
 };
 
@@ -99,8 +96,8 @@ const writeBuiltTemplate = (functions: FunctionDefinition[], buildDir: string) =
   for (const fn of functions) {
     document.setIn(['Resources', fn.logicalId, 'Properties', 'CodeUri'], fn.logicalId);
   }
-  for (const layer of nodeLayersOf()) {
-    document.setIn(['Resources', layer.logicalId, 'Properties', 'ContentUri'], layer.logicalId);
+  for (const logicalId of layersOf()) {
+    document.setIn(['Resources', logicalId, 'Properties', 'ContentUri'], logicalId);
   }
   const template = readTemplate();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -124,7 +121,7 @@ export const buildAll = async (buildDir = BUILD_DIR): Promise<Map<string, string
       bundles.set(fn.logicalId, await bundleFunction(fn, join(buildDir, fn.logicalId)));
     }),
   );
-  for (const layer of nodeLayersOf()) buildLayer(layer, buildDir);
+  await buildLayers(buildDir);
   writeBuiltTemplate(functions, buildDir);
   return bundles;
 };

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleFunction } from './build.ts';
+import { buildAll } from './build.ts';
 import { createTables } from './dynamodb.ts';
 import { LocalFunction } from './lambda-runtime.ts';
 import { createResolver, localAccount } from './resolve.ts';
@@ -36,9 +36,10 @@ if (values.help) {
 }
 const [logicalId, eventPath] = positionals;
 if (!logicalId || !eventPath) fail(usage);
-const definition =
-  functions.find((fn) => fn.logicalId === logicalId) ??
-  fail(`No function ${logicalId} in template.yaml\n${usage}`);
+if (!functions.some((fn) => fn.logicalId === logicalId)) {
+  fail(`No function ${logicalId} in template.yaml
+${usage}`);
+}
 
 let event: unknown;
 try {
@@ -70,7 +71,7 @@ try {
 
 // Its own build folder, so a running npm start (which rebuilds .aws-sam/build) is left alone.
 const buildDir = join(PROJECT_ROOT, '.aws-sam', 'invoke');
-await bundleFunction(definition, join(buildDir, definition.logicalId));
+await buildAll(buildDir);
 const config = functionConfigs(
   template,
   createResolver(template, account, parameters),

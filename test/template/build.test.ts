@@ -2,12 +2,13 @@
  * `npm run build`: every function bundled by esbuild from its template Metadata, into the layout
  * `sam build` produces, and each bundle loads and exports its handler.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ASL_PATH } from '../../local/asl.ts';
 import { buildAll } from '../../local/build.ts';
+import { layerManifest } from '../../local/layer.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template.ts';
 
 // Inside the project, so the bundles resolve the AWS SDK from node_modules as Lambda's runtime would.
@@ -41,17 +42,12 @@ describe('npm run build', () => {
     },
   );
 
-  it('imports nothing the runtime or the layers do not provide: Node, the AWS SDK, Powertools, the dependencies layer', () => {
-    const layer = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'layers', 'dependencies', 'package.json'), 'utf8'),
-    ) as { dependencies: Record<string, string> };
+  it('imports nothing but Node, the AWS SDK and the entry points of the dependencies layer', () => {
+    const { entryPoints } = layerManifest();
     const provided = (specifier: string) =>
       specifier.startsWith('node:') ||
-      /^@aws-sdk\//.test(specifier) ||
-      /^@aws-lambda-powertools\/(logger|metrics|parser|commons)(\/|$)/.test(specifier) ||
-      Object.keys(layer.dependencies).some(
-        (name) => specifier === name || specifier.startsWith(`${name}/`),
-      );
+      specifier.startsWith('@aws-sdk/') ||
+      specifier in entryPoints;
 
     for (const fn of functions) {
       const code = readFileSync(bundles.get(fn.logicalId) ?? '', 'utf8');
@@ -66,11 +62,21 @@ describe('npm run build', () => {
     }
   });
 
-  it('builds the dependencies layer as sam build does: nodejs/node_modules with its packages', () => {
+  it('builds each layer entry point into one module, and links the layer where the bundles find it', () => {
     const modules = join(buildDir, 'DependenciesLayer', 'nodejs', 'node_modules');
-    for (const name of ['zod', '@middy/core', '@middy/util']) {
-      expect(JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')).name).toBe(name);
+    for (const specifier of Object.keys(layerManifest().entryPoints)) {
+      const name = specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
+      const manifest = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')) as {
+        exports: Record<string, string>;
+      };
+      const entry = manifest.exports[`.${specifier.slice(name.length)}`] ?? '';
+      expect(existsSync(join(modules, name, entry)), specifier).toBe(true);
     }
+    // As /opt/nodejs/node_modules on Lambda: found before the project's node_modules.
+    expect(realpathSync(join(buildDir, 'node_modules'))).toBe(realpathSync(modules));
   });
 
   it('writes the built template with each CodeUri at its artifact and DefinitionUri at the ASL', () => {

@@ -225,39 +225,36 @@ describe('local/sam-local-env.json, the --env-vars file for sam local', () => {
   });
 });
 
-describe('the layers', () => {
+describe('the dependencies layer', () => {
   const installed = (name: string) =>
     (
       JSON.parse(
         readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
-      ) as { version: string }
+      ) as {
+        version: string;
+      }
     ).version;
+  const manifest = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'layers', 'dependencies', 'package.json'), 'utf8'),
+  ) as { dependencies: Record<string, string>; entryPoints: Record<string, string> };
 
-  it('pin the dependencies layer to exactly the versions the functions are built and tested with', () => {
-    const layer = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'layers', 'dependencies', 'package.json'), 'utf8'),
-    ) as {
-      dependencies: Record<string, string>;
-    };
-
-    for (const [name, version] of Object.entries(layer.dependencies))
+  it('pins exactly the versions the functions are built and tested with', () => {
+    for (const [name, version] of Object.entries(manifest.dependencies)) {
       expect(version, name).toBe(installed(name));
+    }
   });
 
-  it('take the Powertools layer of the Powertools version installed', () => {
-    expect(template.Parameters?.PowertoolsVersion?.Default).toBe(
-      installed('@aws-lambda-powertools/logger'),
+  it('is the one layer every function takes, built by the Makefile', () => {
+    expect(template.Globals?.Function?.Layers).toEqual([{ Ref: 'DependenciesLayer' }]);
+    expect(template.Resources.DependenciesLayer?.Metadata).toMatchObject({
+      BuildMethod: 'makefile',
+    });
+    expect(readFileSync(join(PROJECT_ROOT, 'Makefile'), 'utf8')).toContain(
+      'build-DependenciesLayer:\n\tnode local/layer.ts "$(ARTIFACTS_DIR)"',
     );
-    expect(template.Globals?.Function?.Layers).toEqual([
-      {
-        'Fn::Sub':
-          '{{resolve:ssm:/aws/service/powertools/typescript/generic/all/${PowertoolsVersion}}}',
-      },
-      { Ref: 'DependenciesLayer' },
-    ]);
   });
 
-  it('leave out of every bundle exactly what the runtime and the layers provide', () => {
+  it('leaves out of every bundle exactly the AWS SDK and the packages of the layer', () => {
     for (const fn of functions) {
       expect(fn.build.External, fn.logicalId).toEqual([
         '@aws-sdk/*',
@@ -266,5 +263,14 @@ describe('the layers', () => {
         '@middy/*',
       ]);
     }
+    const packages = new Set(
+      Object.keys(manifest.entryPoints).map((specifier) =>
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/'),
+      ),
+    );
+    expect([...packages].sort()).toEqual(Object.keys(manifest.dependencies).sort());
   });
 });
