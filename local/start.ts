@@ -2,6 +2,10 @@
  * `npm start`: the whole booking application on this machine, from template.yaml. Ctrl-C stops
  * it. Flags (and environment variables) choose ports, an external DynamoDB Local or Step
  * Functions Local, where the data lives, and how long retries wait.
+ *
+ * package.json runs it with --max-semi-space-size=32: V8 sizes the young generation from the
+ * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
+ * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';

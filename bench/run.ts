@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: bundle sizes, cold starts, throughput and latency, memory, and cost per million
+ * bookings, all measured in one run and set against the budgets. Writes bench/results.json and
+ * bench/results.md. `npm run bench -- --smoke` runs tiny counts (CI) into bench/results-smoke.*.
+ * Exits 1 when a budget that does not depend on timing is missed (sizes, transitions, writes);
+ * timing budgets are reported, and judged on the full run.
+ */
+
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CallRecorder } from '../local/calls.ts';
+import { startStack } from '../local/stack.ts';
+import { PROJECT_ROOT } from '../local/template.ts';
+import { measureBundles } from './bundles.ts';
+import { measureColdStarts } from './cold-start.ts';
+import { costOf, countPaths, PRICES, referenceSuccess } from './cost.ts';
+import { round } from './stats.ts';
+import { measurePlatformMemory, measureThroughput, measureWriteCeiling } from './throughput.ts';
+
+const smoke = process.argv.includes('--smoke');
+const settings = smoke
+  ? { coldRuns: 2, levels: [1, 8, 32, 128], sagasAt: () => 8, puts: 200, memorySagas: 32 }
+  : {
+      coldRuns: 10,
+      levels: [1, 8, 32, 128],
+      sagasAt: (c: number) => Math.max(400, c * 8),
+      puts: 5000,
+      memorySagas: 960,
+    };
+
+const KB = 1024;
+const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+const started = performance.now();
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`,
+  );
+
+log('bundles');
+const bundles = await measureBundles();
+
+log('platform (the template defaults: failure injection on, compensations fail 40 % of the time)');
+const stack = await startStack({
+  ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
+  retryDelayMs: 0,
+  environment: quiet,
+});
+const measured = async () => {
+  try {
+    log(`cold starts (${settings.coldRuns} runs each)`);
+    const coldStarts = await measureColdStarts(stack, settings.coldRuns);
+    log('throughput');
+    const levels = await measureThroughput(stack, settings.levels, settings.sagasAt);
+    log('DynamoDB write ceiling');
+    const ceiling = await measureWriteCeiling(stack, settings.puts);
+    return { coldStarts, levels, ceiling };
+  } finally {
+    await stack.close();
+  }
+};
+const results = await measured();
+
+log('npm start under load');
+const platformMemory = await measurePlatformMemory(settings.memorySagas);
+
+log('counted events per path');
+const recorder = new CallRecorder();
+const costStack = await startStack({
+  ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
+  build: false,
+  retryDelayMs: 0,
+  recorder,
+  parameters: { CompensationFailureRate: '0' },
+  environment: quiet,
+});
+const paths = await countPaths(costStack, recorder).finally(() => costStack.close());
+const success = paths.find((path) => path.path === 'success');
+if (!success) throw new Error('No success path counted');
+const reference = referenceSuccess(success);
+// With compensations failing 40 % of the time, each is tried 1 / 0.6 times on average: the
+// failed attempts add transitions and invocations, never writes (an injected failure comes first).
+const expectedRetries = (path: (typeof paths)[number]) => {
+  const compensations =
+    path.path === 'success'
+      ? 0
+      : path.path === 'failHotelReservation'
+        ? 1
+        : path.path === 'failFlightsReservation'
+          ? 2
+          : 3;
+  const extra = compensations * (0.4 / 0.6);
+  const count = {
+    ...path,
+    transitions: round(path.transitions + extra, 2),
+    invocations: round(path.invocations + extra, 2),
+  };
+  return {
+    ...count,
+    path: `${path.path}, 40 % compensation failures (expected)`,
+    costPerMillion: costOf(count),
+  };
+};
+
+const { coldStarts, levels, ceiling } = results;
+const atThirtyTwo = levels.find(
+  (level) => level.scenario === 'success' && level.concurrency === 32,
+);
+const ceilingSagas = ceiling.putsPerSecond / success.writeUnits;
+const slowestCold = Math.max(...coldStarts.functions.map((fn) => fn.medianMs));
+
+const budgets = [
+  {
+    budget: 'success path: state transitions <= 6 (the reference)',
+    measured: success.transitions,
+    met: success.transitions <= 6,
+    timing: false,
+  },
+  {
+    budget: 'success path: item writes <= 5 (the reference)',
+    measured: success.writeUnits,
+    met: success.writeUnits <= 5,
+    timing: false,
+  },
+  {
+    budget: 'every bundle <= 20 KB, as shipped (SDK from the runtime, shared code from the layers)',
+    measured: `${round(Math.max(...bundles.map((b) => b.shippedBytes)) / KB)} KB largest`,
+    met: bundles.every((bundle) => bundle.shippedBytes <= 20 * KB),
+    timing: false,
+  },
+  {
+    budget: 'cold start <= 1/4 of the SDK v2 baseline',
+    measured: `${slowestCold} ms slowest vs ${coldStarts.baseline.medianMs} ms (ratio ${round(slowestCold / coldStarts.baseline.medianMs, 2)})`,
+    met: slowestCold <= coldStarts.baseline.medianMs / 4,
+    timing: true,
+  },
+  {
+    budget: 'cold start within 60 ms of the empty process',
+    measured: `${slowestCold} ms slowest vs ${coldStarts.empty.medianMs} ms (+${round(slowestCold - coldStarts.empty.medianMs)} ms)`,
+    met: slowestCold - coldStarts.empty.medianMs <= 60,
+    timing: true,
+  },
+  {
+    budget: 'throughput at concurrency 32 >= 1/2 of the DynamoDB ceiling per saga',
+    measured: `${atThirtyTwo?.sagasPerSecond} sagas/s vs ${round(ceilingSagas)} (ratio ${round((atThirtyTwo?.sagasPerSecond ?? 0) / ceilingSagas, 2)})`,
+    met: (atThirtyTwo?.sagasPerSecond ?? 0) >= ceilingSagas / 2,
+    timing: true,
+  },
+  {
+    budget: 'peak RSS of npm start under concurrency 32 <= 300 MB',
+    measured: `${platformMemory.peakRssMb} MB`,
+    met: platformMemory.peakRssMb <= 300,
+    timing: true,
+  },
+];
+
+const machine = {
+  date: new Date().toISOString(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGb: round(totalmem() / 1024 ** 3),
+  node: process.version,
+  smoke,
+};
+const report = {
+  machine,
+  settings: { ...settings, sagasAt: settings.levels.map((c) => settings.sagasAt(c)) },
+  bundles,
+  coldStarts,
+  levels,
+  ceiling: {
+    ...ceiling,
+    writesPerSuccessSaga: success.writeUnits,
+    sagasPerSecond: round(ceilingSagas),
+  },
+  platformMemory,
+  prices: PRICES,
+  paths,
+  pathsWithFailures: paths.map(expectedRetries),
+  reference,
+  budgets,
+};
+
+const table = (header: string[], rows: (string | number)[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+const markdown = `## Bench results${smoke ? ' (smoke: tiny counts, not for judging)' : ''}
+
+${machine.date.slice(0, 10)}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}.
+
+### Budgets
+
+${table(
+  ['budget', 'measured', 'met'],
+  budgets.map((b) => [b.budget, b.measured, b.met ? 'yes' : '**no**']),
+)}
+
+### Bundles (bytes, minified)
+
+${table(
+  ['function', 'as shipped', 'SDK external only', 'everything bundled'],
+  bundles.map((b) => [b.function, b.shippedBytes, b.sdkExternalBytes, b.bundledBytes]),
+)}
+
+### Cold start (median of ${settings.coldRuns}: spawn to first event served)
+
+${table(
+  ['function', 'cold start ms', 'module loaded at ms', 'x baseline', '+ over empty ms'],
+  [...coldStarts.functions, coldStarts.baseline, coldStarts.empty].map((c) => [
+    c.name,
+    c.medianMs,
+    c.loadedMs,
+    round(c.medianMs / coldStarts.baseline.medianMs, 2),
+    round(c.medianMs - coldStarts.empty.medianMs),
+  ]),
+)}
+
+### Throughput and latency (offline HTTP API, request to end state)
+
+${table(
+  ['scenario', 'concurrency', 'sagas', 'sagas/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+  [...levels, platformMemory].map((l) => [
+    l.scenario,
+    l.concurrency,
+    l.sagas,
+    l.sagasPerSecond,
+    l.p50Ms,
+    l.p95Ms,
+    l.p99Ms,
+  ]),
+)}
+
+DynamoDB write ceiling (dynalite, PutItem at concurrency 32): ${ceiling.putsPerSecond} writes/s, which is ${round(ceilingSagas)} sagas/s at ${success.writeUnits} writes per successful saga.
+Peak RSS of \`npm start\` under concurrency 32: ${platformMemory.peakRssMb} MB (${platformMemory.rssAfterMb} MB after the load).
+
+### Cost per million bookings (us-east-1 list prices, checked ${PRICES.checked})
+
+${table(
+  [
+    'path',
+    'transitions',
+    'Lambda invocations',
+    'GB-s',
+    'write units',
+    'read units',
+    'API requests',
+    'USD per 1M',
+  ],
+  [
+    ...paths,
+    ...report.pathsWithFailures.filter((p) => !p.path.startsWith('success')),
+    reference,
+  ].map((p) => [
+    p.path,
+    p.transitions,
+    p.invocations,
+    p.gbSeconds,
+    p.writeUnits,
+    p.readUnits,
+    p.apiRequests,
+    p.costPerMillion,
+  ]),
+)}
+
+Prices: Step Functions Standard $0.025 per 1,000 transitions; Lambda $0.20 per 1M requests and $0.0000133334 per GB-s (arm64); DynamoDB on demand $0.625 per 1M write units and $0.125 per 1M read units; HTTP API $1.00 per 1M requests (the reference's REST API: $3.50). GB-s are the local billed durations at the template's 256 MB, an estimate: Lambda's own durations differ.
+`;
+
+const name = smoke ? 'results-smoke' : 'results';
+writeFileSync(join(PROJECT_ROOT, 'bench', `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(PROJECT_ROOT, 'bench', `${name}.md`), markdown);
+process.stdout.write(`${markdown}\n`);
+log(`done: bench/${name}.json and bench/${name}.md`);
+
+const missed = budgets.filter((b) => !b.met && !b.timing);
+if (missed.length > 0) {
+  process.stderr.write(`Budgets missed: ${missed.map((b) => b.budget).join('; ')}\n`);
+  process.exit(1);
+}
+process.exit(0);

@@ -1,0 +1,253 @@
+/**
+ * Throughput and latency through the offline platform's HTTP API: POST /trips at a fixed
+ * concurrency, each booking timed from the request to its execution's end. Beside it, the
+ * emulated DynamoDB's raw write ceiling (PutItem/s at concurrency 32). And the peak memory of a
+ * real `npm start` process under concurrency 32, read from /proc (VmHWM).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
+import type { LocalStack } from '../local/stack.ts';
+import { PROJECT_ROOT } from '../local/template.ts';
+import { mapConcurrently, percentile, round } from './stats.ts';
+
+export const FAILURE_MIX: RunType[] = [
+  'failHotelReservation',
+  'failFlightsReservation',
+  'failPayment',
+  'failHotelConfirmation',
+  'failFlightsConfirmation',
+];
+
+export interface Level {
+  scenario: string;
+  concurrency: number;
+  sagas: number;
+  sagasPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+/** POST /trips, then wait for the execution's end; returns the latency in ms. */
+const book = async (
+  api: string,
+  tripId: string,
+  runType: RunType,
+  waitForEnd: (executionArn: string) => Promise<void>,
+) => {
+  const started = performance.now();
+  const response = await fetch(`${api}/trips`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, run_type: runType }),
+  });
+  const body = (await response.json()) as { execution_arn?: string };
+  if (response.status !== 202 || !body.execution_arn)
+    throw new Error(`Booking refused: ${response.status} ${JSON.stringify(body)}`);
+  await waitForEnd(body.execution_arn);
+  return performance.now() - started;
+};
+
+const runLevel = async (
+  api: string,
+  scenario: string,
+  runTypes: RunType[],
+  concurrency: number,
+  sagas: number,
+  waitForEnd: (executionArn: string) => Promise<void>,
+): Promise<Level> => {
+  const run = `${scenario.replace(/\W/g, '')}-${concurrency}-${Date.now()}`;
+  const started = performance.now();
+  const latencies = await mapConcurrently(
+    Array.from({ length: sagas }, (_, index) => index),
+    concurrency,
+    (index) =>
+      book(
+        api,
+        `bench-${run}-${index}`,
+        runTypes[index % runTypes.length] ?? 'success',
+        waitForEnd,
+      ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    scenario,
+    concurrency,
+    sagas,
+    sagasPerSecond: round(sagas / seconds),
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
+};
+
+/** Every level, for the success path and the failure mix, on the in-process platform. */
+export const measureThroughput = async (
+  stack: LocalStack,
+  levels: number[],
+  sagasAt: (concurrency: number) => number,
+) => {
+  const service = stack.stepFunctions;
+  if (!service) throw new Error('The bench runs on the built-in Step Functions');
+  const waitForEnd = (executionArn: string) => service.execution(executionArn).done;
+  const results: Level[] = [];
+  for (const [scenario, runTypes] of [
+    ['success', ['success']],
+    ['failure mix', FAILURE_MIX],
+  ] as [string, RunType[]][]) {
+    for (const concurrency of levels) {
+      // A warm-up at the level's concurrency, not counted: module instances loaded, sockets open.
+      await runLevel(
+        stack.endpoints.api,
+        `warm-up ${scenario}`,
+        runTypes,
+        concurrency,
+        concurrency * 2,
+        waitForEnd,
+      );
+      results.push(
+        await runLevel(
+          stack.endpoints.api,
+          scenario,
+          runTypes,
+          concurrency,
+          sagasAt(concurrency),
+          waitForEnd,
+        ),
+      );
+    }
+  }
+  return results;
+};
+
+/** The emulated DynamoDB's raw write rate: PutItem/s at concurrency 32. */
+export const measureWriteCeiling = async (stack: LocalStack, puts: number) => {
+  const client = new DynamoDBClient({
+    endpoint: stack.endpoints.dynamodb,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const put = (key: string) =>
+    client.send(
+      new PutItemCommand({
+        TableName: stack.tableName,
+        Item: { pk: { S: key }, sk: { S: 'ITEM' }, transaction_status: { S: 'pending' } },
+      }),
+    );
+  const indexes = (count: number) => Array.from({ length: count }, (_, index) => index);
+  // Warmed up as the sagas are, so that neither side of the ratio is flattered.
+  await mapConcurrently(indexes(Math.ceil(puts / 10)), 32, (index) => put(`warm-up-${index}`));
+  const started = performance.now();
+  await mapConcurrently(indexes(puts), 32, (index) => put(`ceiling-${index}`));
+  const putsPerSecond = puts / ((performance.now() - started) / 1000);
+  client.destroy();
+  return { concurrency: 32, puts, putsPerSecond: round(putsPerSecond) };
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** The node arguments of package.json's start script ("exec node <flags> local/start.ts"). */
+const npmStartArguments = () => {
+  const { scripts } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (scripts.start ?? '').split(/\s+/).filter((word) => word !== 'exec');
+  if (words[0] !== 'node') throw new Error(`npm start is not a node command: ${scripts.start}`);
+  return words.slice(1);
+};
+
+/** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
+export const measurePlatformMemory = async (sagas: number) => {
+  const [api, lambda, sfn, dynamodb] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const child = spawn(
+    process.execPath,
+    [
+      ...npmStartArguments(),
+      '--skip-build',
+      '--retry-delay-ms',
+      '0',
+      '--api-port',
+      String(api),
+      '--lambda-port',
+      String(lambda),
+      '--sfn-port',
+      String(sfn),
+      '--dynamodb-port',
+      String(dynamodb),
+      '--parameter-overrides',
+      'LogLevel=SILENT',
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    },
+  );
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-2000);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ctrl-C stops everything.')) resolve();
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`npm start exited ${code}: ${output.slice(-500)}${errors}`)),
+      );
+    });
+    const client = new SFNClient({
+      endpoint: `http://127.0.0.1:${sfn}`,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    // A client of npm start learns that a booking ended by asking: DescribeExecution, backing off.
+    const waitForEnd = async (executionArn: string) => {
+      for (let pause = 10; ; pause = Math.min(200, pause * 1.5)) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        const { status } = await client.send(new DescribeExecutionCommand({ executionArn }));
+        if (status !== 'RUNNING') return;
+      }
+    };
+    const level = await runLevel(
+      `http://127.0.0.1:${api}`,
+      'npm start, success and failure mix',
+      ['success', ...FAILURE_MIX],
+      32,
+      sagas,
+      waitForEnd,
+    );
+    client.destroy();
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kilobytes = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+    return {
+      ...level,
+      peakRssMb: round(kilobytes('VmHWM') / 1024),
+      rssAfterMb: round(kilobytes('VmRSS') / 1024),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+};
