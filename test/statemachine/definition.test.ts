@@ -118,6 +118,7 @@ describe('compensation', () => {
     const check = state('CheckLeftovers');
     expect(check.Choices).toEqual([
       {
+        Comment: 'a leftover was recorded',
         Or: COMPENSATIONS.map((name) => ({ Variable: `$.${name}Leftover`, IsPresent: true })),
         Next: 'BookingNeedsRepair',
       },
