@@ -4,10 +4,11 @@
  * watches instead of reading logs. Needs `npm start` running.
  */
 import { parseArgs } from 'node:util';
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, RUN_TYPES } from '../functions/commons/trip.ts';
 import { LOCAL_CREDENTIALS } from './dynamodb.ts';
 import { describeEvent, newProgress } from './progress.ts';
+import { readHistory } from './sfn/read-history.ts';
 import { DEFAULT_PORTS } from './stack.ts';
 
 const { values } = parseArgs({
@@ -59,6 +60,7 @@ if (started.status !== 202 || !booking.execution_arn || !booking.trip_id) {
   fail(`The API refused the booking (${started.status}): ${JSON.stringify(booking)}`);
 }
 const tripId = booking.trip_id ?? '';
+const executionArn = booking.execution_arn ?? '';
 console.log(
   `Trip ${tripId} (run type ${values['run-type']})\n  execution ${booking.execution_arn}\n`,
 );
@@ -74,19 +76,7 @@ let seen = 0;
 let ended = false;
 while (!ended) {
   if (Date.now() > deadline) fail(`Still running after ${values['timeout-seconds']} s`);
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new GetExecutionHistoryCommand({
-        executionArn: booking.execution_arn,
-        maxResults: 1000,
-        nextToken,
-      }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const events = await readHistory(client, executionArn);
   for (const event of events.slice(seen)) {
     for (const line of describeEvent(event, progress)) console.log(line);
     if (event.type?.startsWith('Execution') && event.type !== 'ExecutionStarted') ended = true;

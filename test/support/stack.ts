@@ -11,13 +11,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
-  GetExecutionHistoryCommand,
   type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { LOCAL_CREDENTIALS, tripItems } from '../../local/dynamodb.ts';
+import { readHistory } from '../../local/sfn/read-history.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
@@ -72,15 +72,7 @@ export const waitForExecution = async (
     await new Promise((resolve) => setTimeout(resolve, 10));
     description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
   }
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const events = await readHistory(sfn, executionArn);
   const statesEntered = events
     .filter((event) => event.type?.endsWith('StateEntered'))
     .map((event) => event.stateEnteredEventDetails?.name ?? '');
