@@ -172,7 +172,8 @@ const npmStartArguments = () => {
 
 /** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
 export const measurePlatformMemory = async (sagas: number) => {
-  const [api, lambda, sfn, dynamodb] = [
+  const [api, lambda, sfn, dynamodb, consolePort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -193,6 +194,8 @@ export const measurePlatformMemory = async (sagas: number) => {
       String(sfn),
       '--dynamodb-port',
       String(dynamodb),
+      '--console-port',
+      String(consolePort),
       '--parameter-overrides',
       'LogLevel=SILENT',
     ],

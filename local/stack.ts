@@ -12,9 +12,11 @@ import {
   SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import type { Definition } from './asl.ts';
 import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
 import type { CallRecorder } from './calls.ts';
+import { startConsole } from './console/server.ts';
 import { createTables, LOCAL_CREDENTIALS, startDynalite } from './dynamodb.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
@@ -35,12 +37,15 @@ import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './templa
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
 export const DEFAULT_PORTS = { api: 3000, lambda: 3001, sfn: 8083, dynamodb: 8000 } as const;
 
+/** The local console's port (npm start): next to the Step Functions API it shows. */
+export const DEFAULT_CONSOLE_PORT = 8084;
+
 export const MOCK_CONFIG_PATH = join(PROJECT_ROOT, 'statemachine', 'test', 'MockConfigFile.json');
 
 export interface StackOptions {
   host?: string;
-  /** 0 picks a free port. */
-  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** 0 picks a free port. The console starts only when given a port. */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS | 'console', number>>;
   /** An external DynamoDB (DynamoDB Local) instead of dynalite. */
   dynamodbEndpoint?: string;
   /** An external Step Functions (Step Functions Local) instead of the built-in one. */
@@ -69,6 +74,8 @@ export interface Endpoints {
   lambda: string;
   sfn: string;
   dynamodb: string;
+  /** The local console's page, when it was asked for. */
+  console?: string;
 }
 
 export interface LocalStack {
@@ -301,10 +308,25 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
 
+    const tableName = Object.values(tables)[0] ?? '';
+    if (options.ports?.console !== undefined) {
+      const consoleServer = await startConsole({
+        host,
+        port: options.ports.console,
+        region: account.region,
+        definition: JSON.parse(machine.definition) as Definition,
+        stateMachineArn,
+        tableName,
+        endpoints,
+      });
+      opened.push(consoleServer);
+      endpoints.console = consoleServer.url;
+    }
+
     return {
       endpoints,
       stateMachineArn,
-      tableName: Object.values(tables)[0] ?? '',
+      tableName,
       lambda,
       stepFunctions,
       close,

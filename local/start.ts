@@ -8,7 +8,7 @@
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
+import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -22,6 +22,7 @@ Options:
   --lambda-port <port>          Lambda Invoke API port (default ${DEFAULT_PORTS.lambda})
   --sfn-port <port>             Step Functions API port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>        DynamoDB API port (default ${DEFAULT_PORTS.dynamodb})
+  --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
   --data-dir <folder>           keep the table's data in this folder (default: in memory)
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN"
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     'lambda-port': { type: 'string' },
     'sfn-port': { type: 'string' },
     'dynamodb-port': { type: 'string' },
+    'console-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'retry-delay-ms': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
@@ -84,12 +86,15 @@ const retryDelayMs = integer(
   values['retry-delay-ms'] ?? process.env.LOCAL_RETRY_DELAY_MS,
   '--retry-delay-ms',
 );
-const ports = Object.fromEntries(
-  (['api', 'lambda', 'sfn', 'dynamodb'] as const).flatMap((name) => {
-    const port = integer(values[`${name}-port`], `--${name}-port`);
-    return port === undefined ? [] : [[name, port]];
-  }),
-);
+const ports = {
+  console: DEFAULT_CONSOLE_PORT,
+  ...Object.fromEntries(
+    (['api', 'lambda', 'sfn', 'dynamodb', 'console'] as const).flatMap((name) => {
+      const port = integer(values[`${name}-port`], `--${name}-port`);
+      return port === undefined ? [] : [[name, port]];
+    }),
+  ),
+};
 
 const options: StackOptions = {
   ...(values.host ? { host: values.host } : {}),
@@ -110,7 +115,7 @@ try {
   process.exit(1);
 }
 
-const { api, lambda, sfn, dynamodb } = stack.endpoints;
+const { api, lambda, sfn, dynamodb, console: consoleUrl } = stack.endpoints;
 const storage = options.dynamodbEndpoint
   ? 'external'
   : dataDir
@@ -124,6 +129,8 @@ Booking saga running locally, from template.yaml
   Step Functions   ${sfn}    ${options.sfnEndpoint ? '(external) ' : ''}${stack.stateMachineArn}
   DynamoDB         ${dynamodb}    table ${stack.tableName}, ${storage}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
+
+  Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 
 Try:
   curl "${api}/?runType=failPayment"

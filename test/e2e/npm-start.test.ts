@@ -193,7 +193,7 @@ const TRIP_DOCUMENT = {
 describe('npm start', () => {
   it("serves the reference's six URLs to their end over HTTP, then stops cleanly on Ctrl-C", async () => {
     // Prepare: the real command, in its own process group so Ctrl-C can reach all of it.
-    const [apiPort, lambdaPort, sfnPort, dynamodbPort] = await freePorts(4);
+    const [apiPort, lambdaPort, sfnPort, dynamodbPort, consolePort] = await freePorts(5);
     const child = spawn(
       'npm',
       [
@@ -207,6 +207,8 @@ describe('npm start', () => {
         String(sfnPort),
         '--dynamodb-port',
         String(dynamodbPort),
+        '--console-port',
+        String(consolePort),
         '--retry-delay-ms',
         '0',
         '--parameter-overrides',
@@ -228,6 +230,9 @@ describe('npm start', () => {
     );
     const api = `http://127.0.0.1:${apiPort}`;
     expect(output).toMatch(new RegExp(`HTTP API +${api}\\s`));
+    const consolePage = `http://127.0.0.1:${consolePort}/`;
+    expect(output).toMatch(new RegExp(`Console +${consolePage}\\s`));
+    expect(await (await fetch(consolePage)).text()).toContain('<title>Booking saga: local console');
 
     // Act: the six URLs, all at once, each followed to its end.
     const book = async (query: string) => {

@@ -1,0 +1,163 @@
+/**
+ * The state machine as the console draws it, read from the ASL: every state, told apart as a
+ * forward step, a compensation or an end, and every transition with what takes it (the next
+ * state, a catch and its errors, a choice rule, the default). Laid out by ELK (elkjs), the
+ * Eclipse Layout Kernel's layered algorithm: no coordinates are written down here, so the
+ * drawing follows the ASL when it changes.
+ */
+
+import elk from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
+import { type Definition, type EdgeKind, edgesOf } from '../asl.ts';
+import type { Graph, GraphEdge, GraphNode, Layout } from './shapes.ts';
+
+export const edgeId = (from: string, to: string, kind: EdgeKind) => `${from}->${to}:${kind}`;
+
+/** A choice rule in a few words: its Comment, else `$.total NumericGreaterThan 100`. */
+const ruleText = (rule: Record<string, unknown>): string => {
+  if (typeof rule.Comment === 'string') return rule.Comment;
+  const { Next: _next, Variable, ...comparison } = rule;
+  const [operator, value] = Object.entries(comparison)[0] ?? ['', ''];
+  const text = [Variable, operator, JSON.stringify(value)].filter((part) => part).join(' ');
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
+
+/** A catch's label: its errors, unless it takes every error (a dashed arrow says that). */
+const catchText = (errors: string[]): string | undefined =>
+  errors.length === 1 && errors[0] === 'States.ALL' ? undefined : errors.join(', ');
+
+export const graphOf = (definition: Definition): Graph => {
+  const edges = edgesOf(definition);
+  // Forward: reachable from StartAt without taking a catch.
+  const forward = new Set<string>();
+  const visit = (name: string) => {
+    if (forward.has(name) || !definition.States[name]) return;
+    forward.add(name);
+    for (const edge of edges) if (edge.from === name && edge.kind !== 'catch') visit(edge.to);
+  };
+  visit(definition.StartAt);
+
+  const nodes = Object.entries(definition.States).map(([id, state]): GraphNode => {
+    const end = state.Type === 'Succeed' || state.Type === 'Fail';
+    return {
+      id,
+      type: state.Type,
+      kind: end ? 'end' : forward.has(id) ? 'forward' : 'compensation',
+    };
+  });
+
+  const labelled = Object.entries(definition.States).flatMap(([from, state]) => [
+    ...(state.Catch ?? []).flatMap((catcher) => {
+      const label = catchText(catcher.ErrorEquals);
+      return label ? [{ id: edgeId(from, catcher.Next, 'catch'), label }] : [];
+    }),
+    ...(state.Choices ?? []).map((choice) => ({
+      id: edgeId(from, choice.Next, 'choice'),
+      label: ruleText(choice),
+    })),
+  ]);
+  const labels = new Map<string, string>();
+  for (const { id, label } of labelled) {
+    const known = labels.get(id);
+    labels.set(id, known ? `${known}; ${label}` : label);
+  }
+
+  // A pair joined by a catch and by its next (a compensation whose input cannot be parsed goes
+  // on to the next one) is drawn once per kind; ids keep them apart.
+  const seen = new Set<string>();
+  const graphEdges = edges.flatMap((edge): GraphEdge[] => {
+    const id = edgeId(edge.from, edge.to, edge.kind);
+    // Two catchers to one state: one arrow, both error lists on it.
+    if (seen.has(id)) return [];
+    seen.add(id);
+    const label = edge.kind === 'default' ? 'Default' : labels.get(id);
+    return [{ id, from: edge.from, to: edge.to, kind: edge.kind, ...(label ? { label } : {}) }];
+  });
+  return { startAt: definition.StartAt, nodes, edges: graphEdges };
+};
+
+const NODE_HEIGHT = 40;
+const CHARACTER_WIDTH = 7.5;
+const LABEL_HEIGHT = 16;
+
+const nodeWidth = (id: string) => Math.max(120, Math.ceil(id.length * CHARACTER_WIDTH) + 32);
+const labelWidth = (text: string) => Math.ceil(text.length * 6.2) + 8;
+
+/** Places every state and routes every transition, top to bottom. */
+export const layoutGraph = async (graph: Graph): Promise<Layout> => {
+  const input: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
+      'elk.spacing.nodeNode': '36',
+      'elk.spacing.edgeNode': '20',
+      'elk.spacing.edgeEdge': '12',
+      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+      'elk.edgeLabels.inline': 'false',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+    },
+    children: graph.nodes.map((node) => ({
+      id: node.id,
+      width: nodeWidth(node.id),
+      height: NODE_HEIGHT,
+    })),
+    edges: graph.edges.map((edge) => ({
+      id: edge.id,
+      sources: [edge.from],
+      targets: [edge.to],
+      // Each path reads as a straight line: the way on, not the ways out.
+      layoutOptions: { 'elk.layered.priority.straightness': edge.kind === 'catch' ? '0' : '10' },
+      ...(edge.label
+        ? {
+            labels: [{ text: edge.label, width: labelWidth(edge.label), height: LABEL_HEIGHT }],
+          }
+        : {}),
+    })),
+  };
+  // elkjs is CommonJS: its constructor is the module and, for typings, also its default.
+  const laidOut = await new elk.default().layout(input);
+
+  const placed = new Map((laidOut.children ?? []).map((child) => [child.id, child]));
+  const routes = new Map((laidOut.edges ?? []).map((edge) => [edge.id, edge]));
+  return {
+    startAt: graph.startAt,
+    width: laidOut.width ?? 0,
+    height: laidOut.height ?? 0,
+    nodes: graph.nodes.map((node) => {
+      const child = placed.get(node.id);
+      return {
+        ...node,
+        x: child?.x ?? 0,
+        y: child?.y ?? 0,
+        width: child?.width ?? nodeWidth(node.id),
+        height: child?.height ?? NODE_HEIGHT,
+      };
+    }),
+    edges: graph.edges.map((edge) => {
+      const route = routes.get(edge.id);
+      const points = (route?.sections ?? []).flatMap((section) => [
+        section.startPoint,
+        ...(section.bendPoints ?? []),
+        section.endPoint,
+      ]);
+      const label = route?.labels?.[0];
+      return {
+        ...edge,
+        points,
+        ...(label
+          ? {
+              labelAt: {
+                x: label.x ?? 0,
+                y: label.y ?? 0,
+                width: label.width ?? 0,
+                height: label.height ?? 0,
+              },
+            }
+          : {}),
+      };
+    }),
+  };
+};

@@ -1,0 +1,240 @@
+/**
+ * The local console: a web page served by `npm start` that draws the state machine from its ASL,
+ * lists the executions as they happen, and shows the selected one's path on the graph, its
+ * history and the trip's items in the table. It reads everything through the same APIs a client
+ * would use (Step Functions, DynamoDB, the HTTP API), so it works as well against Step Functions
+ * Local or DynamoDB Local. Everything it serves is built here: no CDN, no network.
+ *
+ *   GET  /                     the page
+ *   GET  /app.js, /console.css its script (bundled from app.ts on first use) and styles
+ *   GET  /api/graph            the state machine, laid out
+ *   GET  /api/executions       the executions, newest first
+ *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
+ *   POST /api/bookings         { run_type, trip_id? }: starts a booking through the HTTP API
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { build } from 'esbuild';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import type { Definition } from '../asl.ts';
+import { LOCAL_CREDENTIALS, tripItems } from '../dynamodb.ts';
+import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
+import { readHistory } from '../sfn/read-history.ts';
+import { graphOf, layoutGraph } from './graph.ts';
+import { pathOf } from './path.ts';
+import type {
+  ExecutionResponse,
+  ExecutionsResponse,
+  Graph,
+  GraphResponse,
+  Layout,
+} from './shapes.ts';
+
+const HERE = import.meta.dirname;
+
+export interface ConsoleOptions {
+  host: string;
+  port: number;
+  region: string;
+  /** The state machine's definition (its substitutions resolved or not: only its shape is read). */
+  definition: Definition;
+  stateMachineArn: string;
+  tableName: string;
+  endpoints: { api: string; sfn: string; dynamodb: string };
+}
+
+/** The page's script, bundled once, in memory. */
+let script: Promise<string> | undefined;
+const bundleScript = () => {
+  script ??= build({
+    entryPoints: [join(HERE, 'app.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'error',
+  }).then((result) => result.outputFiles[0]?.text ?? '');
+  return script;
+};
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+/** A short history event for the page: its id, type, time, state, and error if any. */
+const summary = (event: HistoryEvent) => {
+  const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as
+    | { name?: string; error?: string; cause?: string }
+    | undefined;
+  return {
+    id: event.id,
+    type: event.type,
+    timestamp: event.timestamp?.toISOString(),
+    ...(details?.name ? { state: details.name } : {}),
+    ...(details?.error ? { error: details.error } : {}),
+    ...(details?.cause ? { cause: details.cause } : {}),
+  };
+};
+
+const tripIdOf = (input: string | undefined): string | undefined => {
+  try {
+    const parsed = JSON.parse(input ?? '') as { trip_id?: unknown };
+    return typeof parsed.trip_id === 'string' ? parsed.trip_id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const startConsole = async (options: ConsoleOptions): Promise<Listening> => {
+  const clientConfig = { region: options.region, credentials: LOCAL_CREDENTIALS };
+  const sfn = new SFNClient({ ...clientConfig, endpoint: options.endpoints.sfn });
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: options.endpoints.dynamodb });
+  const graph: Graph = graphOf(options.definition);
+  let layout: Promise<Layout> | undefined;
+
+  const execution = async (executionArn: string): Promise<ExecutionResponse> => {
+    const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const events = await readHistory(sfn, executionArn);
+    const tripId = tripIdOf(description.input);
+    return {
+      execution: {
+        executionArn,
+        name: description.name,
+        status: description.status,
+        startDate: description.startDate?.toISOString(),
+        stopDate: description.stopDate?.toISOString(),
+        ...(description.error ? { error: description.error } : {}),
+        ...(description.cause ? { cause: description.cause } : {}),
+        tripId,
+      },
+      path: pathOf(graph, events),
+      events: events.map(summary),
+      items: tripId ? await tripItems(dynamodb, options.tableName, tripId) : [],
+    };
+  };
+
+  const startBooking = async (body: Buffer) => {
+    let request: { run_type?: unknown; trip_id?: unknown };
+    try {
+      request = JSON.parse(body.toString('utf8')) as typeof request;
+    } catch {
+      return { status: 400, body: { message: 'The body is not JSON' } };
+    }
+    if (typeof request !== 'object' || request === null) {
+      return { status: 400, body: { message: 'The body must be a JSON object' } };
+    }
+    const runType = request.run_type ?? 'success';
+    if (typeof runType !== 'string' || !(RUN_TYPES as readonly string[]).includes(runType)) {
+      return { status: 400, body: { message: `run_type must be one of ${RUN_TYPES.join(', ')}` } };
+    }
+    const tripId =
+      typeof request.trip_id === 'string' && request.trip_id.trim() !== ''
+        ? request.trip_id.trim()
+        : randomUUID();
+    // Through the real API: the same validation, the same StartBookingFunction.
+    const response = await fetch(`${options.endpoints.api}/trips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, run_type: runType }),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  const server = await listen(
+    'Console',
+    async (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://console');
+      const page = STATIC[url.pathname];
+      if (request.method === 'GET' && page) {
+        const text = readFileSync(join(HERE, page.file), 'utf8');
+        sendJson(response, 200, text, { 'cache-control': 'no-store' }, page.type);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/app.js') {
+        sendJson(response, 200, await bundleScript(), {}, 'text/javascript; charset=utf-8');
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/api/graph') {
+        layout ??= layoutGraph(graph);
+        const body: GraphResponse = {
+          stateMachineArn: options.stateMachineArn,
+          layout: await layout,
+          runTypes: RUN_TYPES,
+        };
+        sendJson(response, 200, body);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/api/executions') {
+        const { executions = [] } = await sfn.send(
+          new ListExecutionsCommand({ stateMachineArn: options.stateMachineArn, maxResults: 100 }),
+        );
+        const newestFirst = [...executions].sort(
+          (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
+        );
+        const body: ExecutionsResponse = {
+          executions: newestFirst.map((item) => ({
+            executionArn: item.executionArn,
+            name: item.name,
+            status: item.status,
+            startDate: item.startDate?.toISOString(),
+            stopDate: item.stopDate?.toISOString(),
+          })),
+        };
+        sendJson(response, 200, body);
+        return;
+      }
+      if (request.method === 'GET' && url.pathname === '/api/execution') {
+        const arn = url.searchParams.get('arn');
+        if (!arn) {
+          sendJson(response, 400, { message: 'Give the execution ARN as ?arn=' });
+          return;
+        }
+        try {
+          sendJson(response, 200, await execution(arn));
+        } catch (error) {
+          const name = error instanceof Error ? error.name : '';
+          if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') {
+            sendJson(response, 404, { message: `No execution ${arn}` });
+            return;
+          }
+          throw error;
+        }
+        return;
+      }
+      if (request.method === 'POST' && url.pathname === '/api/bookings') {
+        let body: Buffer;
+        try {
+          body = await readBody(request, 16 * 1024);
+        } catch (error) {
+          if (!(error instanceof BodyTooLarge)) throw error;
+          sendJson(response, 413, { message: error.message });
+          return;
+        }
+        const result = await startBooking(body);
+        sendJson(response, result.status, result.body);
+        return;
+      }
+      sendJson(response, 404, { message: `No ${request.method} ${url.pathname} here` });
+    },
+    options.port,
+    options.host,
+  );
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      sfn.destroy();
+      dynamodb.destroy();
+    },
+  };
+};

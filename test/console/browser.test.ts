@@ -1,0 +1,211 @@
+/**
+ * The console in a real browser (Debian's Chromium, driven by playwright-core): for each run
+ * type, a booking started from the page's form, then the path coloured on the graph, the retry
+ * counts and the trip's items checked against the execution's history and the table, read here
+ * on their own. The page asks nothing of any other origin. And the README's pictures are taken.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
+import { PICTURES, takePictures } from '../../local/pictures.ts';
+import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
+import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
+
+const platform = useTestStack({
+  ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
+  parameters: { CompensationFailureRate: '0.4' },
+  environment: { FAILURE_SEED: '6' },
+});
+
+let browser: Browser;
+let page: Page;
+/** Every request the page made that did not go to the console itself. */
+const elsewhere: string[] = [];
+/** Retry badges shown over the runs. */
+let badgesSeen = 0;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  const origin = new URL(platform.stack.endpoints.console ?? '').origin;
+  page.on('request', (request) => {
+    if (!request.url().startsWith(origin) && !request.url().startsWith('data:'))
+      elsewhere.push(request.url());
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** What the graph shows: each state's status and retry count, and the edges drawn as taken. */
+const graphShown = () =>
+  page.evaluate(() => {
+    const { document } = globalThis as unknown as {
+      document: {
+        querySelectorAll(selector: string): Iterable<{
+          dataset: Record<string, string | undefined>;
+          querySelector(selector: string): { textContent: string | null } | null;
+          getAttribute(name: string): string | null;
+        }>;
+      };
+    };
+    const states = [...document.querySelectorAll('g.state')].map((node) => ({
+      name: node.dataset.state ?? '',
+      status: node.dataset.status ?? '',
+      retries: node.dataset.retries ?? '',
+      badge: node.querySelector('g.retries')?.textContent ?? '',
+      badgeShown:
+        (
+          node.querySelector('g.retries') as unknown as {
+            getAttribute(name: string): string | null;
+          }
+        )?.getAttribute('visibility') === 'visible',
+    }));
+    const taken = [...document.querySelectorAll('path.edge.taken')].map(
+      (edge) => edge.dataset.edge ?? '',
+    );
+    return { states, taken };
+  });
+
+const itemsShown = () =>
+  page.$$eval('#items tbody tr', (rows) =>
+    rows.map((row) => {
+      const { dataset } = row as unknown as { dataset: Record<string, string | undefined> };
+      return { sk: dataset.sk ?? '', status: dataset.status ?? '' };
+    }),
+  );
+
+describe('the console in Chromium', () => {
+  it('draws every state of the machine and every transition before any booking', async () => {
+    // Act
+    const { states } = await graphShown();
+    const edges = await page.$$eval('path.edge', (paths) => paths.length);
+
+    // Assess
+    expect(states).toHaveLength(15);
+    expect(states.every((state) => state.status === 'none')).toBe(true);
+    expect(edges).toBe(27);
+  });
+
+  it.each(RUN_TYPES)(
+    '%s: started from the form, its path, retries and items shown',
+    async (runType) => {
+      // Act
+      const tripId = `browser-${runType}-${Date.now()}`;
+      const status = await bookFromConsole(page, runType, tripId);
+
+      // Assess: the end, as Step Functions reports it
+      const executionArn = (await page.getAttribute('#selected-title', 'data-execution-arn')) ?? '';
+      const ended = await waitForExecution(platform.clients.sfn, executionArn);
+      expect(status).toBe(ended.description.status);
+      expect(status).toBe(runType === 'success' ? 'SUCCEEDED' : 'FAILED');
+
+      // the path: exactly the states the run type goes through, each in its colour
+      const { states, taken } = await graphShown();
+      const onPath = states.filter((state) => state.status !== 'none');
+      const expected = EXPECTED_PATH[runType];
+      expect(onPath.map((state) => state.name).sort()).toEqual([...expected].sort());
+      const lastForward = expected.filter((name) => FORWARD.includes(name)).at(-1);
+      for (const state of onPath) {
+        const want =
+          state.name === 'BookingConfirmed'
+            ? 'succeeded'
+            : state.name === 'BookingFailed'
+              ? 'failed'
+              : !FORWARD.includes(state.name)
+                ? 'compensating'
+                : runType !== 'success' && state.name === lastForward
+                  ? 'caught'
+                  : 'succeeded';
+        expect(state.status, state.name).toBe(want);
+      }
+      expect(taken).toHaveLength(expected.length - 1);
+
+      // the retries: the badge on a state shows its extra task attempts in the history
+      const attempts = new Map<string, number>();
+      let current = '';
+      for (const event of ended.events) {
+        if (event.type?.endsWith('StateEntered'))
+          current = event.stateEnteredEventDetails?.name ?? '';
+        if (event.type === 'TaskScheduled') attempts.set(current, (attempts.get(current) ?? 0) + 1);
+      }
+      for (const state of onPath) {
+        const retries = (attempts.get(state.name) ?? 1) - 1;
+        expect(state.retries, state.name).toBe(String(retries));
+        expect(state.badgeShown, state.name).toBe(retries > 0);
+        if (retries > 0) expect(state.badge).toBe(`↻ ${retries}`);
+      }
+      badgesSeen += onPath.filter((state) => state.badgeShown).length;
+
+      // the items: what the table holds for the trip
+      const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
+      expect(await itemsShown()).toEqual(
+        items.map((item) => ({
+          sk: item.sk ?? '',
+          status: item.transaction_status ?? item.repair_status ?? '',
+        })),
+      );
+      const statuses = items.map((item) => item.transaction_status).sort();
+      expect(statuses).toEqual(
+        {
+          success: ['confirmed', 'confirmed', 'confirmed'],
+          failHotelReservation: ['cancelled'],
+          failFlightsReservation: ['cancelled', 'cancelled'],
+          failPayment: ['cancelled', 'cancelled', 'refunded'],
+          failHotelConfirmation: ['cancelled', 'cancelled', 'refunded'],
+          failFlightsConfirmation: ['cancelled', 'cancelled', 'refunded'],
+        }[runType],
+      );
+
+      // the list: the new execution first
+      const firstListed = await page.getAttribute(
+        '#executions li:first-child',
+        'data-execution-arn',
+      );
+      expect(firstListed).toBe(executionArn);
+    },
+  );
+
+  it('showed retry badges in those runs, so the badges were really checked', () => {
+    expect(badgesSeen).toBeGreaterThan(0);
+  });
+
+  it('asked nothing of any other origin', () => {
+    expect(elsewhere).toEqual([]);
+  });
+});
+
+describe('npm run pictures', () => {
+  it("takes the reference's three pictures from the console", async () => {
+    // Prepare
+    const folder = join(tmpdir(), `console-pictures-${process.pid}`);
+
+    try {
+      // Act
+      const files = await takePictures(platform.stack.endpoints.console ?? '', folder);
+
+      // Assess: three PNGs of a drawn graph
+      expect(files.map((file) => file.slice(folder.length + 1))).toEqual(
+        PICTURES.map((picture) => picture.file),
+      );
+      for (const file of files) {
+        expect(existsSync(file)).toBe(true);
+        const png = readFileSync(file);
+        expect(png.subarray(1, 4).toString()).toBe('PNG');
+        const width = png.readUInt32BE(16);
+        const height = png.readUInt32BE(20);
+        expect(width).toBeGreaterThan(400);
+        expect(height).toBeGreaterThan(800);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

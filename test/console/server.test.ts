@@ -1,0 +1,176 @@
+/**
+ * The console's server as a client sees it: the page and its assets (all served here, nothing
+ * from elsewhere), the graph, the executions newest first, one execution with its path, history
+ * and items, starting a booking through the HTTP API, and clear errors for bad requests that
+ * start nothing.
+ */
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import type {
+  ExecutionResponse,
+  ExecutionsResponse,
+  GraphResponse,
+} from '../../local/console/shapes.ts';
+import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
+
+const platform = useTestStack({ ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 } });
+const consoleUrl = () => platform.stack.endpoints.console ?? '';
+
+const book = async (body: unknown) => {
+  const response = await fetch(`${consoleUrl()}/api/bookings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+const executionCount = async () => {
+  const { executions = [] } = await platform.clients.sfn.send(
+    new ListExecutionsCommand({ stateMachineArn: platform.stack.stateMachineArn }),
+  );
+  return executions.length;
+};
+
+describe('the page and its assets', () => {
+  it('serves the page, its script and its styles, none reaching for another origin', async () => {
+    // Act
+    const [page, script, styles] = await Promise.all(
+      ['/', '/app.js', '/console.css'].map(async (path) => {
+        const response = await fetch(`${consoleUrl()}${path}`);
+        return {
+          status: response.status,
+          type: response.headers.get('content-type'),
+          text: await response.text(),
+        };
+      }),
+    );
+
+    // Assess
+    expect(page).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+    expect(script).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
+    expect(styles).toMatchObject({ status: 200, type: 'text/css; charset=utf-8' });
+    expect(page?.text).toContain('<script src="/app.js"');
+    expect(script?.text).toContain('/api/executions');
+    // The only absolute URL anywhere is SVG's namespace, which is a name, not a request.
+    for (const asset of [page, script, styles]) {
+      const urls = asset?.text.match(/(?:https?:)?\/\/[\w.-]+\.[a-z]{2,}[^\s"')]*/g) ?? [];
+      expect(urls.filter((url) => url !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    }
+  });
+
+  it('answers 404 with a JSON message for anything else', async () => {
+    // Act
+    const response = await fetch(`${consoleUrl()}/nothing-here`);
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'No GET /nothing-here here' });
+  });
+});
+
+describe('the APIs the page uses', () => {
+  it('gives the state machine laid out: every state placed', async () => {
+    // Act
+    const response = await fetch(`${consoleUrl()}/api/graph`);
+    const body = (await response.json()) as GraphResponse;
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(body.stateMachineArn).toBe(platform.stack.stateMachineArn);
+    expect(body.layout.nodes).toHaveLength(15);
+    expect(body.layout.width).toBeGreaterThan(0);
+  });
+
+  it('starts a booking through the HTTP API and shows it: newest first, path, history, items', async () => {
+    // Act
+    const first = await book({ run_type: 'success', trip_id: `console-api-a-${Date.now()}` });
+    const second = await book({ run_type: 'failPayment', trip_id: `console-api-b-${Date.now()}` });
+    const arn = String(second.body.execution_arn);
+    await waitForExecution(platform.clients.sfn, arn);
+    const list = (await (
+      await fetch(`${consoleUrl()}/api/executions`)
+    ).json()) as ExecutionsResponse;
+    const view = (await (
+      await fetch(`${consoleUrl()}/api/execution?arn=${encodeURIComponent(arn)}`)
+    ).json()) as ExecutionResponse;
+
+    // Assess
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    const arns = list.executions.map((execution) => execution.executionArn);
+    expect(arns.indexOf(arn)).toBeLessThan(arns.indexOf(String(first.body.execution_arn)));
+    expect(view.execution).toMatchObject({ status: 'FAILED', error: 'BookingFailed' });
+    expect(view.path.states.TakePayment?.status).toBe('caught');
+    expect(view.path.states.BookingFailed?.status).toBe('failed');
+    expect(view.events[0]?.type).toBe('ExecutionStarted');
+    expect(view.events.at(-1)).toMatchObject({ type: 'ExecutionFailed', error: 'BookingFailed' });
+    const tripId = String(second.body.trip_id);
+    expect(view.items).toEqual(
+      await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId),
+    );
+    expect(view.items.map((item) => item.transaction_status).sort()).toEqual([
+      'cancelled',
+      'cancelled',
+      'refunded',
+    ]);
+  });
+
+  it('gives a fresh trip id when the form leaves it blank', async () => {
+    // Act
+    const { status, body } = await book({ run_type: 'success', trip_id: '  ' });
+
+    // Assess
+    expect(status).toBe(202);
+    expect(body.trip_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it.each([
+    ['not JSON', '{run_type', 'The body is not JSON'],
+    ['not an object', '"success"', 'The body must be a JSON object'],
+    [
+      'an unknown run type',
+      { run_type: 'failEverything' },
+      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+    ],
+  ])(
+    'refuses a booking whose body is %s with 400, and starts nothing',
+    async (_what, body, message) => {
+      // Prepare
+      const before = await executionCount();
+
+      // Act
+      const response = await book(body);
+
+      // Assess
+      expect(response).toEqual({ status: 400, body: { message } });
+      expect(await executionCount()).toBe(before);
+    },
+  );
+
+  it("passes on the API's own 400 for a trip id it refuses, and starts nothing", async () => {
+    // Prepare
+    const before = await executionCount();
+
+    // Act
+    const response = await book({ run_type: 'success', trip_id: 'no spaces <allowed>' });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('trip_id');
+    expect(await executionCount()).toBe(before);
+  });
+
+  it('answers 400 for an execution asked for without an ARN, 404 for one that does not exist', async () => {
+    // Act
+    const missing = await fetch(`${consoleUrl()}/api/execution`);
+    const unknown = await fetch(
+      `${consoleUrl()}/api/execution?arn=${encodeURIComponent(`${platform.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:nobody`)}`,
+    );
+
+    // Assess
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ message: 'Give the execution ARN as ?arn=' });
+    expect(unknown.status).toBe(404);
+  });
+});
