@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip.ts';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
+import { freePorts } from '../local/http-server.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template.ts';
 import { mapConcurrently, percentile, round } from './stats.ts';
@@ -150,16 +150,6 @@ export const measureWriteCeiling = async (stack: LocalStack, puts: number) => {
   return { concurrency: 32, puts, putsPerSecond: round(putsPerSecond) };
 };
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 /** The node arguments of package.json's start script ("exec node <flags> local/start.ts"). */
 const npmStartArguments = () => {
   const { scripts } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -172,13 +162,7 @@ const npmStartArguments = () => {
 
 /** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
 export const measurePlatformMemory = async (sagas: number) => {
-  const [api, lambda, sfn, dynamodb, consolePort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const [api, lambda, sfn, dynamodb, consolePort] = await freePorts(5);
   const child = spawn(
     process.execPath,
     [

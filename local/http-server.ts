@@ -4,7 +4,11 @@
  * no request can take the platform down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type Server as TcpServer,
+} from 'node:net';
 
 export interface Listening {
   server: Server;
@@ -100,4 +104,24 @@ export const listen = async (
         server.closeAllConnections();
       }),
   };
+};
+
+/** `count` distinct free ports on 127.0.0.1: all listened on at once, so none is handed out twice. */
+export const freePorts = async (count: number): Promise<number[]> => {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<TcpServer>((resolve, reject) => {
+          const server = createTcpServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  return ports;
 };

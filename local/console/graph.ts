@@ -6,7 +6,6 @@
  * drawing follows the ASL when it changes.
  */
 
-import elk from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { type Definition, type EdgeKind, edgesOf } from '../asl.ts';
 import type { Graph, GraphEdge, GraphNode, Layout } from './shapes.ts';
@@ -117,7 +116,9 @@ export const layoutGraph = async (graph: Graph): Promise<Layout> => {
         : {}),
     })),
   };
-  // elkjs is CommonJS: its constructor is the module and, for typings, also its default.
+  // Loaded on first use (some 90 ms and 24 MB): a platform whose console is never opened
+  // never pays for it. elkjs is CommonJS: its constructor is also its default, for typings.
+  const { default: elk } = await import('elkjs/lib/elk.bundled.js');
   const laidOut = await new elk.default().layout(input);
 
   const placed = new Map((laidOut.children ?? []).map((child) => [child.id, child]));

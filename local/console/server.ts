@@ -27,6 +27,7 @@ import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
 import type { Definition } from '../asl.ts';
 import { LOCAL_CREDENTIALS, tripItems } from '../dynamodb.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
+import { detailsField } from '../sfn/history.ts';
 import { readHistory } from '../sfn/read-history.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
@@ -73,7 +74,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 
 /** A short history event for the page: its id, type, time, state, and error if any. */
 const summary = (event: HistoryEvent) => {
-  const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as
+  const details = Reflect.get(event, detailsField(event.type ?? '')) as
     | { name?: string; error?: string; cause?: string }
     | undefined;
   return {

@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { freePorts } from '../../local/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template.ts';
 
 const BANNER_END = 'Ctrl-C stops everything.';
@@ -16,30 +16,6 @@ const STARTUP_TIMEOUT_MS = 20_000;
 const SAGA_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 10_000;
 const POLL_EVERY_MS = 50;
-
-/** `count` distinct free ports: all listened on at once, so none is handed out twice. */
-const freePorts = async (count: number): Promise<number[]> => {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP port');
-    return address.port;
-  });
-  await Promise.all(
-    servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-  );
-  return ports;
-};
 
 // A newcomer's shell: none of this test run's variables (table names, endpoints, SFN_ENDPOINT).
 const NEWCOMER_ENVIRONMENT = {
