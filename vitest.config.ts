@@ -15,6 +15,7 @@ export default defineConfig({
       FAILURE_INJECTION: 'enabled',
       // Random compensation failures are off unless a test turns them on (with a seed).
       COMPENSATION_FAILURE_RATE: '0',
+      SWEEP_GRACE_SECONDS: '900',
       POWERTOOLS_SERVICE_NAME: 'booking-saga',
       POWERTOOLS_METRICS_NAMESPACE: 'BookingSaga',
       POWERTOOLS_LOG_LEVEL: 'SILENT',

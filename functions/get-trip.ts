@@ -1,4 +1,8 @@
-/** GetTrip: `GET /trips/{tripId}`, the saga's status, its execution and the trip's bookings. */
+/**
+ * GetTrip: `GET /trips/{tripId}`, the saga's status from the table's truth: the trip record and
+ * its items, read in one query. Only a trip started outside the API (no record) asks Step
+ * Functions for its execution.
+ */
 import { readTrip } from '#commons/bookings.ts';
 import { describeTripExecution } from '#commons/executions.ts';
 import { badRequest, ClientError, httpHandler, json } from '#commons/http.ts';
@@ -9,9 +13,10 @@ export const handler = httpHandler(async (event) => {
   const tripId = event.pathParameters?.tripId ?? '';
   if (!TRIP_ID_PATTERN.test(tripId)) throw badRequest([{ field: 'tripId', rule: TRIP_ID_RULE }]);
 
-  const [execution, items] = await Promise.all([describeTripExecution(tripId), readTrip(tripId)]);
-  if (execution === undefined && items.bookings.length === 0 && items.leftovers.length === 0) {
+  const items = await readTrip(tripId);
+  const execution = items.record ? undefined : await describeTripExecution(tripId);
+  if (!items.record && !execution && items.bookings.length + items.leftovers.length === 0) {
     throw new ClientError(404, `Trip ${tripId} not found`);
   }
-  return json(200, tripStatus(tripId, execution, items));
+  return json(200, tripStatus(tripId, items, execution));
 });

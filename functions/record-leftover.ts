@@ -1,12 +1,13 @@
 /**
- * RecordLeftover: a compensation exhausted its retries. Writes what is left to undo to the table
- * (shown by GET /trips/{tripId}, cleared by a repair) and counts it in the CompensationLeftovers
- * metric, which the template alarms on. The saga then goes on with the next compensation.
+ * RecordLeftover: a compensation exhausted its retries, or failed in a way no retry mends. Counts
+ * it in the CompensationLeftovers metric, which the template alarms on, then writes what is left
+ * to undo to the table (shown by GET /trips/{tripId}, cleared by a repair). The metric comes
+ * first: if the write fails too, the alarm still fires, and the reconciler records the booking
+ * from the table once the execution has ended. The saga then goes on with the next compensation.
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod/mini';
 import { COMPENSATIONS, type Compensation, recordLeftover } from '#commons/bookings.ts';
-import { metrics } from '#commons/metrics.ts';
+import { countLeftover } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { TripSchema } from '#commons/trip.ts';
 
@@ -22,13 +23,7 @@ export const handler = task(
   LeftoverInput,
   (input) => input.trip.trip_id,
   async ({ compensation, trip, failure }) => {
-    const outcome = await recordLeftover(compensation, trip, failure);
-    if (outcome.changed) {
-      // Metadata, not a dimension: the alarm watches the metric under its service dimension only.
-      metrics.addMetadata('compensation', compensation);
-      metrics.addMetric('CompensationLeftovers', MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
-    }
-    return outcome;
+    countLeftover(compensation);
+    return recordLeftover(compensation, trip, failure);
   },
 );

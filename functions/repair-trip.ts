@@ -1,10 +1,11 @@
 /**
- * RepairTrip: undoes what a trip's open leftovers name (refund, cancel flight, cancel hotel) and
- * resolves them. Invoked by an operator after the repair alarm, with `{ "trip_id": "..." }`:
+ * RepairTrip: undoes every live booking of a trip whose saga ended without booking, whether a
+ * leftover names it or not, resolves its leftovers and concludes its record. Refused while the
+ * saga runs. Invoked by an operator after the repair alarm, with `{ "trip_id": "..." }`:
  * `npm run repair -- <tripId>` locally, `aws lambda invoke` on AWS. Repeating it changes nothing.
  */
 import * as z from 'zod/mini';
-import { repairTrip } from '#commons/bookings.ts';
+import { repairTrip } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { tripId } from '#commons/trip.ts';
 

@@ -8,6 +8,7 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   type KeySchemaElement,
   QueryCommand,
   ResourceInUseException,
@@ -63,10 +64,12 @@ export const startDynalite = async (
       request.on('end', () => {
         let table = '';
         try {
-          table = String(
-            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { TableName?: string })
-              .TableName ?? '',
-          );
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            TableName?: string;
+            IndexName?: string;
+          };
+          // An index is its own resource to IAM: table/<name>/index/<index>.
+          table = `${body.TableName ?? ''}${body.IndexName ? `/index/${body.IndexName}` : ''}`;
         } catch {
           // A body that is not JSON names no table; dynalite answers it.
         }
@@ -94,6 +97,7 @@ export interface TableDefinition {
   logicalId: string;
   AttributeDefinitions: AttributeDefinition[];
   KeySchema: KeySchemaElement[];
+  GlobalSecondaryIndexes?: GlobalSecondaryIndex[];
 }
 
 /** The template's AWS::DynamoDB::Table resources. */
@@ -106,6 +110,9 @@ export const tablesOf = (template: Template): TableDefinition[] =>
         logicalId,
         AttributeDefinitions: properties.AttributeDefinitions as AttributeDefinition[],
         KeySchema: properties.KeySchema as KeySchemaElement[],
+        ...(properties.GlobalSecondaryIndexes
+          ? { GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes as GlobalSecondaryIndex[] }
+          : {}),
       };
     });
 
@@ -134,6 +141,9 @@ export const createTables = async (
             TableName: table.logicalId,
             AttributeDefinitions: table.AttributeDefinitions,
             KeySchema: table.KeySchema,
+            ...(table.GlobalSecondaryIndexes
+              ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes }
+              : {}),
             BillingMode: 'PAY_PER_REQUEST',
           }),
         );

@@ -30,7 +30,7 @@ export const checkInvariant = (
   error: string | undefined,
   items: Item[],
 ): InvariantCheck => {
-  const bookings = items.filter((item) => item.type !== 'Leftover');
+  const bookings = items.filter((item) => Object.hasOwn(LIVE, item.type ?? ''));
   const leftovers = items.filter((item) => item.type === 'Leftover');
   const openLeftovers = new Set(
     leftovers.filter((item) => item.repair_status === 'open').map((item) => item.booking_sk),

@@ -18,6 +18,7 @@ import { BUILD_DIR, buildAll } from './build.ts';
 import type { CallRecorder } from './calls.ts';
 import { startConsole } from './console/server.ts';
 import { createTables, LOCAL_CREDENTIALS, startDynalite } from './dynamodb.ts';
+import { type Delivery, eventsOf, LocalEventBus } from './events.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
 import { lambdaApi } from './lambda-api.ts';
@@ -32,6 +33,7 @@ import {
 import { stepFunctionsApi } from './sfn/api.ts';
 import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
 import { type FaultPlan, StepFunctionsService, TaskFailure } from './sfn/service.ts';
+import { executionStatusChange } from './sfn/status-events.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
 
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
@@ -67,6 +69,13 @@ export interface StackOptions {
   faults?: FaultPlan;
   /** Records which operations each function and the state machine make (least-privilege test). */
   recorder?: CallRecorder;
+  /**
+   * Run the template's schedules this often instead of their rate (0: never on a timer; tests
+   * run them through `events`).
+   */
+  scheduleIntervalMs?: number;
+  /** Told of every event delivery that has ended (the target succeeded or retries gave up). */
+  onDelivery?: (delivery: Delivery) => void;
 }
 
 export interface Endpoints {
@@ -85,6 +94,10 @@ export interface LocalStack {
   lambda: LocalLambda;
   /** The built-in Step Functions service; undefined with an external one. */
   stepFunctions: StepFunctionsService | undefined;
+  /** The local EventBridge: execution status changes and the template's schedules. */
+  events: LocalEventBus;
+  /** Runs each of the template's schedules once, now, and waits for its target. */
+  runSchedules: (input?: unknown) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -269,7 +282,41 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     }
     const lambda = new LocalLambda(configs, account);
     lambdaHandler = lambdaApi(lambda);
-    apiHandler = httpApi(routesOf(template), lambda);
+
+    const { rules, schedules } = eventsOf(template, resolve);
+    const events = new LocalEventBus({
+      rules,
+      lambda,
+      account,
+      retryDelayMs: options.retryDelayMs ?? 1000,
+      onDelivery:
+        options.onDelivery ??
+        ((delivery) => {
+          if (delivery.error) {
+            console.error(
+              `${delivery.rule}: ${delivery.target} failed ${delivery.attempts} times; gave up: ${delivery.error}`,
+            );
+          }
+        }),
+    });
+    opened.push({ close: () => events.idle() });
+    const runSchedule = (schedule: (typeof schedules)[number], input?: unknown) =>
+      events.deliver(
+        schedule.target,
+        input ??
+          events.envelope({
+            source: 'aws.events',
+            'detail-type': 'Scheduled Event',
+            resources: [
+              `arn:aws:events:${account.region}:${account.accountId}:rule/${schedule.name}`,
+            ],
+            detail: {},
+          }),
+        0,
+      );
+    const runSchedules = async (input?: unknown) => {
+      await Promise.all(schedules.map((schedule) => runSchedule(schedule, input)));
+    };
 
     const machine = stateMachineOf(template, resolve, account);
     let stepFunctions: StepFunctionsService | undefined;
@@ -289,6 +336,10 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         ...(mockConfig ? { mockConfig } : {}),
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
         ...(options.faults ? { faults: options.faults } : {}),
+        // Step Functions Local emits no events for its mocked test cases; neither does this.
+        onExecutionEnd: (record) => {
+          if (record.testCase === undefined) events.put(executionStatusChange(record));
+        },
         invokeFunction: async (functionName, payload) => {
           options.recorder?.record({
             caller: machine.name,
@@ -307,6 +358,24 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       sfnHandler = stepFunctionsApi(stepFunctions, options.recorder);
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
+
+    if (!options.sfnEndpoint && options.dataDir) {
+      // Kept data, and a Step Functions that starts empty: no execution of the last run survived
+      // it. The sweep settles every trip left open now, before the API takes a request.
+      await runSchedules({ older_than_seconds: 0 });
+    }
+    apiHandler = httpApi(routesOf(template), lambda);
+    const timers = schedules.map((schedule) => {
+      const intervalMs = options.scheduleIntervalMs ?? schedule.intervalMs;
+      return intervalMs > 0
+        ? setInterval(() => void runSchedule(schedule), intervalMs).unref()
+        : undefined;
+    });
+    opened.push({
+      close: async () => {
+        for (const timer of timers) clearInterval(timer);
+      },
+    });
 
     const tableName = Object.values(tables)[0] ?? '';
     if (options.ports?.console !== undefined) {
@@ -329,6 +398,8 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       tableName,
       lambda,
       stepFunctions,
+      events,
+      runSchedules,
       close,
     };
   } catch (error) {

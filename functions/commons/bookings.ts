@@ -5,7 +5,8 @@
  * Items (pk = trip id):
  *   sk HOTEL#<id>, FLIGHT#<id>   (none) -> pending -> confirmed; any of them -> cancelled
  *   sk PAYMENT#<id>              (none) -> confirmed;             any of them -> refunded
- *   sk LEFTOVER#<booking sk>     a compensation that exhausted its retries: open -> resolved
+ *   sk LEFTOVER#<booking sk>     a booking that may still be live after the saga: open -> resolved
+ *   sk TRIP                      the trip record (trip-record.ts)
  *
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
@@ -26,7 +27,8 @@ import {
   BookingNotFound,
   PaymentAlreadyRefunded,
 } from '#commons/errors.ts';
-import { type Trip, TripSchema, toExecutionInput } from '#commons/trip.ts';
+import { type Trip, toExecutionInput } from '#commons/trip.ts';
+import { TRIP_SK } from '#commons/trip-record.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
@@ -86,6 +88,7 @@ export const bookingSortKey = (kind: BookingKind, trip: Trip): string =>
   `${KINDS[kind].prefix}#${bookingId(kind, trip)}`;
 
 const LEFTOVER_PREFIX = 'LEFTOVER#';
+const LEFTOVER_TYPE = 'Leftover';
 
 const keyOf = (tripId: string, sortKey: string): Record<string, AttributeValue> => ({
   pk: { S: tripId },
@@ -286,35 +289,45 @@ export interface TaskFailure {
 
 const MAX_CAUSE_LENGTH = 2000;
 
+/** The compensation that undoes a booking item, by the item's type. */
+export const COMPENSATION_OF_TYPE: Record<string, Compensation> = {
+  [KINDS.payment.type]: 'RefundPayment',
+  [KINDS.flight.type]: 'CancelFlight',
+  [KINDS.hotel.type]: 'CancelHotel',
+};
+
+type LeftoverResult = { status: 'recorded'; booking_id: string; compensation: Compensation };
+
 /**
- * Records that a compensation exhausted its retries: the booking it should have undone may still
- * be live. The record stays `open` until a repair undoes the booking. Returns whether this call
- * opened the record (false when it was already open).
+ * Opens a leftover for a booking that may still be live: the compensation that should have
+ * undone it, and why it did not. The record stays `open` until a repair undoes the booking.
+ * Returns whether this call opened it (false when it was already open). It needs only the
+ * booking's key, so it works for a trip whose document no longer parses.
  */
-export const recordLeftover = async (
+export const openLeftover = async (
+  tripId: string,
+  booking: { sk: string; id: string },
   compensation: Compensation,
-  trip: Trip,
   failure: TaskFailure,
-): Promise<Outcome<{ status: 'recorded'; booking_id: string; compensation: Compensation }>> => {
-  const kind = COMPENSATIONS[compensation];
-  const bookingSk = bookingSortKey(kind, trip);
-  const result = { status: 'recorded', booking_id: bookingId(kind, trip), compensation } as const;
+  tripInput?: string,
+): Promise<Outcome<LeftoverResult>> => {
+  const result = { status: 'recorded', booking_id: booking.id, compensation } as const;
   try {
     await dynamodb.send(
       new PutItemCommand({
         TableName: TABLE_NAME,
         Item: {
-          ...keyOf(trip.trip_id, `${LEFTOVER_PREFIX}${bookingSk}`),
+          ...keyOf(tripId, `${LEFTOVER_PREFIX}${booking.sk}`),
           ...toAttributes({
-            trip_id: trip.trip_id,
-            type: 'Leftover',
+            trip_id: tripId,
+            type: LEFTOVER_TYPE,
             compensation,
-            booking_sk: bookingSk,
-            booking_id: result.booking_id,
+            booking_sk: booking.sk,
+            booking_id: booking.id,
             error: failure.Error,
             cause: failure.Cause.slice(0, MAX_CAUSE_LENGTH),
-            // What a repair needs to undo the booking, whatever became of the execution.
-            trip: toExecutionInput(trip),
+            // The trip document, when known: what undoing the booking was asked with.
+            ...(tripInput === undefined ? {} : { trip: tripInput }),
             repair_status: 'open',
             recorded_at: now(),
           }),
@@ -330,68 +343,93 @@ export const recordLeftover = async (
   }
 };
 
-const UNDO = {
+/** Records that a compensation of the saga exhausted its retries (RecordLeftover). */
+export const recordLeftover = (
+  compensation: Compensation,
+  trip: Trip,
+  failure: TaskFailure,
+): Promise<Outcome<LeftoverResult>> => {
+  const kind = COMPENSATIONS[compensation];
+  return openLeftover(
+    trip.trip_id,
+    { sk: bookingSortKey(kind, trip), id: bookingId(kind, trip) },
+    compensation,
+    failure,
+    toExecutionInput(trip),
+  );
+};
+
+/** The undo steps by name, for a trip whose document is known: they also write tombstones. */
+export const UNDO = {
   RefundPayment: refundPayment,
   CancelFlight: (trip: Trip) => cancel('flight', trip),
   CancelHotel: (trip: Trip) => cancel('hotel', trip),
 } satisfies Record<Compensation, (trip: Trip) => Promise<unknown>>;
 
 /**
- * Repairs a trip: every open leftover's compensation is run again (it cannot fail at random
- * here: this is not a saga step) and the leftover is resolved. The result lists the trip's
- * resolved leftovers, so a repeat, which changes nothing, returns the same.
+ * Undoes one booking item by its key, from whatever live status it is in: cancelled, or refunded
+ * for a payment. Returns whether it changed the item.
  */
-export const repairTrip = async (
-  tripId: string,
-): Promise<
-  Outcome<{ trip_id: string; resolved: { compensation: Compensation; booking_id: string }[] }>
-> => {
-  const { leftovers } = await readTrip(tripId);
-  let changed = false;
-  for (const leftover of leftovers.filter((item) => item.repair_status === 'open')) {
-    const compensation = leftover.compensation as Compensation;
-    const undo = UNDO[compensation];
-    if (!undo)
-      throw new Error(`Leftover ${leftover.sk} names an unknown compensation ${compensation}`);
-    await undo(TripSchema.parse(JSON.parse(leftover.trip ?? '{}')));
-    try {
-      await dynamodb.send(
-        new UpdateItemCommand({
-          TableName: TABLE_NAME,
-          Key: keyOf(tripId, leftover.sk ?? ''),
-          UpdateExpression: 'SET repair_status = :resolved, resolved_at = :now',
-          ConditionExpression: 'repair_status = :open',
-          ExpressionAttributeValues: toAttributes({
-            ':resolved': 'resolved',
-            ':open': 'open',
-            ':now': now(),
-          }),
+export const undoItem = async (tripId: string, item: TripItem): Promise<boolean> => {
+  const final = item.type === KINDS.payment.type ? 'refunded' : 'cancelled';
+  try {
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: TABLE_NAME,
+        Key: keyOf(tripId, item.sk ?? ''),
+        UpdateExpression: 'SET transaction_status = :final, updated_at = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND transaction_status IN (:pending, :confirmed)',
+        ExpressionAttributeValues: toAttributes({
+          ':final': final,
+          ':now': now(),
+          ':pending': 'pending',
+          ':confirmed': 'confirmed',
         }),
-      );
-      changed = true;
-    } catch (error) {
-      // Resolved meanwhile by a concurrent repair: nothing left to do for this one.
-      if (!isConditionFailure(error)) throw error;
-    }
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
   }
-  const resolved = leftovers
-    .map((leftover) => ({
-      compensation: leftover.compensation as Compensation,
-      booking_id: leftover.booking_id ?? '',
-    }))
-    .sort((a, b) => a.compensation.localeCompare(b.compensation));
-  return { result: { trip_id: tripId, resolved }, changed };
+};
+
+/** Resolves an open leftover once its booking is no longer live. */
+export const resolveLeftover = async (tripId: string, leftover: TripItem): Promise<boolean> => {
+  try {
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: TABLE_NAME,
+        Key: keyOf(tripId, leftover.sk ?? ''),
+        UpdateExpression: 'SET repair_status = :resolved, resolved_at = :now',
+        ConditionExpression: 'repair_status = :open',
+        ExpressionAttributeValues: toAttributes({
+          ':resolved': 'resolved',
+          ':open': 'open',
+          ':now': now(),
+        }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    // Resolved meanwhile by a concurrent repair: nothing left to do for this one.
+    if (!isConditionFailure(error)) throw error;
+    return false;
+  }
 };
 
 /** An item of a trip, as the status API and the tests read it. */
 export type TripItem = Record<string, string>;
 
 export interface TripItems {
+  /** The trip record; undefined for a trip whose execution was started outside the API. */
+  record: TripItem | undefined;
   bookings: TripItem[];
   leftovers: TripItem[];
 }
 
-/** Every item of a trip: its bookings and its recorded leftovers. */
+/** Every item of a trip, in one query: its record, its bookings and its recorded leftovers. */
 export const readTrip = async (tripId: string): Promise<TripItems> => {
   const items: TripItem[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -413,8 +451,9 @@ export const readTrip = async (tripId: string): Promise<TripItems> => {
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return {
-    bookings: items.filter((item) => !item.sk?.startsWith(LEFTOVER_PREFIX)),
-    leftovers: items.filter((item) => item.sk?.startsWith(LEFTOVER_PREFIX)),
+    record: items.find((item) => item.sk === TRIP_SK),
+    bookings: items.filter((item) => Object.hasOwn(COMPENSATION_OF_TYPE, item.type ?? '')),
+    leftovers: items.filter((item) => item.type === LEFTOVER_TYPE),
   };
 };
 

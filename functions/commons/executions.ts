@@ -1,14 +1,25 @@
 /**
- * A trip's execution. The execution is named after the trip id, so Step Functions itself
- * guarantees one execution per trip: an identical repeat is answered with the same execution,
- * a different trip document under the same id is a conflict.
+ * A trip's saga. The trip record, written with a condition before anything starts, makes one trip
+ * id one saga forever: an identical repeat is answered with the same execution, a different trip
+ * document under the same id is a conflict, also long after Step Functions has forgotten the
+ * execution. The execution is named after the trip id.
  */
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#clients/sfn.ts';
 import { requireEnv } from '#commons/env.ts';
 import { type Trip, toExecutionInput } from '#commons/trip.ts';
+import { createTripRecord, digestOf, type TripRecord } from '#commons/trip-record.ts';
 
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
+
+/**
+ * For this long after a trip's record was written, a repeated request may start the execution
+ * the first request did not get to start (it failed between the record and StartExecution). Step
+ * Functions keeps an execution for 90 days, so within this window StartExecution under the trip's
+ * name can only find the first request's execution, never start a second one. The sweep leaves
+ * younger records alone (SWEEP_GRACE_SECONDS is longer).
+ */
+export const START_WINDOW_SECONDS = 300;
 
 /** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<trip id> */
 export const executionArnOf = (tripId: string): string =>
@@ -20,26 +31,37 @@ export type StartOutcome =
 
 const hasName = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
-/** Starts the trip's execution, or finds the one an identical earlier request started. */
+const withinStartWindow = (record: TripRecord) =>
+  record.execution_status === undefined &&
+  Date.now() - Date.parse(record.started_at) < START_WINDOW_SECONDS * 1000;
+
+/** Starts the trip's saga once; a repeat finds the saga the first request started. */
 export const startTripExecution = async (trip: Trip): Promise<StartOutcome> => {
   const input = toExecutionInput(trip);
+  const executionArn = executionArnOf(trip.trip_id);
+  const { created, record } = await createTripRecord(trip.trip_id, input, executionArn);
+  // The trip's start is when its record was written: the same for every repeat.
+  const outcome = {
+    kind: created ? 'started' : 'repeated',
+    executionArn: record.execution_arn,
+    startDate: new Date(record.started_at),
+  } as const;
+  if (!created) {
+    if (record.input_digest !== digestOf(input)) return { kind: 'conflict', executionArn };
+    if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return outcome;
+  }
   try {
     // While that execution runs, Step Functions answers an identical StartExecution with it.
-    const started = await sfn.send(
+    await sfn.send(
       new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: trip.trip_id, input }),
     );
-    return {
-      kind: 'started',
-      executionArn: started.executionArn ?? executionArnOf(trip.trip_id),
-      startDate: started.startDate,
-    };
+    return outcome;
   } catch (error) {
     if (!hasName(error, 'ExecutionAlreadyExists')) throw error;
   }
+  // It ended already: started by a concurrent repeat, or outside the API under this name.
   const existing = await describeTripExecution(trip.trip_id);
-  const executionArn = executionArnOf(trip.trip_id);
-  if (existing?.input !== input) return { kind: 'conflict', executionArn };
-  return { kind: 'repeated', executionArn, startDate: existing.startDate };
+  return existing?.input === input ? outcome : { kind: 'conflict', executionArn };
 };
 
 /** The trip's execution, or undefined when there is none (or its history has expired). */

@@ -1,47 +1,67 @@
 /**
- * The status of a trip as GET /trips/{tripId} reports it: the saga's outcome derived from the
- * execution and the table, the execution itself, the bookings and any leftovers to repair.
+ * The status of a trip as GET /trips/{tripId} reports it: the saga's status from the trip record
+ * and the table, the execution as the record knows it, the bookings and any leftovers to repair.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { isLive, type TripItem, type TripItems } from '#commons/bookings.ts';
+import type { TripItem, TripItems } from '#commons/bookings.ts';
+import { outcomeOf } from '#commons/saga-end.ts';
+import { type Outcome, type SagaEnd, toTripRecord } from '#commons/trip-record.ts';
 
 /**
- * in_progress  the execution is running
- * booked       the saga succeeded: every booking confirmed, the payment taken
- * failed       the saga failed and nothing is live: everything it did was undone
- * needs_repair something may still be live after the end: a leftover is open or a booking holds
+ * running       the saga has not ended (its record is not concluded)
+ * booked        it succeeded: hotel, flight and payment confirmed
+ * failed        it ended without booking and nothing is live
+ * needs_repair  it ended without booking and something may still be live (see the leftovers)
  */
-export type SagaStatus = 'in_progress' | 'booked' | 'failed' | 'needs_repair';
+export type SagaStatus = 'running' | Outcome;
 
+/** Only for a trip started outside the API, which has no record. */
 type Execution = Pick<
   DescribeExecutionCommandOutput,
   'executionArn' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause'
 >;
 
-export const sagaStatus = (execution: Execution | undefined, items: TripItems): SagaStatus => {
-  if (items.leftovers.some((leftover) => leftover.repair_status === 'open')) return 'needs_repair';
+const ENDS: readonly string[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
+ * While the record is open the saga is running, whatever the items say at that instant (they
+ * change under it): a status is never read torn. Once concluded, the items decide.
+ */
+export const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus => {
+  const record = toTripRecord(items.record);
+  if (record)
+    return record.execution_status ? outcomeOf(items, record.execution_status) : 'running';
   const status = execution?.status;
-  if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'in_progress';
-  if (status === 'SUCCEEDED') return 'booked';
-  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
+  if (status !== undefined && !ENDS.includes(status)) return 'running';
+  return outcomeOf(items, status as SagaEnd | undefined);
 };
 
 const withoutKeys = ({ pk: _pk, sk: _sk, ...rest }: TripItem) => rest;
 
-export const tripStatus = (tripId: string, execution: Execution | undefined, items: TripItems) => ({
-  trip_id: tripId,
-  saga_status: sagaStatus(execution, items),
-  // null once Step Functions no longer keeps the execution (90 days after it ended).
-  execution: execution
-    ? {
-        execution_arn: execution.executionArn,
-        status: execution.status,
-        start_date: execution.startDate?.toISOString(),
-        stop_date: execution.stopDate?.toISOString(),
-        error: execution.error,
-        cause: execution.cause,
-      }
-    : null,
-  bookings: items.bookings.map(withoutKeys),
-  leftovers: items.leftovers.map(withoutKeys),
-});
+export const tripStatus = (tripId: string, items: TripItems, execution?: Execution) => {
+  const record = toTripRecord(items.record);
+  return {
+    trip_id: tripId,
+    saga_status: sagaStatus(items, execution),
+    execution: record
+      ? {
+          execution_arn: record.execution_arn,
+          status: record.execution_status ?? 'RUNNING',
+          start_date: record.started_at,
+          ...(record.ended_at ? { stop_date: record.ended_at } : {}),
+          ...(record.execution_error ? { error: record.execution_error } : {}),
+        }
+      : execution
+        ? {
+            execution_arn: execution.executionArn,
+            status: execution.status,
+            start_date: execution.startDate?.toISOString(),
+            stop_date: execution.stopDate?.toISOString(),
+            error: execution.error,
+            cause: execution.cause,
+          }
+        : null,
+    bookings: items.bookings.map(withoutKeys),
+    leftovers: items.leftovers.map(withoutKeys),
+  };
+};

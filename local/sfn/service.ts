@@ -114,6 +114,11 @@ export interface ServiceOptions {
   /** Waits this long before every retry instead of the ASL's schedule (0 in tests). */
   retryDelayMs?: number;
   faults?: FaultPlan;
+  /**
+   * Told of every execution that has ended, once its history is complete: how the platform
+   * emits AWS's execution status change events.
+   */
+  onExecutionEnd?: (record: ExecutionRecord) => void;
 }
 
 // Names of state machines and executions: 1-80 characters, none of AWS's forbidden ones.
@@ -548,6 +553,7 @@ export class StepFunctionsService {
         }
       }
       await execution.result.catch(() => undefined);
+      if (record.status !== 'RUNNING') this.#options.onExecutionEnd?.(record);
     })();
   }
 

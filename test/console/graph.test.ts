@@ -13,6 +13,20 @@ import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 const definition = readDefinition();
 const graph = graphOf(definition);
 
+/** A compensation that skips to the next one when its input cannot be parsed. */
+const catchBesideNext = {
+  StartAt: 'Undo',
+  States: {
+    Undo: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Catch: [{ ErrorEquals: ['ParseError'], Next: 'Done' }],
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+} as unknown as Definition;
+
 describe('graphOf', () => {
   it('has a node for every state of the ASL', () => {
     // Assess
@@ -30,7 +44,15 @@ describe('graphOf', () => {
     // Assess
     expect(new Set(graph.edges.map((edge) => edge.id))).toEqual(transitions);
     expect(graph.edges.map((edge) => edge.id)).toContain('RefundPayment->CancelFlight:next');
-    expect(graph.edges.map((edge) => edge.id)).toContain('RefundPayment->CancelFlight:catch');
+    expect(graph.edges.map((edge) => edge.id)).toContain(
+      'RefundPayment->RecordRefundPaymentLeftover:catch',
+    );
+    // A state machine whose catch of chosen errors leads where its next does: two arrows.
+    const beside = graphOf(catchBesideNext);
+    expect(beside.edges.map((edge) => edge.id).sort()).toEqual([
+      'Undo->Done:catch',
+      'Undo->Done:next',
+    ]);
   });
 
   it('tells the forward steps, the compensations and the ends apart', () => {
@@ -56,7 +78,9 @@ describe('graphOf', () => {
     const label = (id: string) => graph.edges.find((edge) => edge.id === id)?.label;
 
     // Assess
-    expect(label('CancelFlight->CancelHotel:catch')).toBe('ParseError');
+    expect(graphOf(catchBesideNext).edges.find((edge) => edge.kind === 'catch')?.label).toBe(
+      'ParseError',
+    );
     expect(label('ReserveHotel->CancelHotel:catch')).toBeUndefined();
     expect(label('CheckLeftovers->BookingNeedsRepair:choice')).toBe('a leftover was recorded');
     expect(label('CheckLeftovers->BookingFailed:default')).toBe('Default');

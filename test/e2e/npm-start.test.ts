@@ -96,7 +96,7 @@ const BookingSchema = z.looseObject({
 
 const TripStatusSchema = z.object({
   trip_id: z.string(),
-  saga_status: z.enum(['in_progress', 'booked', 'failed', 'needs_repair']),
+  saga_status: z.enum(['running', 'booked', 'failed', 'needs_repair']),
   execution: z
     .looseObject({
       execution_arn: z.string(),
@@ -117,7 +117,7 @@ const followToEnd = async (statusUrl: string): Promise<TripStatus> => {
     expect(response.status).toBe(200);
     const status = TripStatusSchema.parse(await response.json());
     // A leftover can show needs_repair while the undo chain still runs: wait for the end too.
-    if (status.saga_status !== 'in_progress' && status.execution?.status !== 'RUNNING') {
+    if (status.saga_status !== 'running' && status.execution?.status !== 'RUNNING') {
       return status;
     }
     if (Date.now() > deadline) {

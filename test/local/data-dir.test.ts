@@ -23,7 +23,7 @@ const bookThrough = async (api: string, tripId: string) => {
 };
 
 describe('the data folder', () => {
-  it("keeps the trip's bookings across a restart; the execution is gone with the process", async () => {
+  it('keeps the trip and its bookings across a restart, its status true after the execution is gone', async () => {
     // Prepare
     dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-data-'));
     const tripId = `kept-${Date.now()}`;
@@ -36,14 +36,20 @@ describe('the data folder', () => {
     const second = await startTestStack({ dataDir });
     const response = await fetch(`${second.endpoints.api}/trips/${tripId}`);
     const trip = (await response.json()) as {
+      saga_status: string;
       execution: unknown;
       bookings: { transaction_status: string }[];
     };
+    const executions = await second.stepFunctions?.listExecutions({
+      stateMachineArn: second.stateMachineArn,
+    });
     await second.close();
 
     // Assess
     expect(response.status).toBe(200);
-    expect(trip.execution).toBeNull();
+    expect(executions?.executions).toEqual([]);
+    expect(trip.saga_status).toBe('booked');
+    expect(trip.execution).toMatchObject({ execution_arn, status: 'SUCCEEDED' });
     expect(trip.bookings.map((booking) => booking.transaction_status)).toEqual([
       'confirmed',
       'confirmed',
@@ -90,10 +96,11 @@ describe('DYNAMODB_ENDPOINT', () => {
     client.destroy();
     await external.close();
     expect(stack.endpoints.dynamodb).toBe(external.endpoint);
-    expect(items.map((item) => item.transaction_status)).toEqual([
-      'confirmed',
-      'confirmed',
-      'confirmed',
+    expect(items.map((item) => [item.type, item.transaction_status])).toEqual([
+      ['Flight', 'confirmed'],
+      ['Hotel', 'confirmed'],
+      ['Payment', 'confirmed'],
+      ['Trip', undefined],
     ]);
   });
 });

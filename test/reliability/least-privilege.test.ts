@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
 import { ASL_PATH, placeholdersOf } from '../../local/asl.ts';
@@ -39,12 +41,26 @@ const resolve = createResolver(template, account);
 
 /** A trip whose CancelFlight fails every attempt, so its leftover is recorded. */
 const LEFTOVER_TRIP = 'leftover-';
+/** A trip whose CancelFlight and RecordLeftover both fail: the reconciler records the leftover. */
+const UNRECORDED_TRIP = 'unrecorded-';
 
 // Every task is delivered twice, so the branches that find an earlier write run too.
-const faults: FaultPlan = ({ executionArn, state }) =>
-  state === 'CancelFlight' && executionArn.includes(`:${LEFTOVER_TRIP}`)
+const faults: FaultPlan = ({ executionArn, state }) => {
+  const failing =
+    (state === 'CancelFlight' &&
+      (executionArn.includes(`:${LEFTOVER_TRIP}`) ||
+        executionArn.includes(`:${UNRECORDED_TRIP}`))) ||
+    (state === 'RecordCancelFlightLeftover' && executionArn.includes(`:${UNRECORDED_TRIP}`));
+  return failing
     ? { kind: 'fail', error: 'Lambda.ServiceException', cause: 'Unavailable (injected)' }
     : { kind: 'duplicate' };
+};
+
+/**
+ * Granted for a path no scenario here reaches without a DynamoDB fault: the sweep opens a
+ * leftover only when undoing a booking fails (test/unit/saga-end.test.ts covers that path).
+ */
+const UNREACHED: Record<string, string[]> = { SweepTripsFunction: ['dynamodb:PutItem'] };
 
 const BOOKINGS_TABLE_ARN = String(resolve({ 'Fn::GetAtt': ['BookingsTable', 'Arn'] }));
 
@@ -110,7 +126,17 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
       failHotelConfirmation: 'BookingFailed',
       failFlightsConfirmation: 'BookingFailed',
       leftover: 'BookingNeedsRepair',
+      unrecorded: 'BookingNeedsRepair',
     });
+    // The reconciler recorded what RecordLeftover could not; the sweep settled a trip never started.
+    expect(seen.unrecordedLeftovers).toEqual([
+      expect.objectContaining({ compensation: 'CancelFlight', repair_status: 'open' }),
+    ]);
+    expect(seen.swept).toMatchObject({
+      saga_status: 'failed',
+      execution: { status: 'NOT_STARTED' },
+    });
+    expect(seen.directStatus).toBe(200);
     expect(seen.repair).toEqual({ functionError: undefined, tripId: seen.leftoverTripId });
     // Read after the repair: the leftover resolved, the flight it named cancelled.
     expect(seen.status).toMatchObject({
@@ -129,7 +155,7 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     expect([...invocations.values()].filter((count) => count % 2 !== 0)).toEqual([]);
   });
 
-  it('records calls from the twelve functions and the state machine, and from nothing else', () => {
+  it('records calls from every function and the state machine, and from nothing else', () => {
     // Assess
     const callers = new Set(recorder.calls.map((call) => call.caller));
     callers.delete('unknown');
@@ -145,9 +171,12 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
       const statements = statementsOf(resources, roleId);
 
       // Assess
-      expect(recorder.actionsByCaller()[functionId]).toEqual(
-        Object.keys(permissionsOf(resources, roleId)).sort(),
-      );
+      expect(
+        [
+          ...(recorder.actionsByCaller()[functionId] ?? []),
+          ...(UNREACHED[functionId] ?? []),
+        ].sort(),
+      ).toEqual(Object.keys(permissionsOf(resources, roleId)).sort());
       expect(callsOf(functionId).filter((call) => !allows(statements, call))).toEqual([]);
       // Beyond its inline policy: only what the Lambda runtime itself uses (logs, X-Ray).
       expect(managedPoliciesOf(resources, roleId)).toEqual([
@@ -213,11 +242,12 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
             `states:DescribeExecution ${executions}`,
           ],
           GetTripFunctionRole: [`states:DescribeExecution ${executions}`],
+          SweepTripsFunctionRole: [`states:DescribeExecution ${executions}`],
         }[roleId] ?? [],
       );
     }
     expect(new Set(stateCalls.map((call) => call.caller))).toEqual(
-      new Set(['StartBookingFunction', 'GetTripFunction']),
+      new Set(['StartBookingFunction', 'GetTripFunction', 'SweepTripsFunction']),
     );
     for (const call of stateCalls) {
       if (call.action === 'states:StartExecution') expect(call.resource).toBe(stateMachineArn);
@@ -226,7 +256,7 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     expect(stateCalls.map((call) => call.action).sort()).toContain('states:DescribeExecution');
   });
 
-  it('keeps every DynamoDB permission and every DynamoDB call to the bookings table', () => {
+  it('keeps every DynamoDB permission and every DynamoDB call to the bookings table and its index', () => {
     // Prepare
     const dynamodbCalls = recorder.calls.filter(
       (call) => call.caller !== 'unknown' && call.action.startsWith('dynamodb:'),
@@ -236,12 +266,18 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     for (const roleId of rolesOf(resources)) {
       for (const statement of statementsOf(resources, roleId)) {
         if (![statement.Action].flat().some((action) => action.startsWith('dynamodb:'))) continue;
-        expect([resolve(statement.Resource)].flat(), roleId).toEqual([BOOKINGS_TABLE_ARN]);
+        expect([resolve(statement.Resource)].flat(), roleId).toEqual([
+          [statement.Action].flat().includes('dynamodb:Query') &&
+          roleId === 'SweepTripsFunctionRole' &&
+          String(resolve(statement.Resource)).includes('/index/')
+            ? `${BOOKINGS_TABLE_ARN}/index/OpenTrips`
+            : BOOKINGS_TABLE_ARN,
+        ]);
       }
     }
     expect(dynamodbCalls.length).toBeGreaterThan(0);
     expect(new Set(dynamodbCalls.map((call) => call.resource))).toEqual(
-      new Set([platform.stack.tableName]),
+      new Set([platform.stack.tableName, `${platform.stack.tableName}/index/OpenTrips`]),
     );
   });
 });
@@ -289,12 +325,59 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
     return { trip, executionArn: execution_arn, ending: description.error ?? description.status };
   };
 
-  const [leftover, ...runs] = await Promise.all([
+  const [leftover, unrecorded, ...runs] = await Promise.all([
     book('failPayment', LEFTOVER_TRIP),
+    book('failPayment', UNRECORDED_TRIP),
     ...RUN_TYPES.map((runType) => book(runType)),
   ]);
   const success = runs[RUN_TYPES.indexOf('success')];
-  if (!leftover || !success) throw new Error('A scenario did not run');
+  if (!leftover || !unrecorded || !success) throw new Error('A scenario did not run');
+  await stack.events.idle();
+
+  // A repeat while the first request's saga is open: StartBooking asks Step Functions for it.
+  const twice = { ...REFERENCE_TRIP, trip_id: `privilege-${randomUUID()}` };
+  await Promise.all([post(twice), post(twice)]);
+
+  // A trip started outside the API (no record): GetTrip asks Step Functions for its execution.
+  const directTripId = `privilege-direct-${randomUUID()}`;
+  const direct = await clients.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.stateMachineArn,
+      name: directTripId,
+      input: JSON.stringify({ ...REFERENCE_TRIP, trip_id: directTripId }),
+    }),
+  );
+  await waitForExecution(clients.sfn, direct.executionArn ?? '');
+  const directStatus = (await api(`/trips/${directTripId}`)).status;
+
+  // A trip whose request wrote its record and never started its execution: the sweep settles it.
+  const neverStarted = `privilege-never-${randomUUID()}`;
+  await clients.dynamodb.send(
+    new PutItemCommand({
+      TableName: stack.tableName,
+      Item: {
+        pk: { S: neverStarted },
+        sk: { S: 'TRIP' },
+        type: { S: 'Trip' },
+        trip_id: { S: neverStarted },
+        input: {
+          S: JSON.stringify({ ...REFERENCE_TRIP, trip_id: neverStarted, run_type: 'success' }),
+        },
+        input_digest: { S: 'not-checked-here' },
+        execution_arn: {
+          S: `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${neverStarted}`,
+        },
+        started_at: { S: new Date(Date.now() - 3_600_000).toISOString() },
+        open_shard: { S: 'OPEN#0' },
+      },
+    }),
+  );
+  await stack.runSchedules();
+  await stack.events.idle();
+  const swept = await (await api(`/trips/${neverStarted}`)).json();
+  const unrecordedStatus = (await (await api(`/trips/${unrecorded.trip.trip_id}`)).json()) as {
+    leftovers: unknown[];
+  };
 
   // The operator's repair, through the Lambda API, as `aws lambda invoke` runs it.
   const lambda = new LambdaClient({
@@ -320,7 +403,11 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
     outcomes: Object.fromEntries([
       ...runs.map((run) => [run.trip.run_type, run.ending]),
       ['leftover', leftover.ending],
-    ]) as Record<RunType | 'leftover', string>,
+      ['unrecorded', unrecorded.ending],
+    ]) as Record<RunType | 'leftover' | 'unrecorded', string>,
+    unrecordedLeftovers: unrecordedStatus.leftovers,
+    swept,
+    directStatus,
     repair: {
       functionError: repair.FunctionError,
       tripId: (

@@ -132,14 +132,18 @@ describe('compensation', () => {
   });
 
   it.each(COMPENSATIONS)(
-    '%s does not retry input it cannot parse: nothing can have been written',
+    '%s does not retry input it cannot parse, and records it as a leftover: never skipped',
     (name) => {
       const [first] = state(name).Retry ?? [];
       expect(first).toEqual({ ErrorEquals: ['ParseError'], MaxAttempts: 0 });
-      expect(state(name).Catch?.[0]).toMatchObject({
-        ErrorEquals: ['ParseError'],
-        Next: state(name).Next,
-      });
+      // One catcher, for every error: a failure of any kind goes to its RecordLeftover.
+      expect(state(name).Catch).toEqual([
+        {
+          ErrorEquals: ['States.ALL'],
+          ResultPath: `$.${name}Error`,
+          Next: `Record${name}Leftover`,
+        },
+      ]);
     },
   );
 });

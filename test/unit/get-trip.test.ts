@@ -62,7 +62,7 @@ describe('GET /trips/{tripId}', () => {
     expect(statusCode).toBe(200);
     expect(json).toEqual({
       trip_id: trip.trip_id,
-      saga_status: 'in_progress',
+      saga_status: 'running',
       execution: {
         execution_arn: executionArn,
         status: 'RUNNING',

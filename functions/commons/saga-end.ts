@@ -1,0 +1,238 @@
+/**
+ * A saga's end, seen from outside the state machine, from the table's truth: the outcome the
+ * items show, what the reconciler does when an execution ends (or the sweep finds it ended, or
+ * gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
+ * come at least once, late, or not at all.
+ *
+ *   booked        the saga succeeded and the hotel, the flight and the payment are confirmed
+ *   failed        the saga ended without booking and nothing is live
+ *   needs_repair  the saga ended without booking and something may still be live: every live
+ *                 booking is named by an open leftover, which the alarm and the repair act on
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  COMPENSATION_OF_TYPE,
+  type Compensation,
+  isLive,
+  openLeftover,
+  readTrip,
+  resolveLeftover,
+  type TripItem,
+  type TripItems,
+  UNDO,
+  undoItem,
+} from '#commons/bookings.ts';
+import { logger } from '#commons/logger.ts';
+import { metrics } from '#commons/metrics.ts';
+import { type Trip, TripSchema } from '#commons/trip.ts';
+import { concludeTrip, type Outcome, type SagaEnd, toTripRecord } from '#commons/trip-record.ts';
+
+/** The undo steps, in the saga's own order: refund, cancel the flight, cancel the hotel. */
+const UNDO_ORDER: readonly Compensation[] = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
+
+const BOOKED_TYPES = ['Hotel', 'Flight', 'Payment'] as const;
+
+/** Hotel, flight and payment each there once, and each confirmed. */
+export const isBooked = (bookings: readonly TripItem[]): boolean =>
+  BOOKED_TYPES.every((type) => {
+    const ofType = bookings.filter((booking) => booking.type === type);
+    return ofType.length === 1 && ofType[0]?.transaction_status === 'confirmed';
+  });
+
+/** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
+export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
+  if (items.leftovers.some((leftover) => leftover.repair_status === 'open')) return 'needs_repair';
+  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
+  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
+};
+
+/**
+ * Counts a leftover in the metric the repair alarm watches. Called before the leftover is
+ * written: when the write fails (DynamoDB trouble is the likeliest reason anything is left),
+ * the alarm still fires.
+ */
+export const countLeftover = (compensation: Compensation): void => {
+  // Metadata, not a dimension: the alarm watches the metric under its service dimension only.
+  metrics.addMetadata('compensation', compensation);
+  metrics.addMetric('CompensationLeftovers', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+};
+
+/** The trip document of an execution input, if it still parses. */
+const tripOf = (input: string | undefined): Trip | undefined => {
+  if (input === undefined) return undefined;
+  try {
+    const parsed = TripSchema.safeParse(JSON.parse(input));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const describeError = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * Undoes whatever may be live, in the saga's order. With the trip document each undo step runs
+ * as the saga runs it (and writes a tombstone, so a late reserve cannot bring the booking back);
+ * without one (a document that no longer parses) every live item is undone by its key. A step
+ * that fails is reported, not thrown: what it leaves live is recorded afterwards.
+ */
+const undoEverything = async (
+  tripId: string,
+  trip: Trip | undefined,
+  bookings: readonly TripItem[],
+): Promise<{ undone: Compensation[]; failures: Map<Compensation, string> }> => {
+  const undone: Compensation[] = [];
+  const failures = new Map<Compensation, string>();
+  for (const compensation of UNDO_ORDER) {
+    try {
+      if (trip) {
+        await UNDO[compensation](trip);
+      } else {
+        const live = bookings.filter(
+          (booking) => isLive(booking) && COMPENSATION_OF_TYPE[booking.type ?? ''] === compensation,
+        );
+        for (const booking of live) await undoItem(tripId, booking);
+      }
+      undone.push(compensation);
+    } catch (error) {
+      failures.set(compensation, describeError(error));
+    }
+  }
+  return { undone, failures };
+};
+
+export interface Reconciled {
+  trip_id: string;
+  end: SagaEnd;
+  outcome: Outcome;
+  /** The undo steps that ran (only for an abort, a timeout, or a trip the sweep found). */
+  undone: Compensation[];
+  /** Leftovers this call opened: bookings still live after the end. */
+  recorded: Compensation[];
+}
+
+/**
+ * Reconciles a trip whose execution ended with `end`. After an abort, a timeout or a saga that
+ * never ran, and for any trip the sweep finds, the live bookings are undone (`undo`); after a
+ * failure the saga has already compensated, so what is still live is recorded. Every booking
+ * still live then gets an open leftover and is counted in the alarm's metric. The trip record,
+ * if there is one, is concluded with the outcome the table shows.
+ */
+export const reconcileTrip = async (
+  tripId: string,
+  end: SagaEnd,
+  options: { executionInput?: string | undefined; error?: string | undefined; undo?: boolean } = {},
+): Promise<Reconciled> => {
+  let items = await readTrip(tripId);
+  const record = toTripRecord(items.record);
+  const input = record?.input ?? options.executionInput;
+  const shouldUndo = end !== 'SUCCEEDED' && (options.undo === true || end !== 'FAILED');
+
+  let undone: Compensation[] = [];
+  let failures = new Map<Compensation, string>();
+  if (shouldUndo) {
+    ({ undone, failures } = await undoEverything(tripId, tripOf(input), items.bookings));
+    items = await readTrip(tripId);
+  }
+
+  const recorded: Compensation[] = [];
+  const alreadyOpen = new Set(
+    items.leftovers
+      .filter((leftover) => leftover.repair_status === 'open')
+      .map((leftover) => leftover.booking_sk),
+  );
+  const booked = end === 'SUCCEEDED' && isBooked(items.bookings);
+  if (!booked) {
+    for (const booking of items.bookings.filter((item) => isLive(item))) {
+      if (alreadyOpen.has(booking.sk)) continue;
+      const compensation = COMPENSATION_OF_TYPE[booking.type ?? ''];
+      if (!compensation) continue;
+      countLeftover(compensation);
+      const failure = failures.get(compensation);
+      await openLeftover(
+        tripId,
+        { sk: booking.sk ?? '', id: booking.id ?? '' },
+        compensation,
+        {
+          Error: `Saga.${end}`,
+          Cause: `${booking.type} booking ${booking.id} was still ${booking.transaction_status} after the execution ended (${end})${failure ? `; undoing it failed: ${failure}` : ''}`,
+        },
+        input,
+      );
+      recorded.push(compensation);
+    }
+    if (recorded.length > 0) items = await readTrip(tripId);
+  }
+
+  const outcome = outcomeOf(items, end);
+  if (record) await concludeTrip(tripId, end, outcome, options.error);
+  if (recorded.length > 0 || undone.length > 0) {
+    logger.warn('saga end reconciled', { end, outcome, undone, recorded });
+  }
+  return { trip_id: tripId, end, outcome, undone, recorded };
+};
+
+/** A repair refused: the trip's saga is still running. */
+export class RepairRefused extends Error {
+  override readonly name = 'RepairRefused';
+}
+
+export interface Repaired {
+  trip_id: string;
+  outcome: Outcome;
+  /** The items this repair undid. */
+  undone: string[];
+  /** Every leftover of the trip, now resolved. */
+  resolved: { compensation: Compensation; booking_id: string }[];
+}
+
+/**
+ * Repairs a trip from the table's truth: every live booking of a trip that did not book is
+ * undone, whether a leftover names it or not, then every open leftover is resolved and the
+ * record concluded. Refused while the saga runs; a booked trip is left alone. Repeating it
+ * changes nothing.
+ */
+export const repairTrip = async (
+  tripId: string,
+): Promise<{ result: Repaired; changed: boolean }> => {
+  const items = await readTrip(tripId);
+  const record = toTripRecord(items.record);
+  if (record && record.execution_status === undefined) {
+    throw new RepairRefused(
+      `Trip ${tripId} is still running: its saga undoes what it did itself; repair it once it has ended`,
+    );
+  }
+  const end = record?.execution_status;
+  const booked = (end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings);
+  const undone: string[] = [];
+  let changed = false;
+  if (!booked) {
+    const trip =
+      tripOf(record?.input) ?? tripOf(items.leftovers.find((leftover) => leftover.trip)?.trip);
+    const live = items.bookings.filter((booking) => isLive(booking));
+    if (trip) {
+      // Tombstones too: nothing that arrives late can bring a booking back after the repair.
+      for (const compensation of UNDO_ORDER) {
+        if ((await UNDO[compensation](trip)).changed) changed = true;
+      }
+    } else {
+      for (const booking of live) if (await undoItem(tripId, booking)) changed = true;
+    }
+    undone.push(...live.map((booking) => booking.sk ?? ''));
+    for (const leftover of items.leftovers.filter((item) => item.repair_status === 'open')) {
+      if (await resolveLeftover(tripId, leftover)) changed = true;
+    }
+  }
+  const after = await readTrip(tripId);
+  const outcome = outcomeOf(after, end);
+  if (record && record.outcome !== outcome) await concludeTrip(tripId, end ?? 'FAILED', outcome);
+  const resolved = after.leftovers
+    .map((leftover) => ({
+      compensation: leftover.compensation as Compensation,
+      booking_id: leftover.booking_id ?? '',
+    }))
+    .sort((a, b) => a.compensation.localeCompare(b.compensation));
+  return { result: { trip_id: tripId, outcome, undone, resolved }, changed };
+};

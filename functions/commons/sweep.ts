@@ -1,0 +1,80 @@
+/**
+ * The sweep's rule: which open trips it looks at and what it does with each. A trip is open from
+ * its record's write until its saga is concluded (the OpenTrips index holds exactly those).
+ */
+import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from '#clients/dynamodb.ts';
+import { requireEnv } from '#commons/env.ts';
+import { ConfigurationError } from '#commons/errors.ts';
+import { describeTripExecution } from '#commons/executions.ts';
+import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
+import { OPEN_TRIPS_INDEX, openShards, type SagaEnd } from '#commons/trip-record.ts';
+
+const TABLE_NAME = requireEnv('TABLE_NAME');
+
+/**
+ * How old an open record must be before the sweep looks at it. Longer than the window in which
+ * a repeated request may still start a trip's execution (START_WINDOW_SECONDS in executions.ts),
+ * so the two never act on the same trip.
+ */
+const GRACE_SECONDS = (() => {
+  const raw = requireEnv('SWEEP_GRACE_SECONDS');
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new ConfigurationError(`SWEEP_GRACE_SECONDS must be a whole number, not "${raw}"`);
+  }
+  return seconds;
+})();
+
+/** The ids of open trips whose record was written before `cutoff`, every shard, every page. */
+const openTripsBefore = async (cutoff: string): Promise<string[]> => {
+  const tripIds: string[] = [];
+  for (const shard of openShards()) {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamodb.send(
+        new QueryCommand({
+          TableName: TABLE_NAME,
+          IndexName: OPEN_TRIPS_INDEX,
+          KeyConditionExpression: 'open_shard = :shard AND started_at < :cutoff',
+          ExpressionAttributeValues: { ':shard': { S: shard }, ':cutoff': { S: cutoff } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (item.pk?.S) tripIds.push(item.pk.S);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+  return tripIds;
+};
+
+export interface Swept {
+  /** Open trips old enough to look at. */
+  checked: number;
+  /** Those still running, left alone. */
+  running: number;
+  concluded: Reconciled[];
+}
+
+export const sweepTrips = async (olderThanSeconds = GRACE_SECONDS): Promise<Swept> => {
+  const cutoff = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
+  const tripIds = await openTripsBefore(cutoff);
+  const concluded: Reconciled[] = [];
+  let running = 0;
+  for (const tripId of tripIds) {
+    const execution = await describeTripExecution(tripId);
+    if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') {
+      running += 1;
+      continue;
+    }
+    const end = (execution?.status ?? 'NOT_STARTED') as SagaEnd;
+    concluded.push(
+      await reconcileTrip(tripId, end, {
+        executionInput: execution?.input,
+        error: execution?.error,
+        undo: true,
+      }),
+    );
+  }
+  return { checked: tripIds.length, running, concluded };
+};

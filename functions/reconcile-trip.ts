@@ -1,0 +1,38 @@
+/**
+ * ReconcileTrip: the end of every execution of the saga, as EventBridge delivers it ("Step
+ * Functions Execution Status Change"). The state machine cannot see its own abort or timeout, so
+ * this does what it could not: after an abort or a timeout it undoes the live bookings; after any
+ * end but success it records (and counts, for the alarm) every booking still live; and it
+ * concludes the trip record with the outcome the table shows. Events may come twice or late:
+ * every write it makes is idempotent.
+ */
+import * as z from 'zod/mini';
+import { reconcileTrip } from '#commons/saga-end.ts';
+import { task } from '#commons/saga-task.ts';
+import { tripId } from '#commons/trip.ts';
+
+const ExecutionStatusChange = z.object({
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    executionArn: z.string(),
+    // The execution is named after its trip.
+    name: tripId(),
+    status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']),
+    // Left out (null) by EventBridge when the input is too large to include.
+    input: z.optional(z.nullable(z.string())),
+    error: z.optional(z.nullable(z.string())),
+  }),
+});
+
+export const handler = task(
+  'ReconcileTrip',
+  ExecutionStatusChange,
+  (event) => event.detail.name,
+  async ({ detail }) => {
+    const result = await reconcileTrip(detail.name, detail.status, {
+      executionInput: detail.input ?? undefined,
+      error: detail.error ?? undefined,
+    });
+    return { result, changed: result.undone.length > 0 || result.recorded.length > 0 };
+  },
+);

@@ -1,0 +1,27 @@
+/**
+ * SweepTrips: on a schedule, the trips an event could not settle. EventBridge delivers execution
+ * status changes on a best-effort basis, and a saga whose StartExecution never happened emits
+ * nothing. So every open trip record older than the grace period is checked: an execution that
+ * ended is reconciled as its event would have done; an execution that does not exist (never
+ * started, or forgotten) has its live bookings undone. Running executions are left to end.
+ *
+ * Input: the schedule's event, or `{ "older_than_seconds": N }` to look at younger records (the
+ * local platform sends 0 after a restart, when none of its executions survived).
+ */
+import * as z from 'zod/mini';
+import { task } from '#commons/saga-task.ts';
+import { sweepTrips } from '#commons/sweep.ts';
+
+const SweepInput = z.object({
+  older_than_seconds: z.optional(z.int().check(z.minimum(0))),
+});
+
+export const handler = task(
+  'SweepTrips',
+  SweepInput,
+  () => 'sweep',
+  async ({ older_than_seconds }) => {
+    const result = await sweepTrips(older_than_seconds);
+    return { result, changed: result.concluded.length > 0 };
+  },
+);
