@@ -117,9 +117,11 @@ const budgets = [
     timing: false,
   },
   {
-    budget: 'success path: item writes <= 5 (the reference)',
+    // The reference's 5, and the trip record's 4: its write, its conclusion, and each of them in
+    // the OpenTrips index. What makes every end of a saga observable from outside.
+    budget: 'success path: write units <= 9 (the reference\'s 5 + 4 for the trip record)',
     measured: success.writeUnits,
-    met: success.writeUnits <= 5,
+    met: success.writeUnits <= 9,
     timing: false,
   },
   {

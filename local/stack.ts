@@ -67,6 +67,8 @@ export interface StackOptions {
   environment?: Record<string, string>;
   /** Faults to inject into task calls (reliability tests only). */
   faults?: FaultPlan;
+  /** Replaces the state machine's TimeoutSeconds (reliability tests only). */
+  executionTimeoutMs?: number;
   /** Records which operations each function and the state machine make (least-privilege test). */
   recorder?: CallRecorder;
   /**
@@ -336,6 +338,9 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         ...(mockConfig ? { mockConfig } : {}),
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
         ...(options.faults ? { faults: options.faults } : {}),
+        ...(options.executionTimeoutMs === undefined
+          ? {}
+          : { executionTimeoutMs: options.executionTimeoutMs }),
         // Step Functions Local emits no events for its mocked test cases; neither does this.
         onExecutionEnd: (record) => {
           if (record.testCase === undefined) events.put(executionStatusChange(record));

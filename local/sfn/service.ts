@@ -93,10 +93,11 @@ export interface ExecutionRecord {
  *   fail        the call fails before the function runs
  *   fail-after  the function runs, its writes land, then the call fails (a crash after the write)
  *   duplicate   the function runs twice with the same input, and the second result counts
+ *   hang        the call never answers (a function stuck until the execution times out or stops)
  */
 export type Fault =
   | { kind: 'fail' | 'fail-after'; error: string; cause: string }
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' | 'hang' };
 
 /** Chooses the fault, if any, for the `invocation`-th call (0-based) of `state` in an execution. */
 export type FaultPlan = (call: {
@@ -114,6 +115,8 @@ export interface ServiceOptions {
   /** Waits this long before every retry instead of the ASL's schedule (0 in tests). */
   retryDelayMs?: number;
   faults?: FaultPlan;
+  /** Replaces every state machine's TimeoutSeconds (tests: an execution timeout without waiting). */
+  executionTimeoutMs?: number;
   /**
    * Told of every execution that has ended, once its history is complete: how the platform
    * emits AWS's execution status change events.
@@ -191,7 +194,12 @@ export class StepFunctionsService {
       type: 'STANDARD',
       creationDate,
       // Validated above with asl-validator; the engine need not do it again.
-      engine: new StateMachine(parsed, { validationOptions: { noValidate: true } }),
+      engine: new StateMachine(
+        this.#options.executionTimeoutMs === undefined
+          ? parsed
+          : { ...parsed, TimeoutSeconds: this.#options.executionTimeoutMs / 1000 },
+        { validationOptions: { noValidate: true } },
+      ),
       tasks: Object.fromEntries(
         states
           .filter(([, state]) => state.Type === 'Task')
@@ -431,6 +439,7 @@ export class StepFunctionsService {
         payload: Payload,
       });
       if (fault?.kind === 'fail') return fail(fault.error, fault.cause);
+      if (fault?.kind === 'hang') return new Promise<never>(() => undefined);
       const invoke = () => this.#options.invokeFunction(String(FunctionName), Payload);
       let invocationResult: TaskInvocation;
       try {

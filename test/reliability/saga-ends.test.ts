@@ -1,0 +1,325 @@
+/**
+ * Nothing left behind, whatever ends the saga: faults the saga's own failure injection never
+ * makes. Every task of the ASL fails 0..N times with any error name (ParseError, States.Timeout,
+ * Lambda.Unknown, a business error), before or after its write lands; RecordLeftover never
+ * succeeds; an operator stops the execution at every task (the task's write landing after the
+ * stop, or the task hanging); the execution times out at every task. Trips start through the
+ * API, as users start them.
+ *
+ * Each outcome is checked from the table itself, not from the status API: the trip record is
+ * concluded, and the trip is booked (all confirmed), or nothing is live, or every live booking
+ * has an open leftover; BookingFailed means nothing was live. Then the sweep and the repair
+ * leave nothing live on any trip that did not book.
+ */
+import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import { checkInvariant, type Item, isLiveItem } from '../../local/invariant.ts';
+import type { Fault, FaultPlan } from '../../local/sfn/service.ts';
+import { mapConcurrently } from '../support/reliability.ts';
+import {
+  externalStepFunctions,
+  type TestPlatform,
+  tripItems,
+  useTestStack,
+  waitForExecution,
+} from '../support/stack.ts';
+
+const FORWARD = ['ReserveHotel', 'ReserveFlight', 'TakePayment', 'ConfirmHotel', 'ConfirmFlight'];
+const COMPENSATIONS = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
+const RECORDS = COMPENSATIONS.map((name) => `Record${name}Leftover`);
+const TASKS = [...FORWARD, ...COMPENSATIONS, ...RECORDS];
+// Errors from outside the saga's own model: a deploy that tightens a schema, a task timeout,
+// Lambda's catch-all, a business error, a throttle.
+const ERRORS = [
+  'ParseError',
+  'States.Timeout',
+  'Lambda.Unknown',
+  'HotelReservationFailed',
+  'Lambda.TooManyRequestsException',
+];
+// 1 and 3 recover under a retry policy; 16 exhausts every one (compensations try 16 times).
+const COUNTS = [1, 3, 16];
+
+/** Which run type reaches a task: the forward steps on success, the rest on a late failure. */
+const runTypeFor = (state: string): RunType =>
+  FORWARD.includes(state) ? 'success' : 'failFlightsConfirmation';
+
+type Plan = (state: string, invocation: number, executionArn: string) => Fault | undefined;
+
+/** The plans by trip id; the execution is named after its trip. */
+const plans = new Map<string, Plan>();
+const faults: FaultPlan = ({ executionArn, state, invocation }) =>
+  plans.get(executionArn.slice(executionArn.lastIndexOf(':') + 1))?.(
+    state,
+    invocation,
+    executionArn,
+  );
+
+const failing =
+  (targets: readonly string[], error: string, count: number, kind: 'fail' | 'fail-after'): Plan =>
+  (state, invocation) =>
+    targets.includes(state) && invocation < count
+      ? { kind, error, cause: `${error} (injected from outside the saga's fault model)` }
+      : undefined;
+
+const post = async (platform: TestPlatform, tripId: string, runType: RunType) => {
+  const response = await fetch(`${platform.stack.endpoints.api}/trips`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...REFERENCE_TRIP, trip_id: tripId, run_type: runType }),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { execution_arn: string }).execution_arn;
+};
+
+/** Runs a trip with a plan to its end, and the end of everything its end set off. */
+const runWith = async (platform: TestPlatform, runType: RunType, plan: Plan, name: string) => {
+  const tripId = `${name}-${randomUUID()}`.slice(0, 64);
+  plans.set(tripId, plan);
+  const executionArn = await post(platform, tripId, runType);
+  const { description } = await waitForExecution(platform.clients.sfn, executionArn);
+  return { tripId, name, status: description.status ?? '', error: description.error };
+};
+
+/** The invariant, from the table alone: the trip record says how the saga ended. */
+const checkTable = (items: Item[]) => {
+  const record = items.find((item) => item.sk === 'TRIP');
+  if (!record?.execution_status) return ['the trip record was not concluded'];
+  const { outcome, violations } = checkInvariant(
+    record.execution_status,
+    record.execution_error || undefined,
+    items,
+  );
+  const expectedOutcome =
+    outcome === 'booked' ? 'booked' : outcome === 'recorded' ? 'needs_repair' : 'failed';
+  if (outcome !== 'violated' && record.outcome !== expectedOutcome)
+    violations.push(`the record says ${record.outcome}, the items say ${expectedOutcome}`);
+  return violations;
+};
+
+const settleAndCheck = async (
+  platform: TestPlatform,
+  trips: { tripId: string; name: string; status: string }[],
+) => {
+  await platform.stack.events.idle();
+  const violations: string[] = [];
+  for (const trip of trips) {
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, trip.tripId);
+    for (const violation of checkTable(items)) violations.push(`${trip.name}: ${violation}`);
+  }
+  return violations;
+};
+
+/** After the sweep and a repair of every trip that needs one: nothing live unless booked. */
+const repairAndCheck = async (platform: TestPlatform, tripIds: string[]) => {
+  await platform.stack.runSchedules({ older_than_seconds: 0 });
+  const lambda = new LambdaClient({
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: platform.stack.endpoints.lambda,
+  });
+  const left: string[] = [];
+  for (const tripId of tripIds) {
+    const repair = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'RepairTripFunction',
+        Payload: JSON.stringify({ trip_id: tripId }),
+      }),
+    );
+    if (repair.FunctionError) left.push(`${tripId}: repair failed`);
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
+    const record = items.find((item) => item.sk === 'TRIP');
+    if (record?.outcome === 'booked') continue;
+    for (const item of items.filter(isLiveItem)) left.push(`${tripId}: ${item.sk} still live`);
+    for (const item of items.filter((i) => i.type === 'Leftover' && i.repair_status === 'open'))
+      left.push(`${tripId}: ${item.sk} still open`);
+  }
+  lambda.destroy();
+  return left;
+};
+
+describe.skipIf(externalStepFunctions)(
+  'every task failing with any error, any number of times',
+  () => {
+    const platform = useTestStack({ faults });
+    const runs: Awaited<ReturnType<typeof runWith>>[] = [];
+
+    beforeAll(async () => {
+      const scenarios = TASKS.flatMap((state) =>
+        ERRORS.flatMap((error) =>
+          COUNTS.flatMap((count) =>
+            (['fail', 'fail-after'] as const).map((kind) => ({ state, error, count, kind })),
+          ),
+        ),
+      );
+      // RecordLeftover never succeeding, after its compensation exhausted every attempt.
+      const unrecordable = COMPENSATIONS.map((compensation) => ({
+        name: `unrecordable-${compensation}`,
+        plan: (state: string, invocation: number, executionArn: string) =>
+          failing([compensation], 'Lambda.Unknown', 16, 'fail')(state, invocation, executionArn) ??
+          failing(
+            [`Record${compensation}Leftover`],
+            'Lambda.Unknown',
+            99,
+            'fail',
+          )(state, invocation, executionArn),
+      }));
+      runs.push(
+        ...(await mapConcurrently(scenarios, 16, ({ state, error, count, kind }) =>
+          runWith(
+            platform,
+            runTypeFor(state),
+            failing([state], error, count, kind),
+            `${state}-${error.replace(/\./g, '')}-${count}-${kind}`,
+          ),
+        )),
+        ...(await mapConcurrently(unrecordable, 3, ({ name, plan }) =>
+          runWith(platform, 'failFlightsConfirmation', plan, name),
+        )),
+      );
+    });
+
+    it('ran every scenario to an end: 11 tasks x 5 errors x 3 counts x before/after the write, and RecordLeftover never succeeding', () => {
+      expect(runs).toHaveLength(TASKS.length * ERRORS.length * COUNTS.length * 2 + 3);
+      expect(runs.every((run) => run.status !== 'RUNNING')).toBe(true);
+      // The faults reached every kind of end the saga has.
+      expect(new Set(runs.map((run) => run.error ?? run.status))).toEqual(
+        new Set(['SUCCEEDED', 'BookingFailed', 'BookingNeedsRepair']),
+      );
+    });
+
+    it('leaves every trip booked, undone, or with an open leftover for each live booking, in the table', async () => {
+      expect(await settleAndCheck(platform, runs)).toEqual([]);
+    });
+
+    it('records a ParseError in a compensation as a leftover, never skipping it', async () => {
+      const parseErrors = runs.filter(
+        (run) => /^Cancel|^Refund/.test(run.name) && run.name.includes('ParseError'),
+      );
+      expect(parseErrors.length).toBeGreaterThan(0);
+      for (const run of parseErrors) {
+        const items = await tripItems(
+          platform.clients.dynamodb,
+          platform.stack.tableName,
+          run.tripId,
+        );
+        expect(run.error, run.name).toBe('BookingNeedsRepair');
+        expect(
+          items.filter((item) => item.type === 'Leftover'),
+          run.name,
+        ).toHaveLength(1);
+      }
+    });
+
+    it('records what RecordLeftover could not, from the table, once the execution has ended', async () => {
+      for (const run of runs.filter((candidate) => candidate.name.startsWith('unrecordable-'))) {
+        const items = await tripItems(
+          platform.clients.dynamodb,
+          platform.stack.tableName,
+          run.tripId,
+        );
+        expect(run.error, run.name).toBe('BookingNeedsRepair');
+        expect(
+          items.filter((item) => item.type === 'Leftover' && item.repair_status === 'open'),
+          run.name,
+        ).toEqual([expect.objectContaining({ error: 'Saga.FAILED' })]);
+      }
+    });
+
+    it('leaves nothing live on any trip that did not book, after the sweep and the repair', async () => {
+      expect(
+        await repairAndCheck(
+          platform,
+          runs.map((run) => run.tripId),
+        ),
+      ).toEqual([]);
+    });
+  },
+);
+
+describe.skipIf(externalStepFunctions)('an operator stopping the execution at every task', () => {
+  const platform = useTestStack({ faults });
+  const runs: Awaited<ReturnType<typeof runWith>>[] = [];
+
+  beforeAll(async () => {
+    const stop = (target: string, then: 'write-after-stop' | 'hang'): Plan => {
+      let stopped = false;
+      return (state, _invocation, executionArn) => {
+        if (state !== target || stopped) return undefined;
+        stopped = true;
+        // As `aws stepfunctions stop-execution` would, while the task is being invoked.
+        platform.stack.stepFunctions?.stopExecution({ executionArn, error: 'Operator' });
+        return then === 'hang' ? { kind: 'hang' } : undefined;
+      };
+    };
+    const scenarios = TASKS.filter((state) => !RECORDS.includes(state)).flatMap((state) =>
+      (['write-after-stop', 'hang'] as const).map((then) => ({ state, then })),
+    );
+    runs.push(
+      ...(await mapConcurrently(scenarios, 8, ({ state, then }) =>
+        runWith(platform, runTypeFor(state), stop(state, then), `stop-${state}-${then}`),
+      )),
+    );
+  });
+
+  it('stopped every one: ABORTED at each task', () => {
+    expect(runs.map((run) => run.status)).toEqual(Array(runs.length).fill('ABORTED'));
+    expect(runs).toHaveLength(16);
+  });
+
+  it('undoes what the stopped saga did, a task landing after the stop included', async () => {
+    expect(await settleAndCheck(platform, runs)).toEqual([]);
+    for (const run of runs) {
+      const items = await tripItems(
+        platform.clients.dynamodb,
+        platform.stack.tableName,
+        run.tripId,
+      );
+      expect(items.filter(isLiveItem), run.name).toEqual([]);
+    }
+  });
+});
+
+describe.skipIf(externalStepFunctions)('an execution timing out at every task', () => {
+  const platform = useTestStack({ faults, executionTimeoutMs: 300 });
+  const runs: Awaited<ReturnType<typeof runWith>>[] = [];
+
+  beforeAll(async () => {
+    const hangAt =
+      (target: string): Plan =>
+      (state) =>
+        state === target ? { kind: 'hang' } : undefined;
+    const states = TASKS.filter((state) => !RECORDS.includes(state));
+    runs.push(
+      ...(await mapConcurrently(states, 8, (state) =>
+        runWith(platform, runTypeFor(state), hangAt(state), `timeout-${state}`),
+      )),
+    );
+  });
+
+  it('timed out at each task', () => {
+    expect(runs.map((run) => run.status)).toEqual(Array(runs.length).fill('TIMED_OUT'));
+  });
+
+  it('undoes what the timed-out saga did: nothing live, the record concluded', async () => {
+    expect(await settleAndCheck(platform, runs)).toEqual([]);
+    for (const run of runs) {
+      const items = await tripItems(
+        platform.clients.dynamodb,
+        platform.stack.tableName,
+        run.tripId,
+      );
+      expect(items.filter(isLiveItem), run.name).toEqual([]);
+      expect(
+        items.find((item) => item.sk === 'TRIP'),
+        run.name,
+      ).toMatchObject({
+        execution_status: 'TIMED_OUT',
+        outcome: 'failed',
+      });
+    }
+  });
+});
