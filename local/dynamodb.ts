@@ -6,12 +6,15 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
   type AttributeDefinition,
+  type AttributeValue,
   CreateTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   QueryCommand,
   ResourceInUseException,
+  ScanCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
 import { type CallRecorder, callerOf } from './calls.ts';
@@ -171,4 +174,48 @@ export const tripItems = async (dynamodb: DynamoDBClient, tableName: string, tri
   return Items.map((item) =>
     Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S])),
   );
+};
+
+/**
+ * dynalite writes a secondary index entry and its item in two steps, so a process killed between
+ * them can leave an open trip record (functions/commons/trip-record.ts) out of the OpenTrips
+ * index, where the sweep would never find it. DynamoDB itself updates both at once. After a
+ * crash, every open record's index entry is written again from the record itself.
+ */
+export const reindexOpenTrips = async (endpoint: string, tableName: string): Promise<number> => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  let count = 0;
+  try {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'sk = :trip AND attribute_exists(open_shard)',
+          ExpressionAttributeValues: { ':trip': { S: 'TRIP' } },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: 'SET open_shard = open_shard',
+            ConditionExpression: 'attribute_exists(open_shard)',
+          }),
+        );
+        count += 1;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } finally {
+    client.destroy();
+  }
+  return count;
 };

@@ -17,7 +17,7 @@ import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
 import type { CallRecorder } from './calls.ts';
 import { startConsole } from './console/server.ts';
-import { createTables, LOCAL_CREDENTIALS, startDynalite } from './dynamodb.ts';
+import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips, startDynalite } from './dynamodb.ts';
 import { type Delivery, eventsOf, LocalEventBus } from './events.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
@@ -367,6 +367,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     if (!options.sfnEndpoint && options.dataDir) {
       // Kept data, and a Step Functions that starts empty: no execution of the last run survived
       // it. The sweep settles every trip left open now, before the API takes a request.
+      await reindexOpenTrips(dynamodb.endpoint, Object.values(tables)[0] ?? '');
       await runSchedules({ older_than_seconds: 0 });
     }
     apiHandler = httpApi(routesOf(template), lambda);

@@ -122,11 +122,15 @@ export interface Reconciled {
  */
 export const reconcileTrip = async (
   tripId: string,
-  end: SagaEnd,
+  reported: SagaEnd,
   options: { executionInput?: string | undefined; error?: string | undefined; undo?: boolean } = {},
 ): Promise<Reconciled> => {
   let items = await readTrip(tripId);
   const record = toTripRecord(items.record);
+  // An execution that is gone (forgotten, or lost with a local platform that crashed) after its
+  // last step confirmed everything had nothing left but its Succeed state: it booked the trip.
+  const end: SagaEnd =
+    reported === 'NOT_STARTED' && isBooked(items.bookings) ? 'SUCCEEDED' : reported;
   const input = record?.input ?? options.executionInput;
   const shouldUndo = end !== 'SUCCEEDED' && (options.undo === true || end !== 'FAILED');
 
