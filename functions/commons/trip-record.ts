@@ -134,8 +134,8 @@ export const createTripRecord = async (
 /**
  * Concludes the saga: how its execution ended and the outcome the table shows, and the record
  * leaves the OpenTrips index. Repeating it (an event delivered twice, the sweep after the event)
- * writes the same again; a trip without a record (an execution started outside the API) has
- * nothing to conclude.
+ * changes nothing; the outcome changes later only through a repair. A trip without a record (an
+ * execution started outside the API) has nothing to conclude.
  */
 export const concludeTrip = async (
   tripId: string,
@@ -150,7 +150,9 @@ export const concludeTrip = async (
         Key: keyOf(tripId),
         UpdateExpression:
           'SET execution_status = if_not_exists(execution_status, :end), execution_error = if_not_exists(execution_error, :error), ended_at = if_not_exists(ended_at, :now), outcome = :outcome, updated_at = :now REMOVE open_shard',
-        ConditionExpression: 'attribute_exists(pk)',
+        // Only a change is written: an event delivered twice finds nothing to do.
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_exists(open_shard) OR outcome <> :outcome)',
         ExpressionAttributeValues: strings({
           ':end': end,
           ':error': error ?? '',
