@@ -4,7 +4,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
-import { soak } from '../../local/soak.ts';
+import { soak, soakWithFaults } from '../../local/soak.ts';
 
 const prebuilt = () => ({ build: false, buildDir: inject('buildDir') });
 
@@ -34,5 +34,26 @@ describe('the soak', () => {
     expect(sixteenAtOnce.outcomes).toEqual(oneAtATime.outcomes);
     expect(sixteenAtOnce.compensationFailures).toBe(oneAtATime.compensationFailures);
     expect(otherSeed.compensationFailures).not.toBe(oneAtATime.compensationFailures);
+  });
+
+  it('with faults from outside the saga (--faults all): every trip settled from the table, nothing live after sweep and repair', async () => {
+    // Act
+    const report = await soakWithFaults({ runs: 200, seed: 7, stack: prebuilt() });
+
+    // Assess
+    expect(report.violations).toEqual([]);
+    expect(report.leftAfterRepair).toEqual([]);
+    expect(report.outcomes.open).toBeUndefined();
+    // The faults reached every way an execution ends.
+    expect(Object.keys(report.ends).sort()).toEqual(
+      expect.arrayContaining([
+        'ABORTED',
+        'BookingFailed',
+        'BookingNeedsRepair',
+        'SUCCEEDED',
+        'TIMED_OUT',
+      ]),
+    );
+    expect(report.faults.fail + report.faults.stop + report.faults.hang).toBeGreaterThan(60);
   });
 });
