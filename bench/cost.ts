@@ -97,7 +97,8 @@ export const countPaths = async (
       // Every item here is under 1 KB: one write unit each, one read unit per strongly consistent read.
       // The trip record enters the OpenTrips index when written and leaves it when concluded:
       // DynamoDB bills each change of the index as one more write.
-      writeUnits: made.filter((call) => WRITES.includes(call.action)).length + OPEN_TRIPS_INDEX_WRITES,
+      writeUnits:
+        made.filter((call) => WRITES.includes(call.action)).length + OPEN_TRIPS_INDEX_WRITES,
       readUnits: made.filter((call) => READS.includes(call.action)).length,
       apiRequests: 1,
     };

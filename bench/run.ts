@@ -119,7 +119,7 @@ const budgets = [
   {
     // The reference's 5, and the trip record's 4: its write, its conclusion, and each of them in
     // the OpenTrips index. What makes every end of a saga observable from outside.
-    budget: 'success path: write units <= 9 (the reference\'s 5 + 4 for the trip record)',
+    budget: "success path: write units <= 9 (the reference's 5 + 4 for the trip record)",
     measured: success.writeUnits,
     met: success.writeUnits <= 9,
     timing: false,

@@ -25,6 +25,8 @@ Options:
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
   --data-dir <folder>           keep the table's data in this folder (default: in memory)
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
+  --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
+                                rate, 15 minutes for the sweep)
   --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN"
   --skip-build                  run what .aws-sam/build holds instead of building first
   --help                        this text
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'console-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'retry-delay-ms': { type: 'string' },
+    'schedule-seconds': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
     'skip-build': { type: 'boolean' },
     help: { type: 'boolean' },
@@ -86,6 +89,7 @@ const retryDelayMs = integer(
   values['retry-delay-ms'] ?? process.env.LOCAL_RETRY_DELAY_MS,
   '--retry-delay-ms',
 );
+const scheduleSeconds = integer(values['schedule-seconds'], '--schedule-seconds');
 const ports = {
   console: DEFAULT_CONSOLE_PORT,
   ...Object.fromEntries(
@@ -103,6 +107,7 @@ const options: StackOptions = {
   build: !values['skip-build'],
   ...(dataDir ? { dataDir } : {}),
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+  ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
   ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
   ...(process.env.SFN_ENDPOINT ? { sfnEndpoint: process.env.SFN_ENDPOINT } : {}),
 };
@@ -129,6 +134,8 @@ Booking saga running locally, from template.yaml
   Step Functions   ${sfn}    ${options.sfnEndpoint ? '(external) ' : ''}${stack.stateMachineArn}
   DynamoDB         ${dynamodb}    table ${stack.tableName}, ${storage}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
+  Saga ends        each execution's end goes to ReconcileTripFunction (EventBridge); SweepTripsFunction
+                   runs every ${scheduleSeconds === undefined ? "15 minutes (the template's rate)" : `${scheduleSeconds} s`}${dataDir ? ', and ran at start over the kept data' : ''}
 
   Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 

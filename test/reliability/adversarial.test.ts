@@ -16,7 +16,7 @@ import {
 } from '../../functions/commons/trip.ts';
 import { readDefinition } from '../../local/asl.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant } from '../../local/invariant.ts';
+import { checkInvariant, isLiveItem } from '../../local/invariant.ts';
 import { PROJECT_ROOT } from '../../local/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
@@ -169,7 +169,7 @@ describe('the repair', () => {
     // Assess
     expect(first.stdout).toMatch(
       new RegExp(
-        `^Trip ${run.tripId}: every leftover repaired and resolved: RefundPayment \\([0-9a-f]{32}\\)\\.`,
+        `^Trip ${run.tripId}: failed\\. Undone: nothing live\\. Leftovers resolved: RefundPayment \\([0-9a-f]{32}\\)\\.`,
       ),
     );
     expect(second.stdout).toBe(first.stdout);
@@ -181,6 +181,50 @@ describe('the repair', () => {
     expect(status.leftovers).toEqual([
       expect.objectContaining({ repair_status: 'resolved', resolved_at: expect.any(String) }),
     ]);
+  });
+
+  it('npm run repair without a trip id repairs every trip that needs it, then finds none; --help explains', async () => {
+    // Prepare: two trips needing repair, one booked.
+    const needing = await Promise.all([
+      book('failPayment', 'CancelHotel', compensationRetries + 1),
+      book('failFlightsConfirmation', 'CancelFlight', compensationRetries + 1),
+    ]);
+    const cli = (...args: string[]) =>
+      promisify(execFile)(
+        'npm',
+        [
+          'run',
+          '--silent',
+          'repair',
+          '--',
+          ...args,
+          '--lambda-endpoint',
+          platform.stack.endpoints.lambda,
+          '--dynamodb-endpoint',
+          platform.stack.endpoints.dynamodb,
+          '--table-name',
+          platform.stack.tableName,
+        ],
+        { cwd: PROJECT_ROOT },
+      );
+
+    // Act
+    const all = await cli();
+    const again = await cli();
+    const help = await cli('--help');
+
+    // Assess
+    for (const run of needing) {
+      expect(all.stdout).toContain(`Trip ${run.tripId}: failed.`);
+      const items = await tripItems(
+        platform.clients.dynamodb,
+        platform.stack.tableName,
+        run.tripId,
+      );
+      expect(items.filter(isLiveItem)).toEqual([]);
+    }
+    expect(again.stdout).toBe('No trip needs a repair.\n');
+    expect(help.stdout).toMatch(/^Usage: npm run repair -- \[<tripId>\]/);
   });
 
   it('repairs every exhausted compensation of a trip, whichever it was', async () => {
