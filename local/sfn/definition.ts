@@ -1,0 +1,137 @@
+/**
+ * A state machine definition as CreateStateMachine takes it: parsed, checked against the ASL
+ * (asl-validator), and checked against what this platform runs. A definition that uses a field
+ * the offline platform cannot honour is refused, naming the field and the state, rather than
+ * accepted and run without it.
+ */
+import aslValidator from 'asl-validator';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { StepFunctionsError } from './errors.ts';
+
+type State = Record<string, unknown> & { Type?: string; Resource?: string };
+type Machine = { StartAt?: string; States?: Record<string, State>; QueryLanguage?: string };
+
+/** The states of a definition that the platform must know by name, its nested ones included. */
+export interface ParsedDefinition {
+  definition: StateMachineDefinition;
+  /** Every Task state, by its name (names are unique across branches and iterations). */
+  tasks: Record<string, State & { Resource: string; TimeoutSeconds?: number }>;
+  /** Every state with a Retry field. */
+  retrying: string[];
+  /** Every Map state, by its name. */
+  maps: Record<string, State & { InputPath?: string | null; ItemsPath?: string }>;
+}
+
+/**
+ * Fields of the ASL that this platform does not run, with what they are. Each would change what
+ * an execution does, so a definition using one is refused: silently ignoring it would give a
+ * result AWS would not.
+ */
+const UNSUPPORTED_FIELDS: Record<string, string> = {
+  Assign: 'variables (Assign)',
+  Arguments: 'JSONata Arguments',
+  Output: 'JSONata Output',
+  Items: 'JSONata Items',
+  ItemReader: 'Distributed Map ItemReader',
+  ItemBatcher: 'Distributed Map ItemBatcher',
+  ResultWriter: 'Distributed Map ResultWriter',
+  ToleratedFailurePercentage: 'Distributed Map ToleratedFailurePercentage',
+  ToleratedFailurePercentagePath: 'Distributed Map ToleratedFailurePercentagePath',
+  ToleratedFailureCount: 'Distributed Map ToleratedFailureCount',
+  ToleratedFailureCountPath: 'Distributed Map ToleratedFailureCountPath',
+  Label: 'Distributed Map Label',
+  Credentials: 'cross-account Credentials',
+  HeartbeatSeconds: 'HeartbeatSeconds (no callbacks or activities here)',
+  HeartbeatSecondsPath: 'HeartbeatSecondsPath (no callbacks or activities here)',
+};
+
+const refuse = (state: string, field: string, what: string): never => {
+  throw new StepFunctionsError(
+    'ValidationException',
+    `State '${state}': field '${field}' (${what}) is not supported by the offline platform`,
+  );
+};
+
+const invalid = (message: string): never => {
+  throw new StepFunctionsError(
+    'InvalidDefinition',
+    `Invalid State Machine Definition: '${message}'`,
+  );
+};
+
+/** Parses and checks a definition; throws InvalidDefinition or ValidationException. */
+export const parseDefinition = (text: string): ParsedDefinition => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return invalid((error as Error).message);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return invalid('the definition must be a JSON object');
+  }
+  const root = parsed as Machine;
+  // JSONata first: asl-validator reads a JSONata machine's fields as JSONPath ones and would
+  // report them as errors, where the truth is that this platform does not run JSONata.
+  if (root.QueryLanguage === 'JSONata') {
+    refuse('(state machine)', 'QueryLanguage', 'JSONata query language');
+  }
+  const result: ParsedDefinition = {
+    definition: parsed as StateMachineDefinition,
+    tasks: {},
+    retrying: [],
+    maps: {},
+  };
+  const seen = new Set<string>();
+  const walk = (machine: Machine) => {
+    for (const [name, state] of Object.entries(machine.States ?? {})) {
+      if (typeof state !== 'object' || state === null) continue;
+      // The engine's task handlers and retry overrides go by name across every nesting level.
+      if (seen.has(name)) {
+        refuse(name, 'States', 'a state name used twice across branches or iterations');
+      }
+      seen.add(name);
+      if (state.QueryLanguage === 'JSONata')
+        refuse(name, 'QueryLanguage', 'JSONata query language');
+      for (const field of Object.keys(state)) {
+        const what = UNSUPPORTED_FIELDS[field];
+        if (what) refuse(name, field, what);
+      }
+      if ('Retry' in state) result.retrying.push(name);
+      if (state.Type === 'Task') {
+        checkResource(name, state.Resource);
+        result.tasks[name] = state as ParsedDefinition['tasks'][string];
+      }
+      if (state.Type === 'Map') {
+        result.maps[name] = state;
+        const processor = (state.ItemProcessor ?? state.Iterator) as
+          | (Machine & { ProcessorConfig?: { Mode?: string } })
+          | undefined;
+        if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+          refuse(name, 'ItemProcessor.ProcessorConfig.Mode', 'Distributed Map');
+        }
+        if (processor?.QueryLanguage === 'JSONata') {
+          refuse(name, 'ItemProcessor.QueryLanguage', 'JSONata query language');
+        }
+        if (processor) walk(processor);
+      }
+      if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+        for (const branch of state.Branches as Machine[]) walk(branch);
+      }
+    }
+  };
+  walk(root);
+  const validation = aslValidator(structuredClone(parsed) as never);
+  if (!validation.isValid) invalid(validation.errorsText('; '));
+  return result;
+};
+
+/** A Task's Resource must be a resource this platform can run, or at least mock. */
+const checkResource = (state: string, resource: unknown) => {
+  if (typeof resource !== 'string' || !resource.startsWith('arn:aws:')) {
+    invalid(`${state}: Resource '${String(resource)}' is not an ARN`);
+  }
+  if (/^arn:aws:states:[^:]*:\d*:activity:/.test(String(resource))) {
+    refuse(state, 'Resource', 'an activity: the offline platform has no activity workers');
+  }
+};

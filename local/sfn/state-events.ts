@@ -1,0 +1,84 @@
+/**
+ * The engine's state events, written to the history as AWS writes them. The engine
+ * (aws-local-stepfunctions) reports a state entered, exited, failed, retried or caught, and a
+ * Map iteration or Parallel branch started and ended; AWS's history has, besides
+ * `<Type>StateEntered/Exited`, `ParallelStateStarted/Succeeded/Failed` around the branches and
+ * `MapStateStarted` (with the number of items), `MapIterationStarted/Succeeded/Failed` (with the
+ * Map's name and the item's index) and `MapStateSucceeded/Failed` around the iterations.
+ */
+import type { StateMachine } from 'aws-local-stepfunctions';
+import { JSONPath } from 'jsonpath-plus';
+import type { History } from './history.ts';
+
+/** One event of the engine's log (the package does not export the type itself). */
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
+
+/** The part of a Map state that decides how many items it iterates over. */
+interface MapFields {
+  InputPath?: string | null;
+  ItemsPath?: string;
+}
+
+/** The number of items a Map state iterates over for its raw input (0 when not an array). */
+const itemCount = (map: MapFields, input: unknown): number => {
+  const pick = (path: string | null | undefined, json: unknown) =>
+    path === undefined
+      ? json
+      : path === null
+        ? {}
+        : JSONPath({ path, json: json as object, wrap: false });
+  const items = pick(map.ItemsPath ?? '$', pick(map.InputPath, input));
+  return Array.isArray(items) ? items.length : 0;
+};
+
+/** Writes the history events of one engine event about a state (execution events excluded). */
+export const stateEventRecorder = (options: {
+  history: History;
+  maps: Record<string, MapFields>;
+  /** The Task `state` failed with States.Timeout. */
+  onTaskTimeout: (state: string) => void;
+}) => {
+  const { history, maps, onTaskTimeout } = options;
+  const started = (type: string, name: string, input: unknown) => {
+    if (type === 'Parallel') history.stateStarted('Parallel');
+    if (type === 'Map') history.stateStarted('Map', itemCount(maps[name] ?? {}, input));
+  };
+  return (event: EventLog) => {
+    switch (event.type) {
+      case 'StateEntered':
+        history.stateEntered(event.state.type, event.state.name, event.state.input);
+        started(event.state.type, event.state.name, event.state.input);
+        break;
+      case 'StateExited':
+        if (event.state.type === 'Parallel' || event.state.type === 'Map') {
+          history.stateEnded(event.state.type, 'Succeeded');
+        }
+        history.stateExited(event.state.type, event.state.name, event.state.output);
+        break;
+      case 'StateFailed':
+        if (event.state.type === 'Parallel' || event.state.type === 'Map') {
+          history.stateEnded(event.state.type, 'Failed');
+        }
+        if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
+          onTaskTimeout(event.state.name);
+        }
+        break;
+      case 'StateRetried':
+        // A retried Parallel or Map runs its branches or iterations anew.
+        started(event.state.type, event.state.name, event.state.input);
+        break;
+      case 'MapIterationStarted':
+        history.mapIteration('Started', event.parentState.name, event.index);
+        break;
+      case 'MapIterationSucceeded':
+        history.mapIteration('Succeeded', event.parentState.name, event.index);
+        break;
+      case 'MapIterationFailed':
+        history.mapIteration('Failed', event.parentState.name, event.index);
+        break;
+      default:
+        break;
+    }
+  };
+};
