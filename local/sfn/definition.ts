@@ -18,6 +18,8 @@ export interface ParsedDefinition {
   tasks: Record<string, State & { Resource: string; TimeoutSeconds?: number }>;
   /** Every state with a Retry field. */
   retrying: string[];
+  /** Every state nested in each Parallel or Map state (its branches or iterations), by its name. */
+  nested: Record<string, string[]>;
   /** Every Map state, by its name. */
   maps: Record<string, State & { InputPath?: string | null; ItemsPath?: string }>;
 }
@@ -81,10 +83,14 @@ export const parseDefinition = (text: string): ParsedDefinition => {
     tasks: {},
     retrying: [],
     maps: {},
+    nested: {},
   };
   const seen = new Set<string>();
-  const walk = (machine: Machine) => {
+  /** Walks a machine's states; returns their names, the nested ones included. */
+  const walk = (machine: Machine): string[] => {
+    const names: string[] = [];
     for (const [name, state] of Object.entries(machine.States ?? {})) {
+      names.push(name);
       if (typeof state !== 'object' || state === null) continue;
       // The engine's task handlers and retry overrides go by name across every nesting level.
       if (seen.has(name)) {
@@ -113,12 +119,15 @@ export const parseDefinition = (text: string): ParsedDefinition => {
         if (processor?.QueryLanguage === 'JSONata') {
           refuse(name, 'ItemProcessor.QueryLanguage', 'JSONata query language');
         }
-        if (processor) walk(processor);
+        result.nested[name] = processor ? walk(processor) : [];
+        names.push(...result.nested[name]);
       }
       if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-        for (const branch of state.Branches as Machine[]) walk(branch);
+        result.nested[name] = (state.Branches as Machine[]).flatMap(walk);
+        names.push(...result.nested[name]);
       }
     }
+    return names;
   };
   walk(root);
   const validation = aslValidator(structuredClone(parsed) as never);

@@ -71,7 +71,13 @@ export const readMockConfig = (path: string): MockConfig => {
     if (!isObject(responses)) throw new Error(`${path}: MockedResponses.${name} must be an object`);
     const claimed = new Set<number>();
     for (const [key, response] of Object.entries(responses)) {
-      const [from, to] = parseRange(key);
+      let from: number;
+      let to: number;
+      try {
+        [from, to] = parseRange(key);
+      } catch (error) {
+        throw new Error(`${path}: ${name}: ${(error as Error).message}`);
+      }
       for (let invocation = from; invocation <= to; invocation += 1) {
         if (claimed.has(invocation)) {
           throw new Error(`${path}: ${name} has two responses for invocation ${invocation}`);

@@ -42,6 +42,7 @@ interface StateMachineRecord {
   tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
   retrying: string[];
   maps: Record<string, { InputPath?: string | null; ItemsPath?: string }>;
+  nested: Record<string, string[]>;
 }
 
 export interface ExecutionRecord {
@@ -138,7 +139,7 @@ export class StepFunctionsService {
         `State Machine Already Exists: '${stateMachineArn}'`,
       );
     }
-    const { definition: parsed, tasks, retrying, maps } = parseDefinition(definition);
+    const { definition: parsed, tasks, retrying, maps, nested } = parseDefinition(definition);
     const creationDate = new Date();
     this.#stateMachines.set(stateMachineArn, {
       arn: stateMachineArn,
@@ -153,6 +154,7 @@ export class StepFunctionsService {
       tasks,
       retrying,
       maps,
+      nested,
     });
     return { stateMachineArn, creationDate };
   }
@@ -178,15 +180,10 @@ export class StepFunctionsService {
   describeStateMachine(stateMachineArn: unknown) {
     const record = this.#stateMachine(stateMachineArn);
     return {
-      stateMachineArn: record.arn,
-      name: record.name,
+      ...machineOf(record),
       status: record.status,
-      definition: record.definition,
-      roleArn: record.roleArn,
       type: record.type,
       creationDate: record.creationDate,
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: { enabled: false },
     };
   }
 
@@ -310,7 +307,9 @@ export class StepFunctionsService {
     const recordStateEvent = stateEventRecorder({
       history,
       maps: machine.maps,
+      nested: machine.nested,
       onTaskTimeout: tasks.timedOut,
+      onBranches: tasks.silence,
     });
 
     const retryDelayMs = this.#options.retryDelayMs;
@@ -329,7 +328,13 @@ export class StepFunctionsService {
       },
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.roleArn },
+        Execution: {
+          Id: record.executionArn,
+          Input: input as never,
+          Name: record.name,
+          RoleArn: machine.roleArn,
+          StartTime: record.startDate.toISOString(),
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
@@ -411,15 +416,7 @@ export class StepFunctionsService {
         `State Machine Does Not Exist: '${record.stateMachineArn}'`,
       );
     }
-    return {
-      stateMachineArn: machine.arn,
-      name: machine.name,
-      definition: machine.definition,
-      roleArn: machine.roleArn,
-      updateDate: machine.creationDate,
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: { enabled: false },
-    };
+    return { ...machineOf(machine), updateDate: machine.creationDate };
   }
 
   describeExecution(executionArn: unknown) {
@@ -489,6 +486,16 @@ export class StepFunctionsService {
     return { stopDate: record.stopDate ?? new Date() };
   }
 }
+
+/** What DescribeStateMachine and DescribeStateMachineForExecution both tell of a machine. */
+const machineOf = (machine: StateMachineRecord) => ({
+  stateMachineArn: machine.arn,
+  name: machine.name,
+  definition: machine.definition,
+  roleArn: machine.roleArn,
+  loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+  tracingConfiguration: { enabled: false },
+});
 
 const deleting = (stateMachineArn: string) =>
   new StepFunctionsError(

@@ -36,28 +36,55 @@ const itemCount = (map: MapFields, input: unknown): number => {
 export const stateEventRecorder = (options: {
   history: History;
   maps: Record<string, MapFields>;
+  /** The states nested in each Parallel and Map state. */
+  nested: Record<string, string[]>;
   /** The Task `state` failed with States.Timeout. */
   onTaskTimeout: (state: string) => void;
+  /** A Parallel or Map failed (`silent`: its branches are aborted) or starts anew. */
+  onBranches: (states: string[], silent: boolean) => void;
 }) => {
-  const { history, maps, onTaskTimeout } = options;
+  const { history, maps, nested, onTaskTimeout, onBranches } = options;
+  /** States whose events are dropped: those of a failed Parallel's other branches, say. */
+  const silenced = new Set<string>();
+  /** Parallel and Map states whose current attempt failed (caught, it still exits). */
+  const failed = new Set<string>();
+  const branches = (name: string, silent: boolean) => {
+    const states = nested[name] ?? [];
+    for (const state of states) {
+      if (silent) silenced.add(state);
+      else silenced.delete(state);
+    }
+    onBranches(states, silent);
+  };
   const started = (type: string, name: string, input: unknown) => {
+    if (type !== 'Parallel' && type !== 'Map') return;
+    failed.delete(name);
+    branches(name, false);
     if (type === 'Parallel') history.stateStarted('Parallel');
     if (type === 'Map') history.stateStarted('Map', itemCount(maps[name] ?? {}, input));
   };
   return (event: EventLog) => {
+    if ('state' in event && silenced.has(event.state.name)) return;
+    // After one iteration failed, the Map fails: iterations the engine still starts never ran.
+    if ('parentState' in event && failed.has(event.parentState.name)) return;
     switch (event.type) {
       case 'StateEntered':
         history.stateEntered(event.state.type, event.state.name, event.state.input);
         started(event.state.type, event.state.name, event.state.input);
         break;
       case 'StateExited':
-        if (event.state.type === 'Parallel' || event.state.type === 'Map') {
+        if (
+          (event.state.type === 'Parallel' || event.state.type === 'Map') &&
+          !failed.has(event.state.name)
+        ) {
           history.stateEnded(event.state.type, 'Succeeded');
         }
         history.stateExited(event.state.type, event.state.name, event.state.output);
         break;
       case 'StateFailed':
         if (event.state.type === 'Parallel' || event.state.type === 'Map') {
+          failed.add(event.state.name);
+          branches(event.state.name, true);
           history.stateEnded(event.state.type, 'Failed');
         }
         if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
@@ -76,6 +103,13 @@ export const stateEventRecorder = (options: {
         break;
       case 'MapIterationFailed':
         history.mapIteration('Failed', event.parentState.name, event.index);
+        failed.add(event.parentState.name);
+        branches(event.parentState.name, true);
+        break;
+      case 'ParallelBranchFailed':
+        // The other branches are aborted now: nothing they do after this is history.
+        failed.add(event.parentState.name);
+        branches(event.parentState.name, true);
         break;
       default:
         break;

@@ -106,10 +106,14 @@ export const taskRunner = (options: {
   const invocations = new Map<string, number>();
   /** The attempt in flight per state: a timed-out attempt must not report its late result. */
   const current = new Map<string, { active: boolean; events: TaskEvents }>();
+  /** States of a failed Parallel's branches or Map's iterations: the engine aborts them. */
+  const silenced = new Set<string>();
 
   const handlerFor = (stateName: string) => async (parameters: unknown) => {
     // Let the engine's "state entered" event reach the history before this task's events.
     await new Promise((resolve) => setImmediate(resolve));
+    // A branch or iteration aborted meanwhile: the engine ignores its result, AWS never ran it.
+    if (silenced.has(stateName)) throw new TerminalFailure('States.Runtime', 'aborted');
     const { Resource: arn, TimeoutSeconds } = tasks[stateName] ?? { Resource: '' };
     const classicLambda = FUNCTION_ARN.test(arn);
     const events = classicLambda
@@ -206,7 +210,20 @@ export const taskRunner = (options: {
     attempt.events.timedOut(`The task ${stateName} did not finish within its TimeoutSeconds.`);
   };
 
-  return { handlerFor, timedOut };
+  /** Stops reporting the tasks of `states` (a failed Parallel or Map), or reports them again. */
+  const silence = (states: string[], silent: boolean) => {
+    for (const state of states) {
+      if (silent) {
+        silenced.add(state);
+        const attempt = current.get(state);
+        if (attempt) attempt.active = false;
+      } else {
+        silenced.delete(state);
+      }
+    }
+  };
+
+  return { handlerFor, timedOut, silence };
 };
 
 /** Invokes a function: wrapped as lambda:invoke gives it, or its bare result (function ARN). */
