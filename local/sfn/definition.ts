@@ -14,6 +14,8 @@ type Machine = { StartAt?: string; States?: Record<string, State>; QueryLanguage
 /** The states of a definition that the platform must know by name, its nested ones included. */
 export interface ParsedDefinition {
   definition: StateMachineDefinition;
+  /** The machine's query language: JSONata machines run on this platform's JSONata engine. */
+  queryLanguage: 'JSONPath' | 'JSONata';
   /** Every Task state, by its name (names are unique across branches and iterations). */
   tasks: Record<string, State & { Resource: string; TimeoutSeconds?: number }>;
   /** Every state with a Retry field. */
@@ -30,10 +32,6 @@ export interface ParsedDefinition {
  * result AWS would not.
  */
 const UNSUPPORTED_FIELDS: Record<string, string> = {
-  Assign: 'variables (Assign)',
-  Arguments: 'JSONata Arguments',
-  Output: 'JSONata Output',
-  Items: 'JSONata Items',
   ItemReader: 'Distributed Map ItemReader',
   ItemBatcher: 'Distributed Map ItemBatcher',
   ResultWriter: 'Distributed Map ResultWriter',
@@ -45,6 +43,11 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   Credentials: 'cross-account Credentials',
   HeartbeatSeconds: 'HeartbeatSeconds (no callbacks or activities here)',
   HeartbeatSecondsPath: 'HeartbeatSecondsPath (no callbacks or activities here)',
+};
+
+/** Fields a JSONPath machine may not use here: variables run in JSONata machines only. */
+const JSONPATH_UNSUPPORTED: Record<string, string> = {
+  Assign: 'variables in a JSONPath state machine (they run here in JSONata state machines)',
 };
 
 const refuse = (state: string, field: string, what: string): never => {
@@ -73,13 +76,10 @@ export const parseDefinition = (text: string): ParsedDefinition => {
     return invalid('the definition must be a JSON object');
   }
   const root = parsed as Machine;
-  // JSONata first: asl-validator reads a JSONata machine's fields as JSONPath ones and would
-  // report them as errors, where the truth is that this platform does not run JSONata.
-  if (root.QueryLanguage === 'JSONata') {
-    refuse('(state machine)', 'QueryLanguage', 'JSONata query language');
-  }
+  const queryLanguage = root.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
   const result: ParsedDefinition = {
     definition: parsed as StateMachineDefinition,
+    queryLanguage,
     tasks: {},
     retrying: [],
     maps: {},
@@ -97,10 +97,18 @@ export const parseDefinition = (text: string): ParsedDefinition => {
         refuse(name, 'States', 'a state name used twice across branches or iterations');
       }
       seen.add(name);
-      if (state.QueryLanguage === 'JSONata')
-        refuse(name, 'QueryLanguage', 'JSONata query language');
+      // One engine runs a whole machine: JSONata (this platform's) or JSONPath (the package's).
+      if (state.QueryLanguage !== undefined && state.QueryLanguage !== queryLanguage) {
+        refuse(
+          name,
+          'QueryLanguage',
+          `a ${String(state.QueryLanguage)} state in a ${queryLanguage} state machine`,
+        );
+      }
       for (const field of Object.keys(state)) {
-        const what = UNSUPPORTED_FIELDS[field];
+        const what =
+          UNSUPPORTED_FIELDS[field] ??
+          (queryLanguage === 'JSONPath' ? JSONPATH_UNSUPPORTED[field] : undefined);
         if (what) refuse(name, field, what);
       }
       if ('Retry' in state) result.retrying.push(name);
@@ -116,8 +124,12 @@ export const parseDefinition = (text: string): ParsedDefinition => {
         if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
           refuse(name, 'ItemProcessor.ProcessorConfig.Mode', 'Distributed Map');
         }
-        if (processor?.QueryLanguage === 'JSONata') {
-          refuse(name, 'ItemProcessor.QueryLanguage', 'JSONata query language');
+        if (processor?.QueryLanguage !== undefined && processor.QueryLanguage !== queryLanguage) {
+          refuse(
+            name,
+            'ItemProcessor.QueryLanguage',
+            `${processor.QueryLanguage} in a ${queryLanguage} state machine`,
+          );
         }
         result.nested[name] = processor ? walk(processor) : [];
         names.push(...result.nested[name]);

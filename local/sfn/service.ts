@@ -13,6 +13,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { parseDefinition } from './definition.ts';
 import { StepFunctionsError } from './errors.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
+import { JsonataStateMachine } from './jsonata-engine.ts';
 import { type MockConfig, type TestCase, testCaseOf } from './mock-config.ts';
 import { stateEventRecorder } from './state-events.ts';
 import {
@@ -38,11 +39,13 @@ interface StateMachineRecord {
   creationDate: Date;
   /** ACTIVE, or DELETING from DeleteStateMachine until its running executions end (AWS). */
   status: 'ACTIVE' | 'DELETING';
-  engine: StateMachine;
+  /** aws-local-stepfunctions for JSONPath, this platform's own engine for JSONata. */
+  engine: Pick<StateMachine, 'run'> | JsonataStateMachine;
   tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
   retrying: string[];
   maps: Record<string, { InputPath?: string | null; ItemsPath?: string }>;
   nested: Record<string, string[]>;
+  queryLanguage: 'JSONPath' | 'JSONata';
 }
 
 export interface ExecutionRecord {
@@ -139,7 +142,14 @@ export class StepFunctionsService {
         `State Machine Already Exists: '${stateMachineArn}'`,
       );
     }
-    const { definition: parsed, tasks, retrying, maps, nested } = parseDefinition(definition);
+    const {
+      definition: parsed,
+      queryLanguage,
+      tasks,
+      retrying,
+      maps,
+      nested,
+    } = parseDefinition(definition);
     const creationDate = new Date();
     this.#stateMachines.set(stateMachineArn, {
       arn: stateMachineArn,
@@ -150,11 +160,15 @@ export class StepFunctionsService {
       creationDate,
       status: 'ACTIVE',
       // Validated with asl-validator; the engine need not do it again.
-      engine: new StateMachine(parsed, { validationOptions: { noValidate: true } }),
+      engine:
+        queryLanguage === 'JSONata'
+          ? new JsonataStateMachine(parsed)
+          : new StateMachine(parsed, { validationOptions: { noValidate: true } }),
       tasks,
       retrying,
       maps,
       nested,
+      queryLanguage,
     });
     return { stateMachineArn, creationDate };
   }
@@ -308,6 +322,7 @@ export class StepFunctionsService {
       history,
       maps: machine.maps,
       nested: machine.nested,
+      queryLanguage: machine.queryLanguage,
       onTaskTimeout: tasks.timedOut,
       onBranches: tasks.silence,
     });

@@ -36,6 +36,7 @@ const itemCount = (map: MapFields, input: unknown): number => {
 export const stateEventRecorder = (options: {
   history: History;
   maps: Record<string, MapFields>;
+  queryLanguage: 'JSONPath' | 'JSONata';
   /** The states nested in each Parallel and Map state. */
   nested: Record<string, string[]>;
   /** The Task `state` failed with States.Timeout. */
@@ -44,6 +45,7 @@ export const stateEventRecorder = (options: {
   onBranches: (states: string[], silent: boolean) => void;
 }) => {
   const { history, maps, nested, onTaskTimeout, onBranches } = options;
+  const jsonata = options.queryLanguage === 'JSONata';
   /** States whose events are dropped: those of a failed Parallel's other branches, say. */
   const silenced = new Set<string>();
   /** Parallel and Map states whose current attempt failed (caught, it still exits). */
@@ -61,12 +63,18 @@ export const stateEventRecorder = (options: {
     failed.delete(name);
     branches(name, false);
     if (type === 'Parallel') history.stateStarted('Parallel');
-    if (type === 'Map') history.stateStarted('Map', itemCount(maps[name] ?? {}, input));
+    // A JSONata Map's items come from an expression: its engine reports MapStateStarted itself.
+    if (type === 'Map' && !jsonata) history.stateStarted('Map', itemCount(maps[name] ?? {}, input));
   };
   return (event: EventLog) => {
     if ('state' in event && silenced.has(event.state.name)) return;
     // After one iteration failed, the Map fails: iterations the engine still starts never ran.
     if ('parentState' in event && failed.has(event.parentState.name)) return;
+    // The JSONata engine's own event, once a Map's Items are known.
+    if ((event as { type: string }).type === 'MapStateStarted') {
+      history.stateStarted('Map', (event as unknown as { length: number }).length);
+      return;
+    }
     switch (event.type) {
       case 'StateEntered':
         history.stateEntered(event.state.type, event.state.name, event.state.input);

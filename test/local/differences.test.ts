@@ -60,7 +60,7 @@ describe('differs from AWS', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('Step Functions: JSONata, variables and Distributed Map are refused, naming the field and the state', async () => {
+  it('Step Functions: mixed query languages, variables in JSONPath and Distributed Map are refused, naming the field and the state', async () => {
     const create = (name: string, definition: Record<string, unknown>) =>
       platform.clients.sfn.send(
         new CreateStateMachineCommand({
@@ -75,10 +75,10 @@ describe('differs from AWS', () => {
     });
 
     await expect(
-      create('UsesJsonata', { QueryLanguage: 'JSONata', ...only({ Type: 'Pass' }) }),
+      create('MixesQueryLanguages', only({ Type: 'Pass', QueryLanguage: 'JSONata' })),
     ).rejects.toMatchObject({
       name: 'ValidationException',
-      message: expect.stringContaining("field 'QueryLanguage'"),
+      message: expect.stringContaining("State 'Only': field 'QueryLanguage'"),
     });
     await expect(
       create('UsesVariables', only({ Type: 'Pass', Assign: { total: 1 } })),

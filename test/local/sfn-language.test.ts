@@ -414,6 +414,225 @@ describe('integrations the platform runs from mocks only', () => {
   });
 });
 
+describe('JSONata with variables', () => {
+  it("Output is the state's output: {% $states.input.a + 1 %} on {a: 1} gives 2", async () => {
+    const result = await runMachine(
+      localService(),
+      {
+        name: 'JsonataOutput',
+        definition: {
+          QueryLanguage: 'JSONata',
+          StartAt: 'AddOne',
+          States: { AddOne: { Type: 'Pass', Output: '{% $states.input.a + 1 %}', End: true } },
+        },
+      },
+      { a: 1 },
+    );
+
+    expect(result.lines).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered AddOne',
+      'PassStateExited AddOne',
+      'ExecutionSucceeded',
+    ]);
+    expect(result.output).toBe(2);
+  });
+
+  it('Assign, Items, ItemSelector, Arguments, Condition, Parallel, Retry and Catch with Output and Assign', async () => {
+    // Prepare: the Charge function fails its third call once (retried), the Refund function always.
+    let charges = 0;
+    const service = localService({
+      invokeFunction: async (name, payload): Promise<TaskInvocation> => {
+        if (name === 'Charge' && charges++ === 2) {
+          return {
+            ok: false,
+            error: { errorType: 'Lambda.ServiceException', errorMessage: 'busy', trace: [] },
+          };
+        }
+        if (name === 'Refund') {
+          return {
+            ok: false,
+            error: { errorType: 'RefundRefused', errorMessage: 'no', trace: [] },
+          };
+        }
+        return { ok: true, payload: { charged: payload }, requestId: `r-${charges}` };
+      },
+    });
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Total',
+      States: {
+        Total: {
+          Type: 'Pass',
+          Assign: { total: '{% $sum($states.input.prices) %}', currency: 'EUR' },
+          Next: 'ChargeEach',
+        },
+        ChargeEach: {
+          Type: 'Map',
+          Items: '{% $states.input.prices %}',
+          MaxConcurrency: 1,
+          ItemSelector: {
+            amount: '{% $states.context.Map.Item.Value %}',
+            currency: '{% $currency %}',
+          },
+          ItemProcessor: {
+            StartAt: 'Charge',
+            States: {
+              Charge: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Arguments: { FunctionName: 'Charge', Payload: '{% $states.input %}' },
+                Retry: [{ ErrorEquals: ['Lambda.ServiceException'], MaxAttempts: 1 }],
+                Output: '{% $states.result.Payload.charged.amount %}',
+                End: true,
+              },
+            },
+          },
+          Assign: { charged: '{% $sum($states.result) %}' },
+          Next: 'AllCharged?',
+        },
+        'AllCharged?': {
+          Type: 'Choice',
+          Choices: [
+            {
+              Condition: '{% $charged = $total %}',
+              Output: { total: '{% $total %}' },
+              Next: 'Receipts',
+            },
+          ],
+          Default: 'Mismatch',
+        },
+        Receipts: {
+          Type: 'Parallel',
+          Arguments: { total: '{% $states.input.total %}', currency: '{% $currency %}' },
+          Branches: [
+            {
+              StartAt: 'Text',
+              States: {
+                Text: {
+                  Type: 'Pass',
+                  Output: '{% $string($states.input.total) & " " & $states.input.currency %}',
+                  End: true,
+                },
+              },
+            },
+          ],
+          Output: '{% $states.result[0] %}',
+          Assign: { receipt: '{% $states.result[0] %}' },
+          Next: 'Refund',
+        },
+        Refund: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'Refund', Payload: { receipt: '{% $receipt %}' } },
+          Catch: [
+            {
+              ErrorEquals: ['States.TaskFailed'],
+              Assign: { refundError: '{% $states.errorOutput.Error %}' },
+              Output: { receipt: '{% $receipt %}', refund: '{% $refundError %}' },
+              Next: 'Done',
+            },
+          ],
+          Next: 'Done',
+        },
+        Done: {
+          Type: 'Succeed',
+          Output: {
+            receipt: '{% $states.input.receipt %}',
+            refundError: '{% $refundError %}',
+            refundBefore: '{% $states.input.refund %}',
+          },
+        },
+        Mismatch: {
+          Type: 'Fail',
+          Error: 'Mismatch',
+          Cause: '{% "charged " & $string($charged) %}',
+        },
+      },
+    };
+
+    // Act
+    const result = await runMachine(
+      service,
+      { name: 'JsonataAll', definition },
+      { prices: [5, 7, 8] },
+    );
+
+    // Assess
+    const charge = (index: number, retried = false) => [
+      `MapIterationStarted ${index}`,
+      'TaskStateEntered Charge',
+      'TaskScheduled',
+      'TaskStarted',
+      ...(retried ? ['TaskFailed Lambda.ServiceException', 'TaskScheduled', 'TaskStarted'] : []),
+      'TaskSucceeded',
+      'TaskStateExited Charge',
+      `MapIterationSucceeded ${index}`,
+    ];
+    expect(result.lines).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered Total',
+      'PassStateExited Total',
+      'MapStateEntered ChargeEach',
+      'MapStateStarted 3',
+      ...charge(0),
+      ...charge(1),
+      ...charge(2, true),
+      'MapStateSucceeded',
+      'MapStateExited ChargeEach',
+      'ChoiceStateEntered AllCharged?',
+      'ChoiceStateExited AllCharged?',
+      'ParallelStateEntered Receipts',
+      'ParallelStateStarted',
+      'PassStateEntered Text',
+      'PassStateExited Text',
+      'ParallelStateSucceeded',
+      'ParallelStateExited Receipts',
+      'TaskStateEntered Refund',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed RefundRefused',
+      'TaskStateExited Refund',
+      'SucceedStateEntered Done',
+      'SucceedStateExited Done',
+      'ExecutionSucceeded',
+    ]);
+    // The Catch's Output was evaluated before its Assign took effect: refund is still unset then.
+    expect(result.output).toEqual({ receipt: '20 EUR', refundError: 'RefundRefused' });
+    const mapExit = result.events.find((event) => event.type === 'MapStateExited');
+    expect(
+      JSON.parse(String((mapExit?.stateExitedEventDetails as { output?: string })?.output)),
+    ).toEqual([5, 7, 8]);
+  });
+
+  it('a Fail state in a JSONata machine fails the execution with its evaluated Error and Cause', async () => {
+    const result = await runMachine(
+      localService(),
+      {
+        name: 'JsonataFail',
+        definition: {
+          QueryLanguage: 'JSONata',
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Pass', Assign: { n: '{% $states.input.n %}' }, Next: 'Stop' },
+            Stop: { Type: 'Fail', Error: 'TooMany', Cause: '{% "n was " & $string($n) %}' },
+          },
+        },
+      },
+      { n: 3 },
+    );
+
+    expect(result.lines).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered Check',
+      'PassStateExited Check',
+      'FailStateEntered Stop',
+      'ExecutionFailed TooMany',
+    ]);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'TooMany', cause: 'n was 3' });
+  });
+});
+
 describe('CreateStateMachine refuses what the platform does not run, naming the field and the state', () => {
   const service = localService();
   const one = (state: Record<string, unknown>, top: Record<string, unknown> = {}) =>
@@ -421,17 +640,20 @@ describe('CreateStateMachine refuses what the platform does not run, naming the 
 
   it.each([
     [
-      'JSONata for the whole machine',
-      one({ Type: 'Pass' }, { QueryLanguage: 'JSONata' }),
-      "State '(state machine)': field 'QueryLanguage'",
-    ],
-    [
-      'JSONata for one state',
+      'a JSONata state in a JSONPath state machine',
       one({ Type: 'Pass', QueryLanguage: 'JSONata' }),
       "State 'Only': field 'QueryLanguage'",
     ],
-    ['variables', one({ Type: 'Pass', Assign: { x: 1 } }), "State 'Only': field 'Assign'"],
-    ['JSONata Output', one({ Type: 'Pass', Output: '{% 1 %}' }), "State 'Only': field 'Output'"],
+    [
+      'a JSONPath state in a JSONata state machine',
+      one({ Type: 'Pass', QueryLanguage: 'JSONPath' }, { QueryLanguage: 'JSONata' }),
+      "State 'Only': field 'QueryLanguage'",
+    ],
+    [
+      'variables in a JSONPath state machine',
+      one({ Type: 'Pass', Assign: { x: 1 } }),
+      "State 'Only': field 'Assign'",
+    ],
     [
       'a variable in a Map iteration',
       one({
