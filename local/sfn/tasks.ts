@@ -186,8 +186,9 @@ export const taskRunner = (options: {
       const call = dynamodbAction
         ? () => callDynamoDB(integrations, dynamodbAction, parameters)
         : () => callLambda(integrations, arn, parameters);
+      // A duplicate delivery: the first call's outcome, success or failure, is lost.
+      if (fault?.kind === 'duplicate') await call().catch(() => undefined);
       output = await call();
-      if (fault?.kind === 'duplicate') output = await call();
     } catch (error) {
       const failure =
         error instanceof TaskFailure
