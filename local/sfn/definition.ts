@@ -47,7 +47,7 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
 
 /** Fields a JSONPath machine may not use here: variables run in JSONata machines only. */
 const JSONPATH_UNSUPPORTED: Record<string, string> = {
-  Assign: 'variables in a JSONPath state machine (they run here in JSONata state machines)',
+  Assign: 'variables, which run here in JSONata state machines only',
 };
 
 const refuse = (state: string, field: string, what: string): never => {

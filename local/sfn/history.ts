@@ -114,11 +114,26 @@ export class History {
     });
   }
 
-  stateExited(stateType: string, name: string, output: unknown) {
+  /** `assigned`: the variables the state assigned (JSONata machines), each value as JSON text. */
+  stateExited(
+    stateType: string,
+    name: string,
+    output: unknown,
+    assigned?: Record<string, unknown>,
+  ) {
+    const variables = Object.entries(assigned ?? {});
     this.add(`${stateType}StateExited`, {
       name,
       output: this.#json(output),
       outputDetails: { truncated: false },
+      ...(variables.length === 0
+        ? {}
+        : {
+            assignedVariables: Object.fromEntries(
+              variables.map(([variable, value]) => [variable, json(value)]),
+            ),
+            assignedVariablesDetails: { truncated: false },
+          }),
     });
   }
 
@@ -244,6 +259,8 @@ export const withoutData = (event: HistoryEvent): HistoryEvent => {
     output: _output,
     outputDetails: _outputDetails,
     parameters: _parameters,
+    assignedVariables: _assignedVariables,
+    assignedVariablesDetails: _assignedVariablesDetails,
     ...rest
   } = details as Record<string, unknown>;
   return { ...event, [field]: rest };

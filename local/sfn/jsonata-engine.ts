@@ -218,12 +218,21 @@ export class JsonataStateMachine {
           ...extra,
         });
         try {
-          const { result, next } = await execute(name, state, stateInput, variables, states);
+          const { result, next, ruleAssigned } = await execute(
+            name,
+            state,
+            stateInput,
+            variables,
+            states,
+          );
           const bindings = { ...variables, states: states({ result }) };
           const output = plain('Output' in state ? await evaluate(state.Output, bindings) : result);
-          const assigned = await evaluate(state.Assign ?? {}, bindings);
+          const assigned = {
+            ...ruleAssigned,
+            ...((await evaluate(state.Assign ?? {}, bindings)) as Record<string, Json>),
+          };
           Object.assign(variables, assigned);
-          log.push({ type: 'StateExited', state: { ...described, output } });
+          log.push({ type: 'StateExited', state: { ...described, output }, assigned });
           return { output, ...(next === undefined ? {} : { next }) };
         } catch (caught) {
           if (caught instanceof Aborted) throw caught;
@@ -262,9 +271,10 @@ export class JsonataStateMachine {
           const output = plain(
             'Output' in catcher ? await evaluate(catcher.Output, bindings) : errorOutput,
           );
-          Object.assign(variables, await evaluate(catcher.Assign ?? {}, bindings));
+          const assigned = await evaluate(catcher.Assign ?? {}, bindings);
+          Object.assign(variables, assigned);
           log.push({ type: 'StateCaught', state: described, catch: { catcher } });
-          log.push({ type: 'StateExited', state: { ...described, output } });
+          log.push({ type: 'StateExited', state: { ...described, output }, assigned });
           return { output, next: catcher.Next };
         }
       }
@@ -277,7 +287,7 @@ export class JsonataStateMachine {
       stateInput: Json,
       variables: Record<string, Json>,
       states: (extra?: Record<string, Json>) => Record<string, Json>,
-    ): Promise<{ result: Json; next?: string }> => {
+    ): Promise<{ result: Json; next?: string; ruleAssigned?: Record<string, Json> }> => {
       const bindings = { ...variables, states: states() };
       const next = state.End === true ? undefined : (state.Next as string | undefined);
       switch (state.Type) {
@@ -307,8 +317,11 @@ export class JsonataStateMachine {
               const assigned = await evaluate(rule.Assign ?? {}, ruleBindings);
               const result =
                 'Output' in rule ? await evaluate(rule.Output, ruleBindings) : stateInput;
-              Object.assign(variables, assigned);
-              return { result, next: String(rule.Next) };
+              return {
+                result,
+                next: String(rule.Next),
+                ruleAssigned: assigned as Record<string, Json>,
+              };
             }
           }
           if (typeof state.Default !== 'string') {

@@ -87,7 +87,13 @@ export const stateEventRecorder = (options: {
         ) {
           history.stateEnded(event.state.type, 'Succeeded');
         }
-        history.stateExited(event.state.type, event.state.name, event.state.output);
+        history.stateExited(
+          event.state.type,
+          event.state.name,
+          event.state.output,
+          // The JSONata engine tells what the state assigned; the package's engine has no variables.
+          (event as { assigned?: Record<string, unknown> }).assigned,
+        );
         break;
       case 'StateFailed':
         if (event.state.type === 'Parallel' || event.state.type === 'Map') {

@@ -630,6 +630,13 @@ describe('JSONata with variables', () => {
       'ExecutionFailed TooMany',
     ]);
     expect(result).toMatchObject({ status: 'FAILED', error: 'TooMany', cause: 'n was 3' });
+    expect(result.events[2]).toMatchObject({
+      type: 'PassStateExited',
+      stateExitedEventDetails: {
+        assignedVariables: { n: '3' },
+        assignedVariablesDetails: { truncated: false },
+      },
+    });
   });
 });
 
