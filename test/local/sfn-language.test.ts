@@ -13,7 +13,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readMockConfig } from '../../local/sfn/mock-config.ts';
 import type { TaskInvocation } from '../../local/sfn/service.ts';
-import { localService, ROLE_ARN, runMachine, taskLines } from '../support/sfn-service.ts';
+import { lineOf, localService, ROLE_ARN, runMachine, taskLines } from '../support/sfn-service.ts';
 import { startTestStack } from '../support/stack.ts';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Echo';
@@ -637,6 +637,43 @@ describe('JSONata with variables', () => {
         assignedVariablesDetails: { truncated: false },
       },
     });
+  });
+});
+
+describe('JSONata executions end as AWS ends them', () => {
+  const waiting = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Hang',
+    States: { Hang: { Type: 'Task', Resource: FUNCTION_ARN, End: true } },
+  };
+
+  it('StopExecution aborts a running JSONata execution', async () => {
+    const service = localService({
+      invokeFunction: () => new Promise<TaskInvocation>(() => undefined),
+    });
+    const { stateMachineArn } = service.createStateMachine({
+      name: 'JsonataStop',
+      definition: JSON.stringify(waiting),
+      roleArn: ROLE_ARN,
+    });
+    const { executionArn } = service.startExecution({ stateMachineArn });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    service.stopExecution({ executionArn, error: 'Operator', cause: 'stopped by hand' });
+    await service.execution(executionArn).done;
+
+    expect(service.describeExecution(executionArn)).toMatchObject({
+      status: 'ABORTED',
+      error: 'Operator',
+      cause: 'stopped by hand',
+    });
+    expect(service.getExecutionHistory({ executionArn }).events.map(lineOf)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered Hang',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'ExecutionAborted',
+    ]);
   });
 });
 
