@@ -45,6 +45,25 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   HeartbeatSecondsPath: 'HeartbeatSecondsPath (no callbacks or activities here)',
 };
 
+/** JSONPath's fields, which a JSONata state has no use for: refused rather than ignored. */
+const JSONATA_UNSUPPORTED: Record<string, string> = Object.fromEntries(
+  [
+    'Result',
+    'Parameters',
+    'InputPath',
+    'OutputPath',
+    'ResultPath',
+    'ResultSelector',
+    'ItemsPath',
+    'SecondsPath',
+    'TimestampPath',
+    'ErrorPath',
+    'CausePath',
+    'TimeoutSecondsPath',
+    'MaxConcurrencyPath',
+  ].map((field) => [field, 'a JSONPath field in a JSONata state machine']),
+);
+
 /** Fields a JSONPath machine may not use here: variables run in JSONata machines only. */
 const JSONPATH_UNSUPPORTED: Record<string, string> = {
   Assign: 'variables, which run here in JSONata state machines only',
@@ -108,8 +127,19 @@ export const parseDefinition = (text: string): ParsedDefinition => {
       for (const field of Object.keys(state)) {
         const what =
           UNSUPPORTED_FIELDS[field] ??
-          (queryLanguage === 'JSONPath' ? JSONPATH_UNSUPPORTED[field] : undefined);
+          (queryLanguage === 'JSONPath' ? JSONPATH_UNSUPPORTED : JSONATA_UNSUPPORTED)[field];
         if (what) refuse(name, field, what);
+      }
+      // A catcher's fields belong to one query language too.
+      for (const catcher of Array.isArray(state.Catch) ? (state.Catch as State[]) : []) {
+        const foreign = queryLanguage === 'JSONata' ? ['ResultPath'] : ['Output', 'Assign'];
+        for (const field of foreign.filter((candidate) => candidate in catcher)) {
+          refuse(
+            name,
+            `Catch.${field}`,
+            `a ${queryLanguage === 'JSONata' ? 'JSONPath' : 'JSONata'} field in a ${queryLanguage} state machine`,
+          );
+        }
       }
       if ('Retry' in state) result.retrying.push(name);
       if (state.Type === 'Task') {

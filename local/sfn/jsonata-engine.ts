@@ -203,7 +203,9 @@ export class JsonataStateMachine {
       map?: { Index: number; Value: Json },
     ): Promise<{ output: Json; next?: string }> => {
       const described = { name, type: state.Type, input: stateInput };
-      log.push({ type: 'StateEntered', state: described });
+      // The Map iteration a state runs in, as the package's engine tells it.
+      const at = map === undefined ? {} : { index: map.Index };
+      log.push({ type: 'StateEntered', state: described, ...at });
       const enteredTime = new Date().toISOString();
       const attempts = new Map<Retrier, number>();
       let retryCount = 0;
@@ -224,6 +226,7 @@ export class JsonataStateMachine {
             stateInput,
             variables,
             states,
+            map,
           );
           const bindings = { ...variables, states: states({ result }) };
           const output = plain('Output' in state ? await evaluate(state.Output, bindings) : result);
@@ -232,7 +235,7 @@ export class JsonataStateMachine {
             ...((await evaluate(state.Assign ?? {}, bindings)) as Record<string, Json>),
           };
           Object.assign(variables, assigned);
-          log.push({ type: 'StateExited', state: { ...described, output }, assigned });
+          log.push({ type: 'StateExited', state: { ...described, output }, assigned, ...at });
           return { output, ...(next === undefined ? {} : { next }) };
         } catch (caught) {
           if (caught instanceof Aborted) throw caught;
@@ -240,6 +243,7 @@ export class JsonataStateMachine {
           log.push({
             type: 'StateFailed',
             state: described,
+            ...at,
             Error: error.name,
             Cause: error.message,
           });
@@ -258,6 +262,7 @@ export class JsonataStateMachine {
             log.push({
               type: 'StateRetried',
               state: described,
+              ...at,
               retry: { retrier, attempt: attempt + 1 },
             });
             continue;
@@ -273,8 +278,8 @@ export class JsonataStateMachine {
           );
           const assigned = await evaluate(catcher.Assign ?? {}, bindings);
           Object.assign(variables, assigned);
-          log.push({ type: 'StateCaught', state: described, catch: { catcher } });
-          log.push({ type: 'StateExited', state: { ...described, output }, assigned });
+          log.push({ type: 'StateCaught', state: described, catch: { catcher }, ...at });
+          log.push({ type: 'StateExited', state: { ...described, output }, assigned, ...at });
           return { output, next: catcher.Next };
         }
       }
@@ -287,6 +292,7 @@ export class JsonataStateMachine {
       stateInput: Json,
       variables: Record<string, Json>,
       states: (extra?: Record<string, Json>) => Record<string, Json>,
+      map?: { Index: number; Value: Json },
     ): Promise<{ result: Json; next?: string; ruleAssigned?: Record<string, Json> }> => {
       const bindings = { ...variables, states: states() };
       const next = state.End === true ? undefined : (state.Next as string | undefined);
@@ -366,7 +372,8 @@ export class JsonataStateMachine {
             (state.Branches as Machine[]).map(async (branch) => {
               log.push({ type: 'ParallelBranchStarted', parentState });
               try {
-                const output = await runMachine(branch, args, { ...variables });
+                // A branch inside a Map iteration is still in that iteration.
+                const output = await runMachine(branch, args, { ...variables }, map);
                 log.push({ type: 'ParallelBranchSucceeded', parentState });
                 return output;
               } catch (error) {

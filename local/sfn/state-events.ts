@@ -48,9 +48,19 @@ export const stateEventRecorder = (options: {
   const jsonata = options.queryLanguage === 'JSONata';
   /** States whose events are dropped: those of a failed Parallel's other branches, say. */
   const silenced = new Set<string>();
-  /** Parallel and Map states whose current attempt failed (caught, it still exits). */
+  /**
+   * Parallel and Map states whose current attempt failed (caught, it still exits), by name and
+   * the index of the Map iteration they run in (the engine tells the innermost one).
+   */
   const failed = new Set<string>();
+  const keyOf = (name: string, index?: number) => `${name}#${index ?? ''}`;
+  /**
+   * States inside a Map's iterations: several copies of them may run at once, and the engine
+   * names none of them apart, so a failure in one iteration must not silence the others.
+   */
+  const inIterations = new Set(Object.keys(maps).flatMap((map) => nested[map] ?? []));
   const branches = (name: string, silent: boolean) => {
+    if (silent && inIterations.has(name)) return;
     const states = nested[name] ?? [];
     for (const state of states) {
       if (silent) silenced.add(state);
@@ -58,9 +68,15 @@ export const stateEventRecorder = (options: {
     }
     onBranches(states, silent);
   };
-  const started = (type: string, name: string, input: unknown) => {
+  /** A branch or iteration failed: the others are aborted, nothing they do now is history. */
+  const aborting = (name: string) => {
+    if (inIterations.has(name)) return;
+    failed.add(keyOf(name));
+    branches(name, true);
+  };
+  const started = (type: string, name: string, input: unknown, index?: number) => {
     if (type !== 'Parallel' && type !== 'Map') return;
-    failed.delete(name);
+    failed.delete(keyOf(name, index));
     branches(name, false);
     if (type === 'Parallel') history.stateStarted('Parallel');
     // A JSONata Map's items come from an expression: its engine reports MapStateStarted itself.
@@ -69,7 +85,7 @@ export const stateEventRecorder = (options: {
   return (event: EventLog) => {
     if ('state' in event && silenced.has(event.state.name)) return;
     // After one iteration failed, the Map fails: iterations the engine still starts never ran.
-    if ('parentState' in event && failed.has(event.parentState.name)) return;
+    if ('parentState' in event && failed.has(keyOf(event.parentState.name))) return;
     // The JSONata engine's own event, once a Map's Items are known.
     if ((event as { type: string }).type === 'MapStateStarted') {
       history.stateStarted('Map', (event as unknown as { length: number }).length);
@@ -78,12 +94,12 @@ export const stateEventRecorder = (options: {
     switch (event.type) {
       case 'StateEntered':
         history.stateEntered(event.state.type, event.state.name, event.state.input);
-        started(event.state.type, event.state.name, event.state.input);
+        started(event.state.type, event.state.name, event.state.input, event.index);
         break;
       case 'StateExited':
         if (
           (event.state.type === 'Parallel' || event.state.type === 'Map') &&
-          !failed.has(event.state.name)
+          !failed.delete(keyOf(event.state.name, event.index))
         ) {
           history.stateEnded(event.state.type, 'Succeeded');
         }
@@ -97,7 +113,7 @@ export const stateEventRecorder = (options: {
         break;
       case 'StateFailed':
         if (event.state.type === 'Parallel' || event.state.type === 'Map') {
-          failed.add(event.state.name);
+          failed.add(keyOf(event.state.name, event.index));
           branches(event.state.name, true);
           history.stateEnded(event.state.type, 'Failed');
         }
@@ -107,7 +123,7 @@ export const stateEventRecorder = (options: {
         break;
       case 'StateRetried':
         // A retried Parallel or Map runs its branches or iterations anew.
-        started(event.state.type, event.state.name, event.state.input);
+        started(event.state.type, event.state.name, event.state.input, event.index);
         break;
       case 'MapIterationStarted':
         history.mapIteration('Started', event.parentState.name, event.index);
@@ -117,13 +133,10 @@ export const stateEventRecorder = (options: {
         break;
       case 'MapIterationFailed':
         history.mapIteration('Failed', event.parentState.name, event.index);
-        failed.add(event.parentState.name);
-        branches(event.parentState.name, true);
+        aborting(event.parentState.name);
         break;
       case 'ParallelBranchFailed':
-        // The other branches are aborted now: nothing they do after this is history.
-        failed.add(event.parentState.name);
-        branches(event.parentState.name, true);
+        aborting(event.parentState.name);
         break;
       default:
         break;

@@ -199,6 +199,96 @@ describe('Map', () => {
     expect(result.output).toMatchObject({ error: { Error: 'RoomGone' } });
   });
 
+  it.each([
+    ['JSONPath', { 'i.$': '$$.Map.Item.Index' }, 'caught'],
+    ['JSONata', { i: '{% $states.context.Map.Item.Index %}' }, undefined],
+  ])(
+    '%s: a Parallel caught in one iteration leaves the iteration running beside it alone',
+    async (language, itemSelector, caughtOutput) => {
+      // Prepare: the first iteration's call fails, the second's succeeds; both run at once.
+      const service = localService({
+        invokeFunction: async (_name, payload): Promise<TaskInvocation> =>
+          (payload as { i: number }).i === 0
+            ? { ok: false, error: { errorType: 'Nope', errorMessage: 'no', trace: [] } }
+            : { ok: true, payload: 'ok', requestId: 'r' },
+      });
+      const definition = {
+        ...(language === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}),
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemSelector: itemSelector,
+            ItemProcessor: {
+              StartAt: 'Both',
+              States: {
+                Both: {
+                  Type: 'Parallel',
+                  Branches: [
+                    {
+                      StartAt: 'Call',
+                      States: { Call: { Type: 'Task', Resource: FUNCTION_ARN, End: true } },
+                    },
+                  ],
+                  Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+                  End: true,
+                },
+                Caught: {
+                  Type: 'Pass',
+                  ...(caughtOutput ? { Result: caughtOutput } : {}),
+                  End: true,
+                },
+              },
+            },
+            End: true,
+          },
+        },
+      };
+
+      // Act
+      const result = await runMachine(
+        service,
+        { name: `MapParallel${language}`, definition },
+        [1, 2],
+      );
+
+      // Assess: the second iteration's Parallel succeeds, though the first one's failed.
+      const bothEntered = ['ParallelStateEntered Both', 'ParallelStateStarted'];
+      expect(result.lines).toEqual([
+        'ExecutionStarted',
+        'MapStateEntered Each',
+        'MapStateStarted 2',
+        'MapIterationStarted 0',
+        'MapIterationStarted 1',
+        ...(language === 'JSONata'
+          ? [...bothEntered, 'TaskStateEntered Call', ...bothEntered, 'TaskStateEntered Call']
+          : [...bothEntered, ...bothEntered, 'TaskStateEntered Call', 'TaskStateEntered Call']),
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionFailed Nope',
+        'ParallelStateFailed',
+        'ParallelStateExited Both',
+        'PassStateEntered Caught',
+        'PassStateExited Caught',
+        'MapIterationSucceeded 0',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionSucceeded',
+        'TaskStateExited Call',
+        'ParallelStateSucceeded',
+        'ParallelStateExited Both',
+        'MapIterationSucceeded 1',
+        'MapStateSucceeded',
+        'MapStateExited Each',
+        'ExecutionSucceeded',
+      ]);
+      expect(result.output[1]).toEqual(['ok']);
+      expect(result.output[0]).toEqual(
+        caughtOutput ?? { Error: 'Nope', Cause: expect.stringContaining('"errorType":"Nope"') },
+      );
+    },
+  );
+
   it('an empty array runs no iteration', async () => {
     const service = localService();
 
@@ -692,6 +782,23 @@ describe('CreateStateMachine refuses what the platform does not run, naming the 
       'a JSONPath state in a JSONata state machine',
       one({ Type: 'Pass', QueryLanguage: 'JSONPath' }, { QueryLanguage: 'JSONata' }),
       "State 'Only': field 'QueryLanguage'",
+    ],
+    [
+      "a JSONPath field in a JSONata machine's state",
+      one({ Type: 'Pass', Result: 1 }, { QueryLanguage: 'JSONata' }),
+      "State 'Only': field 'Result'",
+    ],
+    [
+      "a JSONPath field in a JSONata machine's Catch",
+      one(
+        {
+          Type: 'Task',
+          Resource: FUNCTION_ARN,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Only' }],
+        },
+        { QueryLanguage: 'JSONata' },
+      ),
+      "State 'Only': field 'Catch.ResultPath'",
     ],
     [
       'variables in a JSONPath state machine',
