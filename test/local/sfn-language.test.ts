@@ -695,6 +695,45 @@ describe('JSONata with variables', () => {
     ).toEqual([5, 7, 8]);
   });
 
+  it('Wait with an expression, a Choice that takes its Default, and an expression that fails with States.QueryEvaluationError', async () => {
+    const result = await runMachine(
+      localService(),
+      {
+        name: 'JsonataWaitChoice',
+        definition: {
+          QueryLanguage: 'JSONata',
+          StartAt: 'Pause',
+          States: {
+            Pause: { Type: 'Wait', Seconds: '{% $states.input.pause %}', Next: 'Route' },
+            Route: {
+              Type: 'Choice',
+              Choices: [{ Condition: '{% $states.input.pause > 5 %}', Next: 'Long' }],
+              Default: 'Broken',
+            },
+            Long: { Type: 'Succeed' },
+            Broken: {
+              Type: 'Pass',
+              Output: '{% $number("not a number") %}',
+              Next: 'Long',
+            },
+          },
+        },
+      },
+      { pause: 0 },
+    );
+
+    expect(result.lines).toEqual([
+      'ExecutionStarted',
+      'WaitStateEntered Pause',
+      'WaitStateExited Pause',
+      'ChoiceStateEntered Route',
+      'ChoiceStateExited Route',
+      'PassStateEntered Broken',
+      'ExecutionFailed States.QueryEvaluationError',
+    ]);
+    expect(result.cause).toContain('$number("not a number")');
+  });
+
   it('a Fail state in a JSONata machine fails the execution with its evaluated Error and Cause', async () => {
     const result = await runMachine(
       localService(),
