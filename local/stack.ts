@@ -331,11 +331,15 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           ? (process.env.SFN_MOCK_CONFIG ?? MOCK_CONFIG_PATH)
           : options.mockConfigPath;
       const mockConfig: MockConfig | undefined =
-        mockConfigPath && existsSync(mockConfigPath) ? readMockConfig(mockConfigPath) : undefined;
+        // A file the user names must be there and valid; the project's own is read if present.
+        mockConfigPath && (mockConfigPath !== MOCK_CONFIG_PATH || existsSync(mockConfigPath))
+          ? readMockConfig(mockConfigPath)
+          : undefined;
       stepFunctions = new StepFunctionsService({
         region: account.region,
         accountId: account.accountId,
         ...(mockConfig ? { mockConfig } : {}),
+        dynamodbEndpoint: dynamodb.endpoint,
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
         ...(options.faults ? { faults: options.faults } : {}),
         ...(options.executionTimeoutMs === undefined

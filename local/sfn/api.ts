@@ -34,11 +34,8 @@ const operations = (service: StepFunctionsService): Record<string, (body: Body) 
   ListStateMachines: (body) => service.listStateMachines(body),
   StartExecution: (body) => service.startExecution(body),
   DescribeExecution: (body) => service.describeExecution(body.executionArn),
-  DescribeStateMachineForExecution: (body) => {
-    const { stateMachineArn } = service.describeExecution(body.executionArn);
-    const { name, definition, roleArn } = service.describeStateMachine(stateMachineArn);
-    return { stateMachineArn, name, definition, roleArn, updateDate: new Date() };
-  },
+  DescribeStateMachineForExecution: (body) =>
+    service.describeStateMachineForExecution(body.executionArn),
   ListExecutions: (body) => service.listExecutions(body),
   GetExecutionHistory: (body) => service.getExecutionHistory(body),
   StopExecution: (body) => service.stopExecution(body),

@@ -6,6 +6,10 @@
  *
  * The engine (aws-local-stepfunctions) reports state entered/exited/failed; the Task events
  * come from the task runner. Both land here in the order they happened.
+ *
+ * A Task's own events come in two shapes: Task* (TaskScheduled, ... with resourceType and
+ * resource) for a service integration, LambdaFunction* for the classic form whose Resource is a
+ * function ARN. `TaskEvents` writes either.
  */
 
 export interface HistoryEvent {
@@ -39,10 +43,19 @@ export const detailsField = (type: string): string => {
 };
 
 export interface TaskResource {
-  /** `lambda` */
+  /** `lambda`, `dynamodb`, `sns`, `aws-sdk:s3` ... */
   resourceType: string;
-  /** `invoke` for arn:aws:states:::lambda:invoke */
+  /** `invoke` for arn:aws:states:::lambda:invoke, `putItem`, `publish` ... */
   resource: string;
+}
+
+/** The events of one Task call, in the shape its Resource gives them. */
+export interface TaskEvents {
+  scheduled(parameters: unknown, timeoutSeconds?: number): void;
+  started(): void;
+  succeeded(output: unknown): void;
+  failed(error: string, cause: string): void;
+  timedOut(cause: string): void;
 }
 
 /** An event as kept: its time in ms and its details; ids and the Date are made when read. */
@@ -101,11 +114,26 @@ export class History {
     });
   }
 
-  stateExited(stateType: string, name: string, output: unknown) {
+  /** `assigned`: the variables the state assigned (JSONata machines), each value as JSON text. */
+  stateExited(
+    stateType: string,
+    name: string,
+    output: unknown,
+    assigned?: Record<string, unknown>,
+  ) {
+    const variables = Object.entries(assigned ?? {});
     this.add(`${stateType}StateExited`, {
       name,
       output: this.#json(output),
       outputDetails: { truncated: false },
+      ...(variables.length === 0
+        ? {}
+        : {
+            assignedVariables: Object.fromEntries(
+              variables.map(([variable, value]) => [variable, json(value)]),
+            ),
+            assignedVariablesDetails: { truncated: false },
+          }),
     });
   }
 
@@ -141,6 +169,57 @@ export class History {
 
   taskTimedOut(resource: TaskResource, cause: string) {
     this.add('TaskTimedOut', { ...resource, error: 'States.Timeout', cause });
+  }
+
+  /** TaskScheduled ... TaskSucceeded for a service integration. */
+  taskEvents(resource: TaskResource, region: string): TaskEvents {
+    return {
+      scheduled: (parameters, timeoutSeconds) =>
+        this.taskScheduled(resource, region, parameters, timeoutSeconds),
+      started: () => this.taskStarted(resource),
+      succeeded: (output) => this.taskSucceeded(resource, output),
+      failed: (error, cause) => this.taskFailed(resource, error, cause),
+      timedOut: (cause) => this.taskTimedOut(resource, cause),
+    };
+  }
+
+  /** LambdaFunctionScheduled ... for a Task whose Resource is a function ARN. */
+  lambdaFunctionEvents(functionArn: string): TaskEvents {
+    return {
+      scheduled: (input, timeoutSeconds) =>
+        this.add('LambdaFunctionScheduled', {
+          resource: functionArn,
+          input: this.#json(input),
+          inputDetails: { truncated: false },
+          ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
+        }),
+      started: () => this.add('LambdaFunctionStarted'),
+      succeeded: (output) =>
+        this.add('LambdaFunctionSucceeded', {
+          output: this.#json(output),
+          outputDetails: { truncated: false },
+        }),
+      failed: (error, cause) => this.add('LambdaFunctionFailed', { error, cause }),
+      timedOut: (cause) => this.add('LambdaFunctionTimedOut', { error: 'States.Timeout', cause }),
+    };
+  }
+
+  /** ParallelStateStarted (no details) or MapStateStarted (the number of items). */
+  stateStarted(stateType: 'Parallel' | 'Map', length?: number) {
+    this.add(`${stateType}StateStarted`, stateType === 'Map' ? { length: length ?? 0 } : undefined);
+  }
+
+  /** ParallelStateSucceeded / MapStateFailed ...: how the branches or iterations ended. */
+  stateEnded(stateType: 'Parallel' | 'Map', outcome: 'Succeeded' | 'Failed' | 'Aborted') {
+    this.add(`${stateType}State${outcome}`);
+  }
+
+  mapIteration(
+    outcome: 'Started' | 'Succeeded' | 'Failed' | 'Aborted',
+    name: string,
+    index: number,
+  ) {
+    this.add(`MapIteration${outcome}`, { name, index });
   }
 
   executionSucceeded(output: unknown) {
@@ -180,6 +259,8 @@ export const withoutData = (event: HistoryEvent): HistoryEvent => {
     output: _output,
     outputDetails: _outputDetails,
     parameters: _parameters,
+    assignedVariables: _assignedVariables,
+    assignedVariablesDetails: _assignedVariablesDetails,
     ...rest
   } = details as Record<string, unknown>;
   return { ...event, [field]: rest };

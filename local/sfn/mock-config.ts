@@ -29,26 +29,69 @@ const parseRange = (key: string): [number, number] => {
   return [from, to];
 };
 
-/** Reads and checks a mock configuration: every test case names defined responses. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Reads and checks a mock configuration, as Step Functions Local would refuse it: a missing
+ * file, bad JSON, a test case naming an undefined response, a response with neither (or both)
+ * Return and Throw, a Throw without its Error, a key that is not "N" or "N-M", or two keys that
+ * both claim one invocation. The message names the file and the place.
+ */
 export const readMockConfig = (path: string): MockConfig => {
-  const config = JSON.parse(readFileSync(path, 'utf8')) as MockConfig;
-  if (typeof config.StateMachines !== 'object' || typeof config.MockedResponses !== 'object') {
-    throw new Error(`${path}: a mock configuration has StateMachines and MockedResponses`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`Mock configuration ${path} cannot be read: ${(error as Error).message}`);
   }
-  for (const [machine, { TestCases }] of Object.entries(config.StateMachines)) {
-    for (const [testCase, states] of Object.entries(TestCases ?? {})) {
+  let config: MockConfig;
+  try {
+    config = JSON.parse(text) as MockConfig;
+  } catch (error) {
+    throw new Error(`Mock configuration ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(config) || !isObject(config.StateMachines) || !isObject(config.MockedResponses)) {
+    throw new Error(`${path}: a mock configuration has StateMachines and MockedResponses objects`);
+  }
+  for (const [machine, entry] of Object.entries(config.StateMachines)) {
+    if (!isObject(entry) || !isObject(entry.TestCases)) {
+      throw new Error(`${path}: StateMachines.${machine} must have a TestCases object`);
+    }
+    for (const [testCase, states] of Object.entries(entry.TestCases)) {
+      if (!isObject(states)) throw new Error(`${path}: ${machine}#${testCase} must be an object`);
       for (const [state, response] of Object.entries(states)) {
-        if (!config.MockedResponses[response]) {
+        if (typeof response !== 'string' || !Object.hasOwn(config.MockedResponses, response)) {
           throw new Error(`${path}: ${machine}#${testCase} maps ${state} to undefined ${response}`);
         }
       }
     }
   }
   for (const [name, responses] of Object.entries(config.MockedResponses)) {
+    if (!isObject(responses)) throw new Error(`${path}: MockedResponses.${name} must be an object`);
+    const claimed = new Set<number>();
     for (const [key, response] of Object.entries(responses)) {
-      parseRange(key);
-      if (!('Return' in response) && !('Throw' in response)) {
-        throw new Error(`${path}: ${name}["${key}"] must have Return or Throw`);
+      let from: number;
+      let to: number;
+      try {
+        [from, to] = parseRange(key);
+      } catch (error) {
+        throw new Error(`${path}: ${name}: ${(error as Error).message}`);
+      }
+      for (let invocation = from; invocation <= to; invocation += 1) {
+        if (claimed.has(invocation)) {
+          throw new Error(`${path}: ${name} has two responses for invocation ${invocation}`);
+        }
+        claimed.add(invocation);
+      }
+      if (!isObject(response) || 'Return' in response === 'Throw' in response) {
+        throw new Error(`${path}: ${name}["${key}"] must have either Return or Throw`);
+      }
+      if (
+        'Throw' in response &&
+        (!isObject(response.Throw) || typeof response.Throw.Error !== 'string')
+      ) {
+        throw new Error(`${path}: ${name}["${key}"].Throw must have an Error string`);
       }
     }
   }

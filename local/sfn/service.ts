@@ -3,57 +3,30 @@
  * aws-local-stepfunctions, with AWS's rules for names, inputs and errors, the execution history
  * in AWS's shapes, and Step Functions Local's mocked test cases (`<arn>#<TestCase>`).
  *
- * Task states invoke the stack's functions through `arn:aws:states:::lambda:invoke`, with the
- * result wrapped as the optimised integration wraps it ({ Payload, StatusCode, ... }) and a failed
- * function reported as AWS reports it: Error = the function's errorType, Cause = its error JSON.
+ * Its parts: definition.ts checks what CreateStateMachine takes, tasks.ts runs Task states'
+ * integrations, state-events.ts and history.ts write the history, mock-config.ts reads the
+ * MockConfigFile. This module keeps the API's records and wires an execution to the engine.
  */
 import { randomUUID } from 'node:crypto';
-import aslValidator from 'asl-validator';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { type FunctionError, toFunctionError } from '../lambda-runtime.ts';
-import {
-  History,
-  type HistoryEvent,
-  type TaskResource,
-  withoutData as withoutExecutionData,
-} from './history.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { type ParsedDefinition, parseDefinition } from './definition.ts';
+import { StepFunctionsError } from './errors.ts';
+import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
+import { JsonataStateMachine } from './jsonata-engine.ts';
 import { type MockConfig, type TestCase, testCaseOf } from './mock-config.ts';
+import { stateEventRecorder } from './state-events.ts';
+import {
+  byteLength,
+  dynamodbClient,
+  type FaultPlan,
+  type FunctionInvoker,
+  MAX_PAYLOAD_BYTES,
+  taskRunner,
+} from './tasks.ts';
 
-/** An error of the Step Functions API: `type` is the error's shape name (ExecutionDoesNotExist). */
-export class StepFunctionsError extends Error {
-  override readonly name = 'StepFunctionsError';
-  readonly type: string;
-
-  constructor(type: string, message: string) {
-    super(message);
-    this.type = type;
-  }
-}
-
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-const MAX_PAYLOAD_BYTES = 262_144;
-
-/** What invoking a function gave: its result, or its error as the runtime reports it. */
-export type TaskInvocation =
-  | { ok: true; payload: unknown; requestId: string }
-  | { ok: false; error: FunctionError; requestId?: string };
-
-/** Invokes a function by name or ARN; throws a TaskFailure when the Lambda service refuses. */
-export type FunctionInvoker = (functionName: string, payload: unknown) => Promise<TaskInvocation>;
-
-/** A task failure with the Error and Cause Step Functions reports. */
-export class TaskFailure extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
-
-/** A failure no Retry or Catch may handle (States.Runtime, States.DataLimitExceeded). */
-class TerminalFailure extends TaskFailure {
-  readonly isRetryable = false;
-  readonly isCatchable = false;
-}
+export { StepFunctionsError, TaskFailure } from './errors.ts';
+export type { Fault, FaultPlan, FunctionInvoker, TaskInvocation } from './tasks.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -64,9 +37,15 @@ interface StateMachineRecord {
   roleArn: string;
   type: 'STANDARD';
   creationDate: Date;
-  engine: StateMachine;
-  tasks: Record<string, { TimeoutSeconds?: number }>;
+  /** ACTIVE, or DELETING from DeleteStateMachine until its running executions end (AWS). */
+  status: 'ACTIVE' | 'DELETING';
+  /** aws-local-stepfunctions for JSONPath, this platform's own engine for JSONata. */
+  engine: Pick<StateMachine, 'run'> | JsonataStateMachine;
+  tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
   retrying: string[];
+  maps: Record<string, { InputPath?: string | null; ItemsPath?: string }>;
+  nested: Record<string, string[]>;
+  queryLanguage: 'JSONPath' | 'JSONata';
 }
 
 export interface ExecutionRecord {
@@ -87,31 +66,13 @@ export interface ExecutionRecord {
   stop?: (error?: string, cause?: string) => void;
 }
 
-/**
- * A fault the platform injects into one task call, to prove the saga survives it (reliability
- * tests; nothing like it runs on AWS):
- *   fail        the call fails before the function runs
- *   fail-after  the function runs, its writes land, then the call fails (a crash after the write)
- *   duplicate   the function runs twice with the same input, and the second result counts
- *   hang        the call never answers (a function stuck until the execution times out or stops)
- */
-export type Fault =
-  | { kind: 'fail' | 'fail-after'; error: string; cause: string }
-  | { kind: 'duplicate' | 'hang' };
-
-/** Chooses the fault, if any, for the `invocation`-th call (0-based) of `state` in an execution. */
-export type FaultPlan = (call: {
-  executionArn: string;
-  state: string;
-  invocation: number;
-  payload: unknown;
-}) => Fault | undefined;
-
 export interface ServiceOptions {
   region: string;
   accountId: string;
   invokeFunction: FunctionInvoker;
   mockConfig?: MockConfig;
+  /** The DynamoDB endpoint the dynamodb:* integrations use; without one they run from mocks only. */
+  dynamodbEndpoint?: string;
   /** Waits this long before every retry instead of the ASL's schedule (0 in tests). */
   retryDelayMs?: number;
   faults?: FaultPlan;
@@ -131,15 +92,19 @@ const STATE_MACHINE_ARN =
   /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:#]+)(?:#([^:]+))?$/;
 const EXECUTION_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;
 
-const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
-
 export class StepFunctionsService {
   readonly #options: ServiceOptions;
   readonly #stateMachines = new Map<string, StateMachineRecord>();
   readonly #executions = new Map<string, ExecutionRecord>();
+  readonly #dynamodb: DynamoDBClient | undefined;
+  /** The machine each execution ran, kept after DeleteStateMachine for its executions' sake. */
+  readonly #machineOf = new WeakMap<ExecutionRecord, StateMachineRecord>();
 
   constructor(options: ServiceOptions) {
     this.#options = options;
+    this.#dynamodb = options.dynamodbEndpoint
+      ? dynamodbClient(options.dynamodbEndpoint, options.region)
+      : undefined;
   }
 
   // ---------------------------------------------------------------- state machines
@@ -174,6 +139,7 @@ export class StepFunctionsService {
     }
     const stateMachineArn = `arn:aws:states:${this.#options.region}:${this.#options.accountId}:stateMachine:${name}`;
     const existing = this.#stateMachines.get(stateMachineArn);
+    if (existing?.status === 'DELETING') throw deleting(stateMachineArn);
     if (existing) {
       if (existing.definition === definition && existing.roleArn === roleArn) {
         return { stateMachineArn, creationDate: existing.creationDate };
@@ -183,8 +149,14 @@ export class StepFunctionsService {
         `State Machine Already Exists: '${stateMachineArn}'`,
       );
     }
-    const parsed = this.#parseDefinition(definition);
-    const states = Object.entries(parsed.States);
+    const {
+      definition: parsed,
+      queryLanguage,
+      tasks,
+      retrying,
+      maps,
+      nested,
+    } = parseDefinition(definition);
     const creationDate = new Date();
     this.#stateMachines.set(stateMachineArn, {
       arn: stateMachineArn,
@@ -193,61 +165,28 @@ export class StepFunctionsService {
       roleArn,
       type: 'STANDARD',
       creationDate,
-      // Validated above with asl-validator; the engine need not do it again.
-      engine: new StateMachine(
-        this.#options.executionTimeoutMs === undefined
-          ? parsed
-          : { ...parsed, TimeoutSeconds: this.#options.executionTimeoutMs / 1000 },
-        { validationOptions: { noValidate: true } },
-      ),
-      tasks: Object.fromEntries(
-        states
-          .filter(([, state]) => state.Type === 'Task')
-          .map(([stateName, state]) => [stateName, state as { TimeoutSeconds?: number }]),
-      ),
-      retrying: states.filter(([, state]) => 'Retry' in state).map(([stateName]) => stateName),
+      status: 'ACTIVE',
+      // Validated with asl-validator; the engine need not do it again.
+      engine: this.#engineFor(parsed, queryLanguage),
+      tasks,
+      retrying,
+      maps,
+      nested,
+      queryLanguage,
     });
     return { stateMachineArn, creationDate };
   }
 
-  #parseDefinition(definition: string): StateMachineDefinition {
-    let parsed: StateMachineDefinition;
-    try {
-      parsed = JSON.parse(definition) as StateMachineDefinition;
-    } catch (error) {
-      throw new StepFunctionsError(
-        'InvalidDefinition',
-        `Invalid State Machine Definition: '${(error as Error).message}'`,
-      );
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new StepFunctionsError(
-        'InvalidDefinition',
-        "Invalid State Machine Definition: 'the definition must be a JSON object'",
-      );
-    }
-    const validation = aslValidator(structuredClone(parsed));
-    if (!validation.isValid) {
-      throw new StepFunctionsError(
-        'InvalidDefinition',
-        `Invalid State Machine Definition: '${validation.errorsText('; ')}'`,
-      );
-    }
-    for (const [name, state] of Object.entries(parsed.States ?? {})) {
-      if (state.Type === 'Task' && state.Resource !== LAMBDA_INVOKE) {
-        throw new StepFunctionsError(
-          'InvalidDefinition',
-          `Invalid State Machine Definition: '${name}: the offline platform runs Task states with Resource ${LAMBDA_INVOKE} only, not ${state.Resource}'`,
-        );
-      }
-      if (state.Type === 'Parallel' || state.Type === 'Map') {
-        throw new StepFunctionsError(
-          'InvalidDefinition',
-          `Invalid State Machine Definition: '${name}: ${state.Type} states are not supported by the offline platform'`,
-        );
-      }
-    }
-    return parsed;
+  #engineFor(
+    parsed: ParsedDefinition['definition'],
+    queryLanguage: ParsedDefinition['queryLanguage'],
+  ) {
+    const timeoutMs = this.#options.executionTimeoutMs;
+    const definition =
+      timeoutMs === undefined ? parsed : { ...parsed, TimeoutSeconds: timeoutMs / 1000 };
+    return queryLanguage === 'JSONata'
+      ? new JsonataStateMachine(definition)
+      : new StateMachine(definition, { validationOptions: { noValidate: true } });
   }
 
   /** `<arn>#<TestCase>` names a state machine for StartExecution only (Step Functions Local). */
@@ -271,15 +210,10 @@ export class StepFunctionsService {
   describeStateMachine(stateMachineArn: unknown) {
     const record = this.#stateMachine(stateMachineArn);
     return {
-      stateMachineArn: record.arn,
-      name: record.name,
-      status: 'ACTIVE',
-      definition: record.definition,
-      roleArn: record.roleArn,
+      ...machineOf(record),
+      status: record.status,
       type: record.type,
       creationDate: record.creationDate,
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: { enabled: false },
     };
   }
 
@@ -293,14 +227,25 @@ export class StepFunctionsService {
 
   deleteStateMachine(stateMachineArn: unknown) {
     const record = this.#stateMachine(stateMachineArn);
-    this.#stateMachines.delete(record.arn);
+    // AWS: a machine with running executions is DELETING until the last of them ends.
+    record.status = 'DELETING';
+    this.#deleteIfIdle(record);
     return {};
+  }
+
+  #deleteIfIdle(machine: StateMachineRecord) {
+    if (machine.status !== 'DELETING') return;
+    for (const execution of this.#executions.values()) {
+      if (execution.stateMachineArn === machine.arn && execution.status === 'RUNNING') return;
+    }
+    this.#stateMachines.delete(machine.arn);
   }
 
   // ---------------------------------------------------------------- executions
 
   startExecution(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }) {
     const machine = this.#stateMachine(request.stateMachineArn, true);
+    if (machine.status === 'DELETING') throw deleting(machine.arn);
     const testCaseName = String(request.stateMachineArn).split('#')[1];
     let testCase: TestCase | undefined;
     if (testCaseName !== undefined) {
@@ -370,117 +315,39 @@ export class StepFunctionsService {
       ...(testCase ? { testCase: testCase.name } : {}),
     };
     this.#executions.set(executionArn, record);
+    this.#machineOf.set(record, machine);
     this.#run(machine, record, parsedInput, testCase);
     return { executionArn, startDate: record.startDate };
   }
 
   #run(machine: StateMachineRecord, record: ExecutionRecord, input: unknown, testCase?: TestCase) {
     const { history } = record;
-    const invocations = new Map<string, number>();
-    const current = new Map<string, { active: boolean }>();
-    const resource: TaskResource = { resourceType: 'lambda', resource: 'invoke' };
-
-    const runTask = (stateName: string) => async (parameters: unknown) => {
-      // Let the engine's "state entered" event reach the history before this task's events.
-      await new Promise((resolve) => setImmediate(resolve));
-      const invocation = invocations.get(stateName) ?? 0;
-      invocations.set(stateName, invocation + 1);
-      const attempt = { active: true };
-      current.set(stateName, attempt);
-      const { FunctionName, Payload } = (parameters ?? {}) as {
-        FunctionName?: string;
-        Payload?: unknown;
-      };
-      history.taskScheduled(
-        resource,
-        this.#options.region,
-        parameters,
-        machine.tasks[stateName]?.TimeoutSeconds,
-      );
-      history.taskStarted(resource);
-      const fail = (error: string, cause: string, terminal = false): never => {
-        if (attempt.active) history.taskFailed(resource, error, cause);
-        throw terminal ? new TerminalFailure(error, cause) : new TaskFailure(error, cause);
-      };
-      const succeed = (output: unknown) => {
-        if (byteLength(JSON.stringify(output)) > MAX_PAYLOAD_BYTES) {
-          fail(
-            'States.DataLimitExceeded',
-            `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-            true,
-          );
-        }
-        if (attempt.active) history.taskSucceeded(resource, output);
-        return output;
-      };
-
-      const mocked = testCase?.responseFor(stateName, invocation);
-      if (mocked === 'missing') {
-        return fail(
-          'States.Runtime',
-          `No mocked response for invocation ${invocation} of state ${stateName} in test case ${testCase?.name}`,
-          true,
-        );
-      }
-      if (mocked && 'Throw' in mocked) return fail(mocked.Throw.Error, mocked.Throw.Cause ?? '');
-      if (mocked) return succeed(mocked.Return);
-
-      if (byteLength(JSON.stringify(Payload ?? null)) > MAX_PAYLOAD_BYTES) {
-        return fail(
-          'States.DataLimitExceeded',
-          `The state/task '${stateName}' has a payload exceeding the maximum number of bytes service limit.`,
-          true,
-        );
-      }
-      const fault = this.#options.faults?.({
-        executionArn: record.executionArn,
-        state: stateName,
-        invocation,
-        payload: Payload,
-      });
-      if (fault?.kind === 'fail') return fail(fault.error, fault.cause);
-      if (fault?.kind === 'hang') return new Promise<never>(() => undefined);
-      const invoke = () => this.#options.invokeFunction(String(FunctionName), Payload);
-      let invocationResult: TaskInvocation;
-      try {
-        invocationResult = await invoke();
-        if (fault?.kind === 'duplicate') invocationResult = await invoke();
-      } catch (error) {
-        const failure =
-          error instanceof TaskFailure
-            ? error
-            : new TaskFailure('Lambda.SdkClientException', toFunctionError(error).errorMessage);
-        return fail(failure.name, failure.message);
-      }
-      if (fault?.kind === 'fail-after') return fail(fault.error, fault.cause);
-      if (!invocationResult.ok)
-        return fail(invocationResult.error.errorType, JSON.stringify(invocationResult.error));
-      return succeed({
-        ExecutedVersion: '$LATEST',
-        Payload: invocationResult.payload,
-        SdkHttpMetadata: {
-          AllHttpHeaders: {
-            'X-Amz-Executed-Version': ['$LATEST'],
-            'x-amzn-RequestId': [invocationResult.requestId],
-            'Content-Type': ['application/json'],
-          },
-          HttpHeaders: {
-            'X-Amz-Executed-Version': '$LATEST',
-            'x-amzn-RequestId': invocationResult.requestId,
-            'Content-Type': 'application/json',
-          },
-          HttpStatusCode: 200,
-        },
-        SdkResponseMetadata: { RequestId: invocationResult.requestId },
-        StatusCode: 200,
-      });
-    };
+    const tasks = taskRunner({
+      integrations: {
+        region: this.#options.region,
+        invokeFunction: this.#options.invokeFunction,
+        ...(this.#dynamodb ? { dynamodb: this.#dynamodb } : {}),
+        ...(this.#options.faults ? { faults: this.#options.faults } : {}),
+      },
+      executionArn: record.executionArn,
+      history,
+      tasks: machine.tasks,
+      ...(testCase ? { testCase } : {}),
+    });
+    const recordStateEvent = stateEventRecorder({
+      history,
+      maps: machine.maps,
+      nested: machine.nested,
+      queryLanguage: machine.queryLanguage,
+      onTaskTimeout: tasks.timedOut,
+      onBranches: tasks.silence,
+    });
 
     const retryDelayMs = this.#options.retryDelayMs;
     const execution = machine.engine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
-          Object.keys(machine.tasks).map((stateName) => [stateName, runTask(stateName)]),
+          Object.keys(machine.tasks).map((stateName) => [stateName, tasks.handlerFor(stateName)]),
         ) as never,
         ...(retryDelayMs === undefined
           ? {}
@@ -492,7 +359,13 @@ export class StepFunctionsService {
       },
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.roleArn },
+        Execution: {
+          Id: record.executionArn,
+          Input: input as never,
+          Name: record.name,
+          RoleArn: machine.roleArn,
+          StartTime: record.startDate.toISOString(),
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
@@ -509,6 +382,7 @@ export class StepFunctionsService {
     const end = (status: ExecutionStatus, fields: Partial<ExecutionRecord> = {}) => {
       Object.assign(record, { status, stopDate: new Date(), ...fields });
       delete record.stop;
+      this.#deleteIfIdle(machine);
     };
 
     record.done = (async () => {
@@ -517,27 +391,6 @@ export class StepFunctionsService {
           case 'ExecutionStarted':
             history.executionStarted(event.input, machine.roleArn);
             break;
-          case 'StateEntered':
-            history.stateEntered(event.state.type, event.state.name, event.state.input);
-            break;
-          case 'StateExited':
-            history.stateExited(event.state.type, event.state.name, event.state.output);
-            break;
-          case 'StateFailed': {
-            const attempt = current.get(event.state.name);
-            if (
-              event.state.type === 'Task' &&
-              event.Error === 'States.Timeout' &&
-              attempt?.active
-            ) {
-              attempt.active = false;
-              history.taskTimedOut(
-                resource,
-                `The task ${event.state.name} did not finish within its TimeoutSeconds.`,
-              );
-            }
-            break;
-          }
           case 'ExecutionSucceeded':
             end('SUCCEEDED', { output: JSON.stringify(event.output) });
             history.executionSucceeded(event.output);
@@ -558,6 +411,7 @@ export class StepFunctionsService {
             history.executionTimedOut();
             break;
           default:
+            recordStateEvent(event);
             break;
         }
       }
@@ -582,6 +436,19 @@ export class StepFunctionsService {
   /** The execution's record: its status, history and `done` promise (for the platform's own use). */
   execution(executionArn: string): ExecutionRecord {
     return this.#execution(executionArn);
+  }
+
+  /** The state machine an execution runs; updateDate is the machine's (it is never updated here). */
+  describeStateMachineForExecution(executionArn: unknown) {
+    const record = this.#execution(executionArn);
+    const machine = this.#machineOf.get(record);
+    if (!machine) {
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${record.stateMachineArn}'`,
+      );
+    }
+    return { ...machineOf(machine), updateDate: machine.creationDate };
   }
 
   describeExecution(executionArn: unknown) {
@@ -651,6 +518,22 @@ export class StepFunctionsService {
     return { stopDate: record.stopDate ?? new Date() };
   }
 }
+
+/** What DescribeStateMachine and DescribeStateMachineForExecution both tell of a machine. */
+const machineOf = (machine: StateMachineRecord) => ({
+  stateMachineArn: machine.arn,
+  name: machine.name,
+  definition: machine.definition,
+  roleArn: machine.roleArn,
+  loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+  tracingConfiguration: { enabled: false },
+});
+
+const deleting = (stateMachineArn: string) =>
+  new StepFunctionsError(
+    'StateMachineDeleting',
+    `State Machine is being deleted: '${stateMachineArn}'`,
+  );
 
 /** An execution as ListExecutions lists it (and DescribeExecution begins). */
 const summaryOf = (record: ExecutionRecord) => ({

@@ -60,31 +60,49 @@ describe('differs from AWS', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('Step Functions: only lambda:invoke Task states run here; a Map or another integration is refused', async () => {
-    const definition = (state: Record<string, unknown>) =>
-      JSON.stringify({ StartAt: 'Only', States: { Only: { ...state, End: true } } });
-    const create = (name: string, state: Record<string, unknown>) =>
+  it('Step Functions: mixed query languages, variables in JSONPath and Distributed Map are refused, naming the field and the state', async () => {
+    const create = (name: string, definition: Record<string, unknown>) =>
       platform.clients.sfn.send(
         new CreateStateMachineCommand({
           name,
-          definition: definition(state),
+          definition: JSON.stringify(definition),
           roleArn: 'arn:aws:iam::123456789012:role/Test',
         }),
       );
+    const only = (state: Record<string, unknown>) => ({
+      StartAt: 'Only',
+      States: { Only: { ...state, End: true } },
+    });
 
     await expect(
-      create('UsesDynamoDB', {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::dynamodb:putItem',
-        Parameters: { TableName: 'BookingsTable', Item: {} },
-      }),
-    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+      create('MixesQueryLanguages', only({ Type: 'Pass', QueryLanguage: 'JSONata' })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("State 'Only': field 'QueryLanguage'"),
+    });
     await expect(
-      create('UsesMap', {
-        Type: 'Map',
-        ItemProcessor: { StartAt: 'Pass', States: { Pass: { Type: 'Pass', End: true } } },
-      }),
-    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+      create('UsesVariables', only({ Type: 'Pass', Assign: { total: 1 } })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("State 'Only': field 'Assign'"),
+    });
+    await expect(
+      create(
+        'UsesDistributedMap',
+        only({
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Step',
+            States: { Step: { Type: 'Pass', End: true } },
+          },
+          ToleratedFailurePercentage: 5,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("State 'Only': field 'ToleratedFailurePercentage'"),
+    });
   });
 
   it('IAM: nothing is authorised or refused; any credentials are accepted', async () => {

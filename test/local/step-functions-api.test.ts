@@ -175,19 +175,11 @@ describe('CreateStateMachine', () => {
       'a state of an unknown type',
       JSON.stringify({ StartAt: 'Odd', States: { Odd: { Type: 'Teleport', End: true } } }),
     ],
-    // AWS would accept this one; the offline platform runs lambda:invoke tasks only.
     [
-      'a Task resource the offline platform cannot run (DynamoDB PutItem)',
+      'a Task whose Resource is not an ARN',
       JSON.stringify({
         StartAt: 'Put',
-        States: {
-          Put: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::dynamodb:putItem',
-            Parameters: { TableName: 'BookingsTable', Item: {} },
-            End: true,
-          },
-        },
+        States: { Put: { Type: 'Task', Resource: 'BookingsTable', End: true } },
       }),
     ],
   ])('%s is refused with InvalidDefinition', async (_case, definition) => {

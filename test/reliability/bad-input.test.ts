@@ -975,7 +975,7 @@ const stepFunctionsCorpus = (seed: number, stateMachineArn: string): AwsCase[] =
     [
       {
         definition: definitionOf({
-          A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true },
+          A: { Type: 'Task', Resource: 'not-an-arn', End: true },
         }),
       },
       'InvalidDefinition',
