@@ -180,7 +180,7 @@ describe.skipIf(externalStepFunctions)(
           runWith(platform, 'failFlightsConfirmation', plan, name),
         )),
       );
-    });
+    }, 180_000);
 
     it('ran every scenario to an end: 11 tasks x 5 errors x 3 counts x before/after the write, and RecordLeftover never succeeding', () => {
       expect(runs).toHaveLength(TASKS.length * ERRORS.length * COUNTS.length * 2 + 3);
@@ -263,7 +263,7 @@ describe.skipIf(externalStepFunctions)('an operator stopping the execution at ev
         runWith(platform, runTypeFor(state), stop(state, then), `stop-${state}-${then}`),
       )),
     );
-  });
+  }, 180_000);
 
   it('stopped every one: ABORTED at each task', () => {
     expect(runs.map((run) => run.status)).toEqual(Array(runs.length).fill('ABORTED'));
@@ -298,7 +298,7 @@ describe.skipIf(externalStepFunctions)('an execution timing out at every task', 
         runWith(platform, runTypeFor(state), hangAt(state), `timeout-${state}`),
       )),
     );
-  });
+  }, 180_000);
 
   it('timed out at each task', () => {
     expect(runs.map((run) => run.status)).toEqual(Array(runs.length).fill('TIMED_OUT'));

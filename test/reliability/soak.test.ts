@@ -55,5 +55,5 @@ describe('the soak', () => {
       ]),
     );
     expect(report.faults.fail + report.faults.stop + report.faults.hang).toBeGreaterThan(60);
-  });
+  }, 120_000);
 });
