@@ -124,6 +124,23 @@ const random = (seed: number) => {
   };
 };
 
+/** Runs `work` on every item in order, `concurrency` at a time. */
+const eachConcurrently = async <T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+};
+
 export const soak = async ({
   runs,
   seed,
@@ -195,15 +212,7 @@ export const soak = async ({
 
   const started = performance.now();
   try {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, runs) }, async () => {
-        while (next < plan.length) {
-          const run = plan[next++];
-          if (run) await runOne(run);
-        }
-      }),
-    );
+    await eachConcurrently(plan, concurrency, runOne);
   } finally {
     report.seconds = (performance.now() - started) / 1000;
     sfn.destroy();
@@ -286,23 +295,16 @@ export const soakWithFaults = async ({
 
   const started = performance.now();
   try {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, runs) }, async () => {
-        while (next < plan.length) {
-          const run = plan[next++];
-          if (!run) continue;
-          count(report.faults, run.fault?.kind ?? 'none');
-          const response = await fetch(`${stack.endpoints.api}/trips`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ trip_id: run.tripId, ...REFERENCE_TRIP, run_type: run.runType }),
-          });
-          const { execution_arn } = (await response.json()) as { execution_arn: string };
-          await service.execution(execution_arn).done;
-        }
-      }),
-    );
+    await eachConcurrently(plan, concurrency, async (run) => {
+      count(report.faults, run.fault?.kind ?? 'none');
+      const response = await fetch(`${stack.endpoints.api}/trips`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trip_id: run.tripId, ...REFERENCE_TRIP, run_type: run.runType }),
+      });
+      const { execution_arn } = (await response.json()) as { execution_arn: string };
+      await service.execution(execution_arn).done;
+    });
     // Everything the ends set off: the reconciler, for every trip.
     await stack.events.idle();
     for (const { tripId } of plan) {
