@@ -86,11 +86,18 @@ while (!ended) {
 }
 client.destroy();
 
-const trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as {
+type TripStatus = {
   saga_status: string;
   bookings: Record<string, string>[];
   leftovers: Record<string, string>[];
 };
+// The status says `running` until the reconciler has concluded the trip record, a moment after
+// the execution's end.
+let trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as TripStatus;
+while (trip.saga_status === 'running' && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as TripStatus;
+}
 console.log(`\nSaga status: ${trip.saga_status}\nItems of trip ${tripId}:`);
 for (const item of trip.bookings) {
   console.log(
