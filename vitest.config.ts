@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+const GLOBAL_SETUP = 'test/support/global-setup.ts';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/environment.ts'],
     env: {
       AWS_REGION: 'us-east-1',
@@ -22,5 +23,19 @@ export default defineConfig({
     testTimeout: 20_000,
     // Every core: most test files wait on their in-process platform as much as they compute.
     maxWorkers: availableParallelism(),
+    // Each project runs the global setup for itself (a root globalSetup would run once, for both).
+    projects: [
+      // Everything, on AWS's DynamoDB Local (one JVM for the whole run).
+      { extends: true, test: { name: 'dynamodb-local', globalSetup: [GLOBAL_SETUP] } },
+      // The tests about DynamoDB's behaviour again, on dynalite, the platform's no-Java fallback.
+      {
+        extends: true,
+        test: {
+          name: 'dynalite',
+          globalSetup: [GLOBAL_SETUP],
+          include: ['test/unit/**/*.test.ts', 'test/local/dynamodb.test.ts'],
+        },
+      },
+    ],
   },
 });
