@@ -5,7 +5,6 @@ const GLOBAL_SETUP = 'test/support/global-setup.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/environment.ts'],
     env: {
       AWS_REGION: 'us-east-1',
@@ -23,10 +22,18 @@ export default defineConfig({
     testTimeout: 20_000,
     // Every core: most test files wait on their in-process platform as much as they compute.
     maxWorkers: availableParallelism(),
-    // Each project runs the global setup for itself (a root globalSetup would run once, for both).
+    // Each project has its own global setup and files (a root globalSetup would run once for
+    // both, and a root include would be added to each project's).
     projects: [
       // Everything, on AWS's DynamoDB Local (one JVM for the whole run).
-      { extends: true, test: { name: 'dynamodb-local', globalSetup: [GLOBAL_SETUP] } },
+      {
+        extends: true,
+        test: {
+          name: 'dynamodb-local',
+          globalSetup: [GLOBAL_SETUP],
+          include: ['test/**/*.test.ts'],
+        },
+      },
       // The tests about DynamoDB's behaviour again, on dynalite, the platform's no-Java fallback.
       {
         extends: true,

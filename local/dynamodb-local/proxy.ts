@@ -101,6 +101,8 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
         if (caught instanceof BodyTooLarge) {
           return sendJson(response, 413, dynamodbError('RequestEntityTooLarge', caught.message));
         }
+        // The client went away halfway through its body: there is no one left to answer.
+        if (request.destroyed) return;
         throw caught;
       }
       options.recorder?.record(dynamodbCallOf(request, body));
