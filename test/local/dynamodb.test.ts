@@ -15,6 +15,7 @@ import {
   ExecuteStatementCommand,
   ListTablesCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   TransactWriteItemsCommand,
   UpdateTimeToLiveCommand,
@@ -66,6 +67,28 @@ const errorOf = (promise: Promise<unknown>) =>
     (error: Error & { Item?: unknown }) => error,
   );
 
+/** A booking written as cancelled, then a reserve of it that must not bring it back. */
+const reserveOverCancelled = async (options: Partial<PutItemCommandInput> = {}) => {
+  const key = { pk: { S: `trip-${randomUUID()}` }, sk: { S: 'HOTEL#1' } };
+  await client.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: { ...key, transaction_status: { S: 'cancelled' } },
+    }),
+  );
+  const error = await errorOf(
+    client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { ...key, transaction_status: { S: 'pending' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ...options,
+      }),
+    ),
+  );
+  return { key, error };
+};
+
 beforeAll(async () => {
   created = await createTable();
 });
@@ -76,27 +99,8 @@ afterAll(() => {
 
 describe(`DynamoDB on the platform's port (${onDynamoDBLocal ? 'DynamoDB Local' : 'dynalite'})`, () => {
   it('both: a write whose condition fails is ConditionalCheckFailedException and changes nothing', async () => {
-    // Prepare
-    const key = { pk: { S: `trip-${randomUUID()}` }, sk: { S: 'HOTEL#1' } };
-    await client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: { ...key, transaction_status: { S: 'cancelled' } },
-      }),
-    );
+    const { key, error } = await reserveOverCancelled();
 
-    // Act
-    const error = await errorOf(
-      client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: { ...key, transaction_status: { S: 'pending' } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-
-    // Assess
     expect(error.name).toBe('ConditionalCheckFailedException');
     const { Items } = await client.send(
       new QueryCommand({
@@ -166,24 +170,9 @@ describe(`DynamoDB on the platform's port (${onDynamoDBLocal ? 'DynamoDB Local' 
   });
 
   it('differ: ReturnValuesOnConditionCheckFailure returns the item on DynamoDB Local, nothing on dynalite; the functions read the item again instead', async () => {
-    const key = { pk: { S: `trip-${randomUUID()}` }, sk: { S: 'FLIGHT#1' } };
-    await client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: { ...key, transaction_status: { S: 'cancelled' } },
-      }),
-    );
-
-    const error = await errorOf(
-      client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: { ...key, transaction_status: { S: 'pending' } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
+    const { key, error } = await reserveOverCancelled({
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
 
     expect(error.name).toBe('ConditionalCheckFailedException');
     expect((error as { Item?: unknown }).Item).toEqual(
