@@ -20,7 +20,6 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
 } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { type CallRecorder, dynamodbCallOf } from '../calls.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
 
@@ -138,8 +137,10 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
           'application/x-amz-json-1.0',
         );
       }
+      // Whole answers (DynamoDB's are JSON of at most a few MB): one write, no stream plumbing.
+      const answer = await readBody(upstream, Number.POSITIVE_INFINITY);
       response.writeHead(upstream.statusCode ?? 500, returnedHeaders(upstream.headers));
-      await pipeline(upstream, response);
+      response.end(answer);
     },
     options.port,
     options.host,

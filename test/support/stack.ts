@@ -27,7 +27,7 @@ import { type LocalStack, type StackOptions, startStack } from '../../local/stac
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
 
 /** Where a test platform keeps its table, unless the test names a DynamoDB. */
-const dynamodbFor = (options: StackOptions): StackOptions => {
+export const dynamodbFor = (options: StackOptions = {}): StackOptions => {
   if (options.dynamodbEndpoint || options.dynamodb || options.dynamodbLocalJvm) return {};
   if (inject('dynamodbBackend') === 'dynalite') return { dynamodb: 'dynalite' };
   return options.dataDir ? { dynamodb: 'local' } : { dynamodbLocalJvm: inject('dynamodbLocalJvm') };
