@@ -116,10 +116,21 @@ export const startJvm = async (options: {
     (stream as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
+  let closing = false;
+  void ended.then(() => {
+    // Requests now get a 500 from the proxy; say why, once, where the platform's output goes.
+    if (!closing) {
+      console.error(
+        `DynamoDB Local (pid ${child.pid}) ended (${child.exitCode ?? child.signalCode}):\n${errors}`,
+      );
+    }
+  });
+
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
     close: async () => {
+      closing = true;
       child.stdin?.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await ended;
