@@ -5,11 +5,12 @@
  * stops everything cleanly, DynamoDB Local's JVM included. A SIGKILL leaves no JVM behind
  * either, and with no Java on the machine npm start runs dynalite and says how to get Java.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePorts } from '../../local/http-server.ts';
@@ -405,4 +406,36 @@ describe('npm start', () => {
     expect(await within(ended, STOP_TIMEOUT_MS, () => output)).toEqual({ code: 0, signal: null });
     rmSync(bin, { recursive: true, force: true });
   }, 40_000);
+});
+
+describe("npm start's --dynamodb", () => {
+  const run = promisify(execFile);
+  /** start.ts as npm start runs it, with nothing on PATH (no java, no npm): its exit and output. */
+  const startWith = async (...args: string[]) => {
+    const [port] = await freePorts(1);
+    return run(
+      process.execPath,
+      ['local/start.ts', '--skip-build', '--dynamodb-port', String(port), ...args],
+      { cwd: PROJECT_ROOT, env: { PATH: '', HOME: process.env.HOME ?? '' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  };
+
+  it('refuses anything but local or dynalite, before starting anything', async () => {
+    expect(await startWith('--dynamodb', 'mongo')).toEqual({
+      code: 2,
+      stderr: '--dynamodb takes local or dynalite, not "mongo"\n',
+    });
+  });
+
+  it('local without Java is an error that says how to install Java, not a fallback', async () => {
+    const { code, stderr } = await startWith('--dynamodb', 'local');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'Could not start: --dynamodb local: no Java runtime found (JAVA_HOME, PATH); DynamoDB Local needs one: sudo apt-get install default-jre-headless',
+    );
+  });
 });
