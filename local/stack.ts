@@ -1,8 +1,9 @@
 /**
  * The whole application on this machine, read from template.yaml: DynamoDB (AWS's DynamoDB
- * Local, or dynalite, or an external one), the functions built from their Metadata and run in-process, the
- * Lambda Invoke API, the Step Functions API running the ASL with its substitutions resolved (or
- * an external Step Functions Local), and the HTTP API with the template's routes.
+ * Local, or dynalite, or an external one), the functions built from their Metadata and run
+ * in-process, the Lambda Invoke API, the Step Functions API running the ASL with its
+ * substitutions resolved (or an external Step Functions Local), and the HTTP API with the
+ * template's routes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
