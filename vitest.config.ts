@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+const GLOBAL_SETUP = 'test/support/global-setup.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/environment.ts'],
     env: {
       AWS_REGION: 'us-east-1',
@@ -23,5 +23,27 @@ export default defineConfig({
     testTimeout: 20_000,
     // Every core: most test files wait on their in-process platform as much as they compute.
     maxWorkers: availableParallelism(),
+    // Each project has its own global setup and files (a root globalSetup would run once for
+    // both, and a root include would be added to each project's).
+    projects: [
+      // Everything, on AWS's DynamoDB Local (one JVM for the whole run).
+      {
+        extends: true,
+        test: {
+          name: 'dynamodb-local',
+          globalSetup: [GLOBAL_SETUP],
+          include: ['test/**/*.test.ts'],
+        },
+      },
+      // The tests about DynamoDB's behaviour again, on dynalite, the platform's no-Java fallback.
+      {
+        extends: true,
+        test: {
+          name: 'dynalite',
+          globalSetup: [GLOBAL_SETUP],
+          include: ['test/unit/**/*.test.ts', 'test/local/dynamodb.test.ts'],
+        },
+      },
+    ],
   },
 });

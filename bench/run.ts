@@ -15,18 +15,27 @@ import { PROJECT_ROOT } from '../local/template.ts';
 import { measureBundles } from './bundles.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { costOf, countPaths, PRICES, referenceSuccess } from './cost.ts';
+import { compareDynamoDBBackends } from './dynamodb-backends.ts';
 import { round } from './stats.ts';
 import { measurePlatformMemory, measureThroughput, measureWriteCeiling } from './throughput.ts';
 
 const smoke = process.argv.includes('--smoke');
 const settings = smoke
-  ? { coldRuns: 2, levels: [1, 8, 32, 128], sagasAt: () => 8, puts: 200, memorySagas: 32 }
+  ? {
+      coldRuns: 2,
+      levels: [1, 8, 32, 128],
+      sagasAt: () => 8,
+      puts: 200,
+      memorySagas: 32,
+      backendSagas: 16,
+    }
   : {
       coldRuns: 10,
       levels: [1, 8, 32, 128],
       sagasAt: (c: number) => Math.max(400, c * 8),
       puts: 5000,
       memorySagas: 960,
+      backendSagas: 400,
     };
 
 const KB = 1024;
@@ -53,7 +62,10 @@ const measured = async () => {
     log('throughput');
     const levels = await measureThroughput(stack, settings.levels, settings.sagasAt);
     log('DynamoDB write ceiling');
-    const ceiling = await measureWriteCeiling(stack, settings.puts);
+    const ceiling = await measureWriteCeiling(
+      { endpoint: stack.endpoints.dynamodb, tableName: stack.tableName },
+      settings.puts,
+    );
     return { coldStarts, levels, ceiling };
   } finally {
     await stack.close();
@@ -63,6 +75,12 @@ const results = await measured();
 
 log('npm start under load');
 const platformMemory = await measurePlatformMemory(settings.memorySagas);
+
+log('DynamoDB Local and dynalite, each behind npm start');
+const backends = await compareDynamoDBBackends({
+  puts: settings.puts,
+  sagas: settings.backendSagas,
+});
 
 log('counted events per path');
 const recorder = new CallRecorder();
@@ -176,6 +194,8 @@ const report = {
     sagasPerSecond: round(ceilingSagas),
   },
   platformMemory,
+  dynamodb: stack.dynamodb.engine,
+  backends,
   prices: PRICES,
   paths,
   pathsWithFailures: paths.map(expectedRetries),
@@ -236,8 +256,31 @@ ${table(
   ]),
 )}
 
-DynamoDB write ceiling (dynalite, PutItem at concurrency 32): ${ceiling.putsPerSecond} writes/s, which is ${round(ceilingSagas)} sagas/s at ${success.writeUnits} writes per successful saga.
+DynamoDB write ceiling (${stack.dynamodb.engine}, PutItem at concurrency 32): ${ceiling.putsPerSecond} writes/s, which is ${round(ceilingSagas)} sagas/s at ${success.writeUnits} writes per successful saga.
 Peak RSS of \`npm start\` under concurrency 32: ${platformMemory.peakRssMb} MB (${platformMemory.rssAfterMb} MB after the load).
+
+### DynamoDB Local and dynalite, each behind \`npm start\`
+
+${table(
+  [
+    'DynamoDB',
+    'npm start to banner ms',
+    'PutItem/s at 32',
+    'sagas/s at 32',
+    'p50 / p95 ms',
+    'peak RSS: Node MB',
+    'peak RSS: JVM MB',
+  ],
+  backends.map((b) => [
+    b.backend === 'local' ? 'DynamoDB Local (Java)' : 'dynalite',
+    b.startMs,
+    b.putsPerSecond,
+    b.sagasPerSecond,
+    `${b.p50Ms} / ${b.p95Ms}`,
+    b.nodePeakRssMb,
+    b.jvmPeakRssMb ?? '-',
+  ]),
+)}
 
 ### Cost per million bookings (us-east-1 list prices, checked ${PRICES.checked})
 

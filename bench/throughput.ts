@@ -1,10 +1,10 @@
 /**
  * Throughput and latency through the offline platform's HTTP API: POST /trips at a fixed
  * concurrency, each booking timed from the request to its execution's end. Beside it, the
- * emulated DynamoDB's raw write ceiling (PutItem/s at concurrency 32). And the peak memory of a
+ * local DynamoDB's raw write ceiling (PutItem/s at concurrency 32). And the peak memory of a
  * real `npm start` process under concurrency 32, read from /proc (VmHWM).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -54,7 +54,7 @@ const book = async (
   return performance.now() - started;
 };
 
-const runLevel = async (
+export const runLevel = async (
   api: string,
   scenario: string,
   runTypes: RunType[],
@@ -126,17 +126,20 @@ export const measureThroughput = async (
   return results;
 };
 
-/** The emulated DynamoDB's raw write rate: PutItem/s at concurrency 32. */
-export const measureWriteCeiling = async (stack: LocalStack, puts: number) => {
+/** The local DynamoDB's raw write rate: PutItem/s at concurrency 32. */
+export const measureWriteCeiling = async (
+  { endpoint, tableName }: { endpoint: string; tableName: string },
+  puts: number,
+) => {
   const client = new DynamoDBClient({
-    endpoint: stack.endpoints.dynamodb,
+    endpoint,
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
   });
   const put = (key: string) =>
     client.send(
       new PutItemCommand({
-        TableName: stack.tableName,
+        TableName: tableName,
         Item: { pk: { S: key }, sk: { S: 'ITEM' }, transaction_status: { S: 'pending' } },
       }),
     );
@@ -160,9 +163,29 @@ const npmStartArguments = () => {
   return words.slice(1);
 };
 
-/** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
-export const measurePlatformMemory = async (sagas: number) => {
-  const [api, lambda, sfn, dynamodb, consolePort] = await freePorts(5);
+/** Peak and current RSS of a process, in MB, from /proc. */
+export const rssOf = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const megabytes = (field: string) =>
+    round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024);
+  return { peakRssMb: megabytes('VmHWM'), rssMb: megabytes('VmRSS') };
+};
+
+export interface PlatformProcess {
+  child: ChildProcess;
+  ports: { api: number; sfn: number; dynamodb: number };
+  banner: string;
+  /** From spawn to the banner's last line. */
+  startMs: number;
+  /** A booking's end, as a client of npm start learns it: DescribeExecution, backing off. */
+  waitForEnd: (executionArn: string) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** A real `npm start` (the start script's own node command, built already) on free ports. */
+export const startPlatformProcess = async (extra: string[] = []): Promise<PlatformProcess> => {
+  const [api = 0, lambda = 0, sfn = 0, dynamodb = 0, consolePort = 0] = await freePorts(5);
+  const started = performance.now();
   const child = spawn(
     process.execPath,
     [
@@ -182,6 +205,7 @@ export const measurePlatformMemory = async (sagas: number) => {
       String(consolePort),
       '--parameter-overrides',
       'LogLevel=SILENT',
+      ...extra,
     ],
     {
       cwd: PROJECT_ROOT,
@@ -190,51 +214,61 @@ export const measurePlatformMemory = async (sagas: number) => {
     },
   );
   let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     errors = (errors + chunk.toString()).slice(-2000);
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ctrl-C stops everything.')) resolve();
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`npm start exited ${code}: ${output.slice(-500)}${errors}`)),
-      );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const banner = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops everything.')) resolve(output);
     });
-    const client = new SFNClient({
-      endpoint: `http://127.0.0.1:${sfn}`,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    // A client of npm start learns that a booking ended by asking: DescribeExecution, backing off.
-    const waitForEnd = async (executionArn: string) => {
+    child.once('exit', (code) =>
+      reject(new Error(`npm start exited ${code}: ${output.slice(-500)}${errors}`)),
+    );
+  });
+  const startMs = round(performance.now() - started);
+  const client = new SFNClient({
+    endpoint: `http://127.0.0.1:${sfn}`,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  return {
+    child,
+    ports: { api, sfn, dynamodb },
+    banner,
+    startMs,
+    waitForEnd: async (executionArn) => {
       for (let pause = 10; ; pause = Math.min(200, pause * 1.5)) {
         await new Promise((resolve) => setTimeout(resolve, pause));
         const { status } = await client.send(new DescribeExecutionCommand({ executionArn }));
         if (status !== 'RUNNING') return;
       }
-    };
+    },
+    stop: async () => {
+      client.destroy();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
+
+/** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
+export const measurePlatformMemory = async (sagas: number) => {
+  const platform = await startPlatformProcess();
+  try {
     const level = await runLevel(
-      `http://127.0.0.1:${api}`,
+      `http://127.0.0.1:${platform.ports.api}`,
       'npm start, success and failure mix',
       ['success', ...FAILURE_MIX],
       32,
       sagas,
-      waitForEnd,
+      platform.waitForEnd,
     );
-    client.destroy();
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kilobytes = (field: string) =>
-      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
-    return {
-      ...level,
-      peakRssMb: round(kilobytes('VmHWM') / 1024),
-      rssAfterMb: round(kilobytes('VmRSS') / 1024),
-    };
+    const { peakRssMb, rssMb } = rssOf(platform.child.pid ?? 0);
+    return { ...level, peakRssMb, rssAfterMb: rssMb };
   } finally {
-    child.kill('SIGTERM');
+    await platform.stop();
   }
 };

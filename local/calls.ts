@@ -38,3 +38,21 @@ export class CallRecorder {
  */
 export const callerOf = (request: IncomingMessage): string =>
   /\bapp\/([A-Za-z0-9]+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
+
+/** The DynamoDB call a request makes: the operation from its X-Amz-Target, the table from its body. */
+export const dynamodbCallOf = (request: IncomingMessage, body: Buffer): Call => {
+  let table = '';
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { TableName?: string; IndexName?: string };
+    // An index is its own resource to IAM: table/<name>/index/<index>.
+    table = `${parsed.TableName ?? ''}${parsed.IndexName ? `/index/${parsed.IndexName}` : ''}`;
+  } catch {
+    // A body that is not JSON names no table; DynamoDB answers it.
+  }
+  const target = String(request.headers['x-amz-target'] ?? '');
+  return {
+    caller: callerOf(request),
+    action: `dynamodb:${target.split('.')[1] ?? ''}`,
+    resource: table,
+  };
+};

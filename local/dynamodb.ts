@@ -17,7 +17,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
-import { type CallRecorder, callerOf } from './calls.ts';
+import { type CallRecorder, dynamodbCallOf } from './calls.ts';
 import type { Template } from './template.ts';
 
 const require = createRequire(import.meta.url);
@@ -61,27 +61,9 @@ export const startDynalite = async (
   if (recorder) {
     // Which function calls which operation on which table (read from the body, as DynamoDB does).
     server.prependListener('request', (request) => {
-      const target = String(request.headers['x-amz-target'] ?? '');
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        let table = '';
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-            TableName?: string;
-            IndexName?: string;
-          };
-          // An index is its own resource to IAM: table/<name>/index/<index>.
-          table = `${body.TableName ?? ''}${body.IndexName ? `/index/${body.IndexName}` : ''}`;
-        } catch {
-          // A body that is not JSON names no table; dynalite answers it.
-        }
-        recorder.record({
-          caller: callerOf(request),
-          action: `dynamodb:${target.split('.')[1] ?? ''}`,
-          resource: table,
-        });
-      });
+      request.on('end', () => recorder.record(dynamodbCallOf(request, Buffer.concat(chunks))));
     });
   }
   const host = options.host ?? '127.0.0.1';

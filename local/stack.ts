@@ -1,8 +1,9 @@
 /**
- * The whole application on this machine, read from template.yaml: DynamoDB (dynalite, or an
- * external DynamoDB Local), the functions built from their Metadata and run in-process, the
- * Lambda Invoke API, the Step Functions API running the ASL with its substitutions resolved (or
- * an external Step Functions Local), and the HTTP API with the template's routes.
+ * The whole application on this machine, read from template.yaml: DynamoDB (AWS's DynamoDB
+ * Local, or dynalite, or an external one), the functions built from their Metadata and run
+ * in-process, the Lambda Invoke API, the Step Functions API running the ASL with its
+ * substitutions resolved (or an external Step Functions Local), and the HTTP API with the
+ * template's routes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +18,8 @@ import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
 import type { CallRecorder } from './calls.ts';
 import { startConsole } from './console/server.ts';
-import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips, startDynalite } from './dynamodb.ts';
+import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './dynamodb.ts';
+import { type DynamoDBChoice, type RunningDynamoDB, startDynamoDB } from './dynamodb-backend.ts';
 import { type Delivery, eventsOf, LocalEventBus } from './events.ts';
 import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
@@ -48,11 +50,17 @@ export interface StackOptions {
   host?: string;
   /** 0 picks a free port. The console starts only when given a port. */
   ports?: Partial<Record<keyof typeof DEFAULT_PORTS | 'console', number>>;
-  /** An external DynamoDB (DynamoDB Local) instead of dynalite. */
+  /** Which DynamoDB to run (default: DynamoDB Local when Java is found, else dynalite). */
+  dynamodb?: DynamoDBChoice;
+  /** An external DynamoDB instead of running one. */
   dynamodbEndpoint?: string;
+  /** A running DynamoDB Local JVM to use, with a database of this platform's own (the tests). */
+  dynamodbLocalJvm?: string;
+  /** Progress worth telling while starting (the first start fetches DynamoDB Local). */
+  log?: (line: string) => void;
   /** An external Step Functions (Step Functions Local) instead of the built-in one. */
   sfnEndpoint?: string;
-  /** Keep the table's data in this folder (LevelDB) instead of in memory. */
+  /** Keep the table's data in this folder (DynamoDB Local's SQLite, dynalite's LevelDB). */
   dataDir?: string;
   /** Template parameter values, as `sam --parameter-overrides`. */
   parameters?: Record<string, string>;
@@ -93,6 +101,8 @@ export interface LocalStack {
   endpoints: Endpoints;
   stateMachineArn: string;
   tableName: string;
+  /** What answers on the DynamoDB endpoint, and why. */
+  dynamodb: Omit<RunningDynamoDB, 'close'>;
   lambda: LocalLambda;
   /** The built-in Step Functions service; undefined with an external one. */
   stepFunctions: StepFunctionsService | undefined;
@@ -232,15 +242,17 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       await buildAll(buildDir);
     }
 
-    const dynamodb = options.dynamodbEndpoint
-      ? { endpoint: options.dynamodbEndpoint }
-      : await startDynalite({
-          port: ports.dynamodb,
-          host,
-          ...(options.dataDir ? { path: options.dataDir } : {}),
-          ...(options.recorder ? { recorder: options.recorder } : {}),
-        });
-    if ('close' in dynamodb) opened.push(dynamodb);
+    const { close: closeDynamoDB, ...dynamodb } = await startDynamoDB({
+      choice: options.dynamodb,
+      external: options.dynamodbEndpoint,
+      sharedJvm: options.dynamodbLocalJvm,
+      port: ports.dynamodb,
+      host,
+      dataDir: options.dataDir,
+      recorder: options.recorder,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    if (closeDynamoDB) opened.push({ close: closeDynamoDB });
     const tables = await createTables(dynamodb.endpoint, template);
 
     // Listen first: the functions' environment names these endpoints.
@@ -406,6 +418,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       endpoints,
       stateMachineArn,
       tableName,
+      dynamodb,
       lambda,
       stepFunctions,
       events,

@@ -8,13 +8,16 @@
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
+import { DYNAMODB_CHOICES, type DynamoDBChoice, INSTALL_JAVA } from './dynamodb-backend.ts';
+import { DYNAMODB_LOCAL } from './dynamodb-local/install.ts';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
 
 Starts the booking saga locally, read from template.yaml:
   HTTP API (like sam local start-api), Lambda Invoke API (like sam local start-lambda),
-  Step Functions API (like Step Functions Local), DynamoDB API (dynalite, like DynamoDB Local).
+  Step Functions API (like Step Functions Local), DynamoDB API (AWS's DynamoDB Local when Java
+  is found, else dynalite).
 
 Options:
   --host <address>              listen address (default 127.0.0.1)
@@ -23,6 +26,8 @@ Options:
   --sfn-port <port>             Step Functions API port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>        DynamoDB API port (default ${DEFAULT_PORTS.dynamodb})
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
+  --dynamodb <local|dynalite>   local: AWS's DynamoDB Local ${DYNAMODB_LOCAL.version} (needs Java: ${INSTALL_JAVA});
+                                dynalite: no Java needed (default: local when Java is found)
   --data-dir <folder>           keep the table's data in this folder (default: in memory)
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
@@ -32,7 +37,7 @@ Options:
   --help                        this text
 
 Environment:
-  DYNAMODB_ENDPOINT     use this DynamoDB (e.g. DynamoDB Local) instead of starting dynalite
+  DYNAMODB_ENDPOINT     use this DynamoDB (e.g. DynamoDB Local in Docker) instead of starting one
   SFN_ENDPOINT          use this Step Functions (e.g. Step Functions Local) instead of the built-in one
   SFN_MOCK_CONFIG       the mock configuration (default statemachine/test/MockConfigFile.json)
   LOCAL_DATA_DIR, LOCAL_RETRY_DELAY_MS   defaults for --data-dir and --retry-delay-ms
@@ -46,6 +51,7 @@ const { values } = parseArgs({
     'sfn-port': { type: 'string' },
     'dynamodb-port': { type: 'string' },
     'console-port': { type: 'string' },
+    dynamodb: { type: 'string' },
     'data-dir': { type: 'string' },
     'retry-delay-ms': { type: 'string' },
     'schedule-seconds': { type: 'string' },
@@ -84,6 +90,12 @@ const parameters = Object.fromEntries(
     }),
 );
 
+const choice = values.dynamodb;
+if (choice !== undefined && !(DYNAMODB_CHOICES as readonly string[]).includes(choice)) {
+  console.error(`--dynamodb takes ${DYNAMODB_CHOICES.join(' or ')}, not "${choice}"`);
+  process.exit(2);
+}
+
 const dataDir = values['data-dir'] ?? process.env.LOCAL_DATA_DIR;
 const retryDelayMs = integer(
   values['retry-delay-ms'] ?? process.env.LOCAL_RETRY_DELAY_MS,
@@ -106,6 +118,8 @@ const options: StackOptions = {
   parameters,
   build: !values['skip-build'],
   ...(dataDir ? { dataDir } : {}),
+  ...(choice ? { dynamodb: choice as DynamoDBChoice } : {}),
+  log: (line) => process.stderr.write(`${line}\n`),
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
   ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
   ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
@@ -126,13 +140,22 @@ const storage = options.dynamodbEndpoint
   : dataDir
     ? `data kept in ${dataDir}`
     : 'in memory: gone when stopped (--data-dir keeps it)';
+const engine =
+  stack.dynamodb.engine === 'DynamoDB Local'
+    ? `AWS DynamoDB Local ${DYNAMODB_LOCAL.version} (Java, pid ${stack.dynamodb.jvm?.pid}), `
+    : stack.dynamodb.engine === 'dynalite'
+      ? 'dynalite, '
+      : '';
+const fallback = stack.dynamodb.fallback
+  ? `\n                   dynalite runs because ${stack.dynamodb.fallback}`
+  : '';
 process.stdout.write(`
 Booking saga running locally, from template.yaml
 
   HTTP API         ${api}    (like sam local start-api)
   Lambda Invoke    ${lambda}    functions: ${stack.lambda.functions.map((fn) => fn.config.name).join(', ')}
   Step Functions   ${sfn}    ${options.sfnEndpoint ? '(external) ' : ''}${stack.stateMachineArn}
-  DynamoDB         ${dynamodb}    table ${stack.tableName}, ${storage}
+  DynamoDB         ${dynamodb}    ${engine}table ${stack.tableName}, ${storage}${fallback}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
   Saga ends        each execution's end goes to ReconcileTripFunction (EventBridge); SweepTripsFunction
                    runs every ${scheduleSeconds === undefined ? "15 minutes (the template's rate)" : `${scheduleSeconds} s`}${dataDir ? ', and ran at start over the kept data' : ''}

@@ -2,10 +2,15 @@
  * `npm start` end to end, as a newcomer meets it: the real command in its own process, on free
  * ports, then nothing but HTTP. The reference's six URLs each end as the README says, the status
  * URL follows them there, and Ctrl-C (SIGINT to the process group, as a terminal sends it)
- * stops everything cleanly.
+ * stops everything cleanly, DynamoDB Local's JVM included. A SIGKILL leaves no JVM behind
+ * either, and with no Java on the machine npm start runs dynalite and says how to get Java.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePorts } from '../../local/http-server.ts';
@@ -29,19 +34,91 @@ const NEWCOMER_ENVIRONMENT = {
   npm_config_update_notifier: 'false',
 };
 
-let npm: ChildProcess | undefined;
 let output = '';
+const started: ChildProcess[] = [];
+/** DynamoDB Local's JVMs the banners named: none may outlive the tests. */
+const jvms: number[] = [];
 
 afterAll(() => {
   // Whatever happened, nothing of npm start outlives the test: npm, its shell and node (which
-  // can outlive npm) are all in the process group npm leads.
-  if (npm?.pid === undefined) return;
-  try {
-    process.kill(-npm.pid, 'SIGKILL');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  // can outlive npm) are all in the process group npm leads; the JVM has a group of its own.
+  const groups = started.flatMap((child) => (child.pid === undefined ? [] : [-child.pid]));
+  for (const pid of [...groups, ...jvms.filter(isJava)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
   }
 });
+
+/** Whether `pid` is a live java process (not ended, not a zombie waiting to be reaped). */
+function isJava(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.includes('(java)') && !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** The JVM's pid, as the banner's DynamoDB line gives it. */
+const jvmPidIn = (banner: string): number => {
+  const pid = Number(/AWS DynamoDB Local [\d.]+ \(Java, pid (\d+)\)/.exec(banner)?.[1]);
+  if (!Number.isInteger(pid)) throw new Error(`No JVM in the banner:\n${banner}`);
+  jvms.push(pid);
+  return pid;
+};
+
+/** Resolves once `predicate` holds, polling every 50 ms; fails after `ms`. */
+const eventually = async (predicate: () => boolean, ms: number, what: string) => {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+  }
+};
+
+/** `npm start` on free ports, in its own process group, as a newcomer's shell runs it. */
+const npmStart = async (environment: Record<string, string> = NEWCOMER_ENVIRONMENT) => {
+  const [apiPort, lambdaPort, sfnPort, dynamodbPort, consolePort] = await freePorts(5);
+  const child = spawn(
+    'npm',
+    [
+      'start',
+      '--',
+      '--api-port',
+      String(apiPort),
+      '--lambda-port',
+      String(lambdaPort),
+      '--sfn-port',
+      String(sfnPort),
+      '--dynamodb-port',
+      String(dynamodbPort),
+      '--console-port',
+      String(consolePort),
+      '--retry-delay-ms',
+      '0',
+      '--parameter-overrides',
+      'LogLevel=ERROR',
+    ],
+    { cwd: PROJECT_ROOT, env: environment, detached: true, stdio: 'pipe' },
+  );
+  started.push(child);
+  output = '';
+  const ended = exitOf(child);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+  }
+  await within(
+    bannerShown(child, ended),
+    STARTUP_TIMEOUT_MS,
+    () => `no banner after ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
+  );
+  return { child, ended, ports: { apiPort, consolePort, dynamodbPort } };
+};
 
 interface Exit {
   code: number | null;
@@ -169,42 +246,19 @@ const TRIP_DOCUMENT = {
 describe('npm start', () => {
   it("serves the reference's six URLs to their end over HTTP, then stops cleanly on Ctrl-C", async () => {
     // Prepare: the real command, in its own process group so Ctrl-C can reach all of it.
-    const [apiPort, lambdaPort, sfnPort, dynamodbPort, consolePort] = await freePorts(5);
-    const child = spawn(
-      'npm',
-      [
-        'start',
-        '--',
-        '--api-port',
-        String(apiPort),
-        '--lambda-port',
-        String(lambdaPort),
-        '--sfn-port',
-        String(sfnPort),
-        '--dynamodb-port',
-        String(dynamodbPort),
-        '--console-port',
-        String(consolePort),
-        '--retry-delay-ms',
-        '0',
-        '--parameter-overrides',
-        'LogLevel=ERROR',
-      ],
-      { cwd: PROJECT_ROOT, env: NEWCOMER_ENVIRONMENT, detached: true, stdio: 'pipe' },
-    );
-    npm = child;
-    const ended = exitOf(child);
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.setEncoding('utf8').on('data', (chunk: string) => {
-        output += chunk;
-      });
-    }
-    await within(
-      bannerShown(child, ended),
-      STARTUP_TIMEOUT_MS,
-      () => `no banner after ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
-    );
+    const {
+      child,
+      ended,
+      ports: { apiPort, consolePort, dynamodbPort },
+    } = await npmStart();
     const api = `http://127.0.0.1:${apiPort}`;
+    expect(output).toMatch(
+      new RegExp(
+        `DynamoDB +http://127\\.0\\.0\\.1:${dynamodbPort} +AWS DynamoDB Local 1\\.25\\.1 \\(Java, pid \\d+\\), table BookingsTable, in memory`,
+      ),
+    );
+    const jvm = jvmPidIn(output);
+    expect(isJava(jvm)).toBe(true);
     expect(output).toMatch(new RegExp(`HTTP API +${api}\\s`));
     const consolePage = `http://127.0.0.1:${consolePort}/`;
     expect(output).toMatch(new RegExp(`Console +${consolePage}\\s`));
@@ -306,9 +360,82 @@ describe('npm start', () => {
 
     // Assess
     expect(output).toContain('Stopped.');
+    expect(isJava(jvm), 'the JVM ends with npm start').toBe(false);
     expect({ code, signal }, 'npm start itself must end with exit code 0 after Ctrl-C').toEqual({
       code: 0,
       signal: null,
     });
   }, 40_000);
+  it('leaves no java process behind when it is killed with SIGKILL', async () => {
+    // Prepare
+    const { child, ended } = await npmStart();
+    const jvm = jvmPidIn(output);
+    expect(isJava(jvm)).toBe(true);
+
+    // Act: SIGKILL to npm and node, which no handler can catch (the JVM has a group of its own).
+    if (child.pid === undefined) throw new Error('npm start has no pid');
+    process.kill(-child.pid, 'SIGKILL');
+    await ended;
+
+    // Assess: its standard input, a pipe from node, closed with node, and it ended.
+    await eventually(() => !isJava(jvm), STOP_TIMEOUT_MS, `java ${jvm} still running`);
+  }, 40_000);
+
+  it('runs dynalite when no Java is found, and its banner says how to install Java', async () => {
+    // Prepare: a PATH with node, npm and sh only (Debian keeps java beside npm in /usr/bin), and
+    // no JAVA_HOME.
+    const bin = mkdtempSync(join(tmpdir(), 'no-java-'));
+    const onPath = (name: string) =>
+      (process.env.PATH ?? '')
+        .split(delimiter)
+        .map((folder) => join(folder, name))
+        .find((file) => existsSync(file)) ?? name;
+    symlinkSync(process.execPath, join(bin, 'node'));
+    for (const name of ['npm', 'sh']) symlinkSync(onPath(name), join(bin, name));
+    const withoutJava = { ...NEWCOMER_ENVIRONMENT, PATH: bin };
+
+    // Act
+    const { child, ended } = await npmStart(withoutJava);
+
+    // Assess
+    expect(output).toMatch(/DynamoDB +http:\/\/127\.0\.0\.1:\d+ +dynalite, table BookingsTable/);
+    expect(output).toContain('no Java runtime found');
+    expect(output).toContain('sudo apt-get install default-jre-headless');
+    if (child.pid === undefined) throw new Error('npm start has no pid');
+    process.kill(-child.pid, 'SIGINT');
+    expect(await within(ended, STOP_TIMEOUT_MS, () => output)).toEqual({ code: 0, signal: null });
+    rmSync(bin, { recursive: true, force: true });
+  }, 40_000);
+});
+
+describe("npm start's --dynamodb", () => {
+  const run = promisify(execFile);
+  /** start.ts as npm start runs it, with nothing on PATH (no java, no npm): its exit and output. */
+  const startWith = async (...args: string[]) => {
+    const [port] = await freePorts(1);
+    return run(
+      process.execPath,
+      ['local/start.ts', '--skip-build', '--dynamodb-port', String(port), ...args],
+      { cwd: PROJECT_ROOT, env: { PATH: '', HOME: process.env.HOME ?? '' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  };
+
+  it('refuses anything but local or dynalite, before starting anything', async () => {
+    expect(await startWith('--dynamodb', 'mongo')).toEqual({
+      code: 2,
+      stderr: '--dynamodb takes local or dynalite, not "mongo"\n',
+    });
+  });
+
+  it('local without Java is an error that says how to install Java, not a fallback', async () => {
+    const { code, stderr } = await startWith('--dynamodb', 'local');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'Could not start: --dynamodb local: no Java runtime found (JAVA_HOME, PATH); DynamoDB Local needs one: sudo apt-get install default-jre-headless',
+    );
+  });
 });

@@ -3,13 +3,19 @@
  * outlives a restart, or in an external DynamoDB (DYNAMODB_ENDPOINT). Executions are kept in
  * memory either way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, startDynalite } from '../../local/dynamodb.ts';
-import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import {
+  clientsFor,
+  startOwnDynamoDB,
+  startTestStack,
+  tripItems,
+  waitForExecution,
+} from '../support/stack.ts';
 
 let dataDir: string;
 
@@ -31,6 +37,7 @@ describe('the data folder', () => {
     const { execution_arn } = await bookThrough(first.endpoints.api, tripId);
     await waitForExecution(clientsFor(first).sfn, execution_arn);
     await first.close();
+    const files = readdirSync(dataDir);
 
     // Act
     const second = await startTestStack({ dataDir });
@@ -45,7 +52,8 @@ describe('the data folder', () => {
     });
     await second.close();
 
-    // Assess
+    // Assess: DynamoDB Local's SQLite file, one database for every client of the platform.
+    expect(files).toEqual(['BookingSaga_us-east-1.db']);
     expect(response.status).toBe(200);
     expect(executions?.executions).toEqual([]);
     expect(trip.saga_status).toBe('booked');
@@ -77,7 +85,7 @@ describe('DYNAMODB_ENDPOINT', () => {
   it('puts the table and the bookings in an external DynamoDB instead of starting one', async () => {
     // Prepare: a DynamoDB of its own, as DynamoDB Local would be.
     dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-external-'));
-    const external = await startDynalite();
+    const external = await startOwnDynamoDB();
     const tripId = `external-${Date.now()}`;
 
     // Act

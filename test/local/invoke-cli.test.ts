@@ -6,14 +6,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTables,
-  LOCAL_CREDENTIALS,
-  type LocalDynamoDB,
-  startDynalite,
-} from '../../local/dynamodb.ts';
+import { createTables, LOCAL_CREDENTIALS, type LocalDynamoDB } from '../../local/dynamodb.ts';
 import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
-import { tripItems } from '../support/stack.ts';
+import { startOwnDynamoDB, tripItems } from '../support/stack.ts';
 
 const run = promisify(execFile);
 
@@ -21,7 +16,7 @@ const run = promisify(execFile);
 let dynamodb: LocalDynamoDB;
 
 beforeAll(async () => {
-  dynamodb = await startDynalite();
+  dynamodb = await startOwnDynamoDB();
   await createTables(dynamodb.endpoint, readTemplate());
 });
 

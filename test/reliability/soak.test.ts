@@ -5,8 +5,10 @@
 import { describe, expect, inject, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
 import { soak, soakWithFaults } from '../../local/soak.ts';
+import { dynamodbFor } from '../support/stack.ts';
 
-const prebuilt = () => ({ build: false, buildDir: inject('buildDir') });
+// The functions built once, and a database of its own in the run's DynamoDB, for each soak.
+const prebuilt = () => ({ build: false, buildDir: inject('buildDir'), ...dynamodbFor() });
 
 describe('the soak', () => {
   it('runs 150 seeded bookings with random failures and leaves no trip half-done', async () => {

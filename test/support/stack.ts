@@ -1,6 +1,9 @@
 /**
  * The offline platform for a test: started in-process on free ports, from the functions built
- * once by the global setup, with retries that do not wait. SFN_ENDPOINT runs the same tests
+ * once by the global setup, with retries that do not wait, on a database of its own in the run's
+ * DynamoDB Local JVM (its own proxy, its own namespace: a restart of the platform finds an empty
+ * table, as npm start's in-memory table is). A platform with a data folder starts a DynamoDB Local
+ * of its own, which keeps its data there. SFN_ENDPOINT runs the same tests
  * against an external Step Functions Local (which must reach this Lambda API: LAMBDA_PORT, 3001
  * by default, is then fixed so its LAMBDA_ENDPOINT can name it).
  */
@@ -17,13 +20,34 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { LOCAL_CREDENTIALS, tripItems } from '../../local/dynamodb.ts';
+import { startDynamoDB } from '../../local/dynamodb-backend.ts';
 import { readHistory } from '../../local/sfn/read-history.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
 
+/** Where a test platform keeps its table, unless the test names a DynamoDB. */
+export const dynamodbFor = (options: StackOptions = {}): StackOptions => {
+  if (options.dynamodbEndpoint || options.dynamodb || options.dynamodbLocalJvm) return {};
+  if (inject('dynamodbBackend') === 'dynalite') return { dynamodb: 'dynalite' };
+  return options.dataDir ? { dynamodb: 'local' } : { dynamodbLocalJvm: inject('dynamodbLocalJvm') };
+};
+
+/** A DynamoDB of the test's own, as an external one would be: a database of its own in the run's. */
+export const startOwnDynamoDB = async () => {
+  const dynamodb = await startDynamoDB({
+    ...(inject('dynamodbBackend') === 'dynalite'
+      ? { choice: 'dynalite' }
+      : { sharedJvm: inject('dynamodbLocalJvm') }),
+    port: 0,
+    host: '127.0.0.1',
+  });
+  return { endpoint: dynamodb.endpoint, close: async () => dynamodb.close?.() };
+};
+
 export const startTestStack = (options: StackOptions = {}): Promise<LocalStack> =>
   startStack({
+    ...dynamodbFor(options),
     ports: {
       api: 0,
       dynamodb: 0,

@@ -1,0 +1,155 @@
+/**
+ * The public DynamoDB port when DynamoDB Local runs: a Node reverse proxy to the JVM's loopback
+ * port, served by the platform's own listen() (local/http-server.ts), so this port keeps the
+ * rules every local port keeps. It also:
+ *
+ * - removes every Access-Control-* header DynamoDB Local adds (its CORS default is `*`): no web
+ *   page of another origin may read the local table;
+ * - maps every client to one database. DynamoDB Local keeps a database per access key and
+ *   region; the proxy rewrites the credential scope to its own namespace, so the AWS CLI with
+ *   your real credentials, the functions and the console all see the same table, and two
+ *   platforms sharing one JVM (the tests) never see each other's;
+ * - records each call for the least-privilege check, when asked.
+ *
+ * Hand-written on node:http: a proxy of whole, small JSON requests to one address needs no more,
+ * and a library would still need the header rules above.
+ */
+import {
+  Agent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
+import { type CallRecorder, dynamodbCallOf } from '../calls.ts';
+import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
+
+/** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+/** The region every namespace lives in: the database is the same whatever the client's region. */
+const NAMESPACE_REGION = 'us-east-1';
+
+/** Headers that belong to one connection, not to the request or response they came with. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+  'content-length',
+]);
+
+const forwardedRequestHeaders = (headers: IncomingHttpHeaders, namespace: string) => {
+  const forwarded: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HOP_BY_HOP.has(name)) forwarded[name] = value;
+  }
+  if (typeof forwarded.authorization === 'string') {
+    // DynamoDB Local reads the access key and region from here to pick a database, and checks
+    // no signature.
+    forwarded.authorization = forwarded.authorization.replace(
+      /Credential=[^/,\s]*\/(\d{8})\/[^/,\s]*\//,
+      `Credential=${namespace}/$1/${NAMESPACE_REGION}/`,
+    );
+  }
+  return forwarded;
+};
+
+const returnedHeaders = (headers: IncomingHttpHeaders) =>
+  Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) =>
+        !name.startsWith('access-control-') && (name === 'content-length' || !HOP_BY_HOP.has(name)),
+    ),
+  );
+
+const dynamodbError = (type: string, message: string) => ({
+  __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+  message,
+});
+
+export interface DynamoDBProxyOptions {
+  /** The JVM's loopback endpoint. */
+  target: string;
+  port: number;
+  host: string;
+  /** Letters and digits: the database every client of this proxy uses. */
+  namespace: string;
+  recorder?: CallRecorder | undefined;
+}
+
+export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<Listening> => {
+  if (!/^[A-Za-z0-9]+$/.test(options.namespace)) {
+    throw new Error(
+      `The DynamoDB namespace must be letters and digits, not "${options.namespace}"`,
+    );
+  }
+  const target = new URL(options.target);
+  // Kept-alive connections to the JVM, closed before Jetty's own idle timeout (30 s) can.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 10_000 });
+  const listening = await listen(
+    'DynamoDB API',
+    async (request, response) => {
+      let body: Buffer;
+      try {
+        body = await readBody(request, MAX_REQUEST_BYTES);
+      } catch (caught) {
+        if (caught instanceof BodyTooLarge) {
+          return sendJson(response, 413, dynamodbError('RequestEntityTooLarge', caught.message));
+        }
+        // The client went away halfway through its body: there is no one left to answer.
+        if (request.destroyed) return;
+        throw caught;
+      }
+      options.recorder?.record(dynamodbCallOf(request, body));
+      const upstream = await new Promise<IncomingMessage | Error>((done) => {
+        const forward = httpRequest(
+          {
+            agent,
+            hostname: target.hostname,
+            port: target.port,
+            method: request.method,
+            path: request.url,
+            headers: {
+              ...forwardedRequestHeaders(request.headers, options.namespace),
+              host: target.host,
+              'content-length': String(body.length),
+            },
+          },
+          done,
+        );
+        forward.once('error', done);
+        forward.end(body);
+      });
+      if (upstream instanceof Error) {
+        // The JVM is gone or refused the connection: a 500, which AWS's SDKs retry.
+        return sendJson(
+          response,
+          500,
+          dynamodbError(
+            'InternalServerError',
+            `DynamoDB Local did not answer: ${upstream.message}`,
+          ),
+          {},
+          'application/x-amz-json-1.0',
+        );
+      }
+      // Whole answers (DynamoDB's are JSON of at most a few MB): one write, no stream plumbing.
+      const answer = await readBody(upstream, Number.POSITIVE_INFINITY);
+      response.writeHead(upstream.statusCode ?? 500, returnedHeaders(upstream.headers));
+      response.end(answer);
+    },
+    options.port,
+    options.host,
+  );
+  return {
+    ...listening,
+    close: async () => {
+      await listening.close();
+      agent.destroy();
+    },
+  };
+};
