@@ -88,6 +88,8 @@ describe('the APIs the page uses', () => {
     const second = await book({ run_type: 'failPayment', trip_id: `console-api-b-${Date.now()}` });
     const arn = String(second.body.execution_arn);
     await waitForExecution(platform.clients.sfn, arn);
+    // And the reconciler's conclusion of the trip record, which the items below include.
+    await platform.stack.events.idle();
     const list = (await (
       await fetch(`${consoleUrl()}/api/executions`)
     ).json()) as ExecutionsResponse;
