@@ -12,6 +12,7 @@ import {
   SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { localIssuer } from './api-auth.ts';
 import type { Definition } from './asl.ts';
 import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
@@ -374,7 +375,12 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       await reindexOpenTrips(dynamodb.endpoint, Object.values(tables)[0] ?? '');
       await runSchedules({ older_than_seconds: 0 });
     }
-    apiHandler = httpApi(routesOf(template), lambda);
+    const routes = routesOf(template, resolve);
+    apiHandler = httpApi(
+      routes,
+      lambda,
+      routes.some((route) => route.authorizer) ? await localIssuer() : undefined,
+    );
     const timers = schedules.map((schedule) => {
       const intervalMs = options.scheduleIntervalMs ?? schedule.intervalMs;
       return intervalMs > 0

@@ -8,6 +8,7 @@
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
+import { parseParameterOverrides } from './resolve.ts';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
@@ -70,19 +71,13 @@ const integer = (value: string | undefined, what: string): number | undefined =>
   return number;
 };
 
-const parameters = Object.fromEntries(
-  (values['parameter-overrides'] ?? [])
-    .flatMap((text) => text.split(/\s+/))
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const at = pair.indexOf('=');
-      if (at < 1) {
-        console.error(`--parameter-overrides takes Key=Value pairs, not "${pair}"`);
-        process.exit(2);
-      }
-      return [pair.slice(0, at), pair.slice(at + 1).replace(/^"(.*)"$/, '$1')];
-    }),
-);
+let parameters: Record<string, string> = {};
+try {
+  parameters = parseParameterOverrides(values['parameter-overrides'] ?? []);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 const dataDir = values['data-dir'] ?? process.env.LOCAL_DATA_DIR;
 const retryDelayMs = integer(
