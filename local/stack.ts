@@ -12,6 +12,7 @@ import {
   SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { RUN_TYPES } from '../functions/commons/trip.ts';
 import { localIssuer } from './api-auth.ts';
 import type { Definition } from './asl.ts';
 import { substitute } from './asl.ts';
@@ -403,6 +404,13 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         stateMachineArn,
         tableName,
         endpoints,
+        // As the API takes them: run types only with failure injection, a token when it asks.
+        runTypes:
+          configs.find((config) => config.name === 'StartBookingFunction')?.environment
+            .FAILURE_INJECTION === 'enabled'
+            ? RUN_TYPES
+            : [],
+        signIn: routes.some((route) => route.authorizer),
       });
       opened.push(consoleServer);
       endpoints.console = consoleServer.url;

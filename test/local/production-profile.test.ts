@@ -11,23 +11,21 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
-import { issuerKey, JWKS_PATH, signToken } from '../../local/api-auth.ts';
+import { issuerKey, JWKS_PATH } from '../../local/api-auth.ts';
 import { routesOf } from '../../local/http-api.ts';
 import { createResolver, localAccount } from '../../local/resolve.ts';
 import { readTemplate } from '../../local/template.ts';
 import { useTestStack, waitForExecution } from '../support/stack.ts';
+import { authorizerFor, PRODUCTION, tokenFor } from '../support/tokens.ts';
 
-const PRODUCTION = { Profile: 'production' };
 const template = readTemplate();
 const routesFor = (parameters: Record<string, string>) =>
   routesOf(template, createResolver(template, localAccount(), parameters));
 
-const authorizer = routesFor(PRODUCTION)[0]?.authorizer;
-const ISSUER = authorizer?.issuer ?? '';
-const AUDIENCE = authorizer?.audience[0] ?? '';
-
-const tokenFor = async (user: string, overrides: { audience?: string; expiresIn?: number } = {}) =>
-  signToken(await issuerKey(), { user, issuer: ISSUER, audience: AUDIENCE, ...overrides });
+const {
+  issuer: ISSUER,
+  audience: [AUDIENCE = ''],
+} = authorizerFor();
 
 describe('the routes of each profile, read from template.yaml', () => {
   it('production: POST /trips and GET /trips/{tripId}, both behind the JWT authorizer', () => {
