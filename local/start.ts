@@ -28,7 +28,8 @@ Options:
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
                                 rate, 15 minutes for the sweep)
-  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN"
+  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN";
+                                "Profile=production": tokens on every route (npm run token)
   --skip-build                  run what .aws-sam/build holds instead of building first
   --help                        this text
 
@@ -134,10 +135,17 @@ Booking saga running locally, from template.yaml
 
   Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 
-Try:
+${
+  parameters.Profile === 'production'
+    ? `Production profile: every route needs a token; the reference's GET URLs and run types are off.
+  TOKEN=$(npm run -s token -- --user alice)
+  npm run book -- --token "$TOKEN"
+  curl -H "Authorization: Bearer $TOKEN" ${api}/trips/<trip_id>`
+    : `Try:
   curl "${api}/?runType=failPayment"
   curl ${api}/trips/<trip_id>
-  npm run book -- --run-type failPayment
+  npm run book -- --run-type failPayment`
+}
   aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${stack.stateMachineArn}
   aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${stack.tableName}
   aws lambda invoke --endpoint-url ${lambda} --function-name ReserveHotelFunction --payload file://events/reserve-hotel.json out.json
