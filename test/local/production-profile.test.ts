@@ -5,7 +5,9 @@
  * does; each customer sees only their own trips; the reference's catch-all and run types are off.
  * The demo profile's routes stay open, as before.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
@@ -14,7 +16,7 @@ import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
 import { issuerKey, JWKS_PATH } from '../../local/api-auth.ts';
 import { routesOf } from '../../local/http-api.ts';
 import { createResolver, localAccount } from '../../local/resolve.ts';
-import { readTemplate } from '../../local/template.ts';
+import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
 import { useTestStack, waitForExecution } from '../support/stack.ts';
 import { authorizerFor, PRODUCTION, tokenFor } from '../support/tokens.ts';
 
@@ -239,6 +241,20 @@ describe('the local HTTP API in the production profile', () => {
     expect(await recordOf(trip.trip_id)).toBeUndefined();
   });
 
+  it('takes the token `npm run token -- --user alice` prints', async () => {
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['local/token.ts', '--user', 'alice'],
+      { cwd: PROJECT_ROOT },
+    );
+    const response = await get(`token-${randomUUID()}`, stdout.trim());
+
+    // Assess: past the authorizer, to GetTrip, which knows no such trip
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ message: expect.stringMatching(/not found$/) });
+  });
+
   it("serves the local issuer's public key as a JWKS, and no private part", async () => {
     // Act
     const response = await api(JWKS_PATH);
@@ -248,5 +264,29 @@ describe('the local HTTP API in the production profile', () => {
     expect(response.status).toBe(200);
     expect(keys).toEqual([(await issuerKey()).publicJwk]);
     expect(keys[0]).not.toHaveProperty('d');
+  });
+});
+
+describe('npm run token', () => {
+  it('refuses parameters under which no route needs a token, and a missing user', async () => {
+    // Act
+    const outcomes = await Promise.all(
+      [
+        ['--user', 'alice', '--parameter-overrides', 'Profile=demo'],
+        ['--parameter-overrides', 'Profile=production'],
+      ].map((args) =>
+        promisify(execFile)(process.execPath, ['local/token.ts', ...args], {
+          cwd: PROJECT_ROOT,
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (error: { code: number; stderr: string }) => error,
+        ),
+      ),
+    );
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.code)).toEqual([2, 2]);
+    expect(outcomes[0]?.stderr).toContain('no route of the API has an authorizer');
+    expect(outcomes[1]?.stderr).toContain('--user is required');
   });
 });

@@ -476,6 +476,18 @@ describe('the profiles, as CloudFormation deploys the transformed template', () 
     expect(logGroups).toHaveLength(lambdas.length + 2);
   });
 
+  it("is what samconfig.toml's production environment deploys, with injection off", () => {
+    // Prepare
+    const samconfig = readFileSync(join(PROJECT_ROOT, 'samconfig.toml'), 'utf8');
+    const production = samconfig.slice(samconfig.indexOf('[production.deploy.parameters]'));
+    const overrides = /parameter_overrides = "(.*)"/.exec(production)?.[1]?.replaceAll('\\"', '"');
+
+    // Assess
+    expect(overrides).toContain('Profile="production"');
+    expect(overrides).toContain('FailureInjection="disabled"');
+    expect(samconfig.slice(0, samconfig.indexOf('[production.'))).not.toContain('Profile=');
+  });
+
   it('production: no failure injection, whatever FailureInjection says', () => {
     // Prepare
     const environment = template.Globals?.Function?.Environment as
