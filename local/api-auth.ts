@@ -66,8 +66,8 @@ const methodKey = (method: string) =>
 
 /**
  * What the API's DefinitionBody says of a route, once its conditions are resolved: absent (the
- * body lists the path, but not for these parameters), open, or behind a JWT authorizer. A route
- * the body does not list is open, as SAM adds it from the function's event.
+ * body lists the path, but a condition removes it for these parameters), open, or behind a JWT
+ * authorizer. A path or method the body does not list is open: SAM adds it from the event.
  */
 export const routeAccessOf = (template: Template, resolve: Resolve) => {
   const bodies = new Map<string, { raw: OpenApiBody; resolved: OpenApiBody }>();
@@ -86,8 +86,10 @@ export const routeAccessOf = (template: Template, resolve: Resolve) => {
     if (apiId === undefined) return {};
     const { raw, resolved } = bodyOf(apiId);
     if (!(path in (raw.paths ?? {}))) return {};
-    const operation = resolved.paths?.[path]?.[methodKey(method)];
-    if (!operation) return 'absent';
+    const item = resolved.paths?.[path];
+    if (!item) return 'absent';
+    const operation = item[methodKey(method)];
+    if (!operation) return {};
     const [requirement] = operation.security ?? [];
     const name = Object.keys(requirement ?? {})[0];
     if (name === undefined) return {};

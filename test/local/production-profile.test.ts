@@ -13,7 +13,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
-import { issuerKey, JWKS_PATH } from '../../local/api-auth.ts';
+import { issuerKey, JWKS_PATH, routeAccessOf } from '../../local/api-auth.ts';
 import { routesOf } from '../../local/http-api.ts';
 import { createResolver, localAccount } from '../../local/resolve.ts';
 import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
@@ -288,5 +288,55 @@ describe('npm run token', () => {
     expect(outcomes.map((outcome) => outcome.code)).toEqual([2, 2]);
     expect(outcomes[0]?.stderr).toContain('no route of the API has an authorizer');
     expect(outcomes[1]?.stderr).toContain('--user is required');
+  });
+});
+
+describe('routeAccessOf, on a body of its own', () => {
+  const template = {
+    Parameters: { Profile: { Type: 'String', Default: 'demo' } },
+    Conditions: { IsProduction: { 'Fn::Equals': [{ Ref: 'Profile' }, 'production'] } },
+    Resources: {
+      Api: {
+        Type: 'AWS::Serverless::HttpApi',
+        Properties: {
+          DefinitionBody: {
+            paths: {
+              '/listed': { post: { security: [{ Jwt: [] }] } },
+              '/conditional': {
+                'Fn::If': ['IsProduction', { Ref: 'AWS::NoValue' }, { get: {} }],
+              },
+            },
+            components: {
+              securitySchemes: {
+                Jwt: {
+                  'x-amazon-apigateway-authorizer': {
+                    type: 'jwt',
+                    identitySource: '$request.header.X-Token',
+                    jwtConfiguration: { issuer: 'https://issuer', audience: ['app'] },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  const accessFor = (parameters: Record<string, string>) =>
+    routeAccessOf(template, createResolver(template, localAccount(), parameters));
+
+  it('drops a path a condition removes, keeps what the body does not list open, and reads the authorizer', () => {
+    // Act
+    const production = accessFor({ Profile: 'production' });
+    const demo = accessFor({});
+
+    // Assess
+    expect(production('Api', 'GET', '/conditional')).toBe('absent');
+    expect(demo('Api', 'GET', '/conditional')).toEqual({});
+    expect(production('Api', 'GET', '/listed')).toEqual({});
+    expect(production('Api', 'GET', '/unlisted')).toEqual({});
+    expect(production('Api', 'POST', '/listed')).toEqual({
+      authorizer: { name: 'Jwt', issuer: 'https://issuer', audience: ['app'], header: 'x-token' },
+    });
   });
 });
