@@ -5,8 +5,9 @@
  */
 import { readTrip } from '#commons/bookings.ts';
 import { describeTripExecution } from '#commons/executions.ts';
-import { badRequest, ClientError, httpHandler, json } from '#commons/http.ts';
+import { badRequest, ClientError, callerOf, httpHandler, json } from '#commons/http.ts';
 import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#commons/trip.ts';
+import { isVisibleTo } from '#commons/trip-record.ts';
 import { tripStatus } from '#commons/trip-status.ts';
 
 export const handler = httpHandler(async (event) => {
@@ -14,6 +15,9 @@ export const handler = httpHandler(async (event) => {
   if (!TRIP_ID_PATTERN.test(tripId)) throw badRequest([{ field: 'tripId', rule: TRIP_ID_RULE }]);
 
   const items = await readTrip(tripId);
+  // Another customer's trip is answered exactly as a trip that does not exist.
+  if (!isVisibleTo(items.record, callerOf(event)))
+    throw new ClientError(404, `Trip ${tripId} not found`);
   const execution = items.record ? undefined : await describeTripExecution(tripId);
   if (!items.record && !execution && items.bookings.length + items.leftovers.length === 0) {
     throw new ClientError(404, `Trip ${tripId} not found`);

@@ -5,7 +5,7 @@
  */
 import { tripFromBody, tripFromQuery } from '#commons/booking-request.ts';
 import { startTripExecution } from '#commons/executions.ts';
-import { ClientError, httpHandler, json, urlOf } from '#commons/http.ts';
+import { ClientError, callerOf, httpHandler, json, urlOf } from '#commons/http.ts';
 import { logger } from '#commons/logger.ts';
 
 export const handler = httpHandler(async (event) => {
@@ -18,7 +18,7 @@ export const handler = httpHandler(async (event) => {
   const trip = reference ? tripFromQuery(event) : tripFromBody(event);
   logger.appendKeys({ trip_id: trip.trip_id });
 
-  const outcome = await startTripExecution(trip);
+  const outcome = await startTripExecution(trip, callerOf(event));
   if (outcome.kind === 'conflict') {
     throw new ClientError(
       409,

@@ -1,7 +1,8 @@
 /**
  * `npm run book -- --run-type failPayment [--trip-id X]`: books a trip through the local HTTP API
  * and prints the saga's progress as it happens, then the trip's items: the view a person
- * watches instead of reading logs. Needs `npm start` running.
+ * watches instead of reading logs. Needs `npm start` running. In the production profile, give a
+ * token (`--token "$(npm run -s token -- --user alice)"`).
  */
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
   options: {
     'run-type': { type: 'string', default: 'success' },
     'trip-id': { type: 'string' },
+    token: { type: 'string' },
     api: { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.api}` },
     'sfn-endpoint': {
       type: 'string',
@@ -26,7 +28,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--api <url>] [--sfn-endpoint <url>]
+  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
 Run types: ${RUN_TYPES.join(', ')}`);
   process.exit(0);
 }
@@ -37,6 +39,10 @@ const fail = (message: string): never => {
 };
 
 const api = values.api.replace(/\/$/, '');
+// The production profile's API wants a token on every route (npm run token).
+const signedIn: Record<string, string> = values.token
+  ? { authorization: `Bearer ${values.token}` }
+  : {};
 const document = {
   ...(values['trip-id'] ? { trip_id: values['trip-id'] } : {}),
   ...REFERENCE_TRIP,
@@ -45,7 +51,7 @@ const document = {
 
 const started = await fetch(`${api}/trips`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...signedIn },
   body: JSON.stringify(document),
 }).catch((error: Error) =>
   fail(`The local API at ${api} is not answering (${error.message}). Is npm start running?`),
@@ -93,10 +99,14 @@ type TripStatus = {
 };
 // The status says `running` until the reconciler has concluded the trip record, a moment after
 // the execution's end.
-let trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as TripStatus;
+let trip = (await (
+  await fetch(`${api}/trips/${tripId}`, { headers: signedIn })
+).json()) as TripStatus;
 while (trip.saga_status === 'running' && Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 50));
-  trip = (await (await fetch(`${api}/trips/${tripId}`)).json()) as TripStatus;
+  trip = (await (
+    await fetch(`${api}/trips/${tripId}`, { headers: signedIn })
+  ).json()) as TripStatus;
 }
 console.log(`\nSaga status: ${trip.saga_status}\nItems of trip ${tripId}:`);
 for (const item of trip.bookings) {

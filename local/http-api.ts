@@ -2,13 +2,23 @@
  * The template's HTTP API (AWS::Serverless::HttpApi events), as `sam local start-api` serves it:
  * each request routed as API Gateway routes it (an exact route before a greedy `{proxy+}`), sent
  * to its function as a payload format 2.0 event, and the function's answer sent back. A request
- * no route takes gets 404; a function that fails gets 500, as API Gateway answers them.
+ * no route takes gets 404; a function that fails gets 500, as API Gateway answers them. A route
+ * behind the API's JWT authorizer (the production profile) needs a token the local issuer
+ * signed (api-auth.ts), else 401; its function sees the token's claims, as on AWS.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  type Claims,
+  JWKS_PATH,
+  type JwtAuthorizer,
+  type LocalIssuer,
+  routeAccessOf,
+} from './api-auth.ts';
 import { BodyTooLarge, readBody, sendJson } from './http-server.ts';
 import type { LocalFunction, LocalLambda } from './lambda-runtime.ts';
+import type { Resolve } from './resolve.ts';
 import { type FunctionDefinition, functionsOf, type Template } from './template.ts';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -17,24 +27,33 @@ export interface Route {
   method: string;
   path: string;
   functionName: string;
+  authorizer?: JwtAuthorizer;
 }
 
-/** The routes of every HttpApi event in the template. */
-export const routesOf = (template: Template): Route[] =>
-  functionsOf(template).flatMap((fn: FunctionDefinition) =>
+/**
+ * The routes of every HttpApi event in the template. With `resolve` (the template's parameters),
+ * as the API's DefinitionBody has them for those parameters: a route it drops is gone, a route
+ * it puts behind an authorizer carries it.
+ */
+export const routesOf = (template: Template, resolve?: Resolve): Route[] => {
+  const access = resolve ? routeAccessOf(template, resolve) : () => ({});
+  return functionsOf(template).flatMap((fn: FunctionDefinition) =>
     Object.values(
       (fn.properties.Events ?? {}) as Record<
         string,
-        { Type: string; Properties?: { Method?: string; Path?: string } }
+        { Type: string; Properties?: { Method?: string; Path?: string; ApiId?: { Ref?: string } } }
       >,
     )
       .filter((event) => event.Type === 'HttpApi')
-      .map((event) => ({
-        method: (event.Properties?.Method ?? 'ANY').toUpperCase(),
-        path: event.Properties?.Path ?? '$default',
-        functionName: fn.logicalId,
-      })),
+      .flatMap((event) => {
+        const method = (event.Properties?.Method ?? 'ANY').toUpperCase();
+        const path = event.Properties?.Path ?? '$default';
+        const found = access(event.Properties?.ApiId?.Ref, method, path);
+        if (found === 'absent') return [];
+        return [{ method, path, functionName: fn.logicalId, ...found }];
+      }),
   );
+};
 
 interface CompiledRoute extends Route {
   pattern: RegExp;
@@ -115,6 +134,7 @@ const toEvent = (
   body: Buffer,
   route: Route,
   pathParameters: Record<string, string>,
+  claims: Claims | undefined,
 ): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -158,6 +178,7 @@ const toEvent = (
       },
       requestId: randomUUID(),
       routeKey,
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
       stage: '$default',
       time: clockTime(now),
       timeEpoch: now.getTime(),
@@ -189,10 +210,13 @@ const respond = (response: ServerResponse, payload: unknown) => {
   response.end(body);
 };
 
+/** `issuer` verifies the tokens of routes behind an authorizer; without it they all get 401. */
 export const httpApi =
-  (routes: Route[], lambda: LocalLambda) =>
+  (routes: Route[], lambda: LocalLambda, issuer?: LocalIssuer) =>
   async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (issuer && request.method === 'GET' && url.pathname === JWKS_PATH)
+      return sendJson(response, 200, issuer.jwks);
     let body: Buffer;
     try {
       body = await readBody(request, MAX_BODY_BYTES);
@@ -204,7 +228,13 @@ export const httpApi =
     const matched = matchRoute(routes, request.method ?? 'GET', url.pathname);
     const fn: LocalFunction | undefined = matched && lambda.find(matched.route.functionName);
     if (!matched || !fn) return sendJson(response, 404, { message: 'Not Found' });
-    const result = await fn.invoke(toEvent(request, url, body, matched.route, matched.parameters));
+    const { authorizer } = matched.route;
+    const claims = authorizer && (await issuer?.authorize(authorizer, request.headers));
+    if (authorizer && !claims)
+      return sendJson(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    const result = await fn.invoke(
+      toEvent(request, url, body, matched.route, matched.parameters, claims),
+    );
     if (!result.ok) return sendJson(response, 500, { message: 'Internal Server Error' });
     return respond(response, result.payload);
   };

@@ -60,6 +60,22 @@ const resourceValues = (
 
 export type Resolve = (value: unknown) => unknown;
 
+/**
+ * `--parameter-overrides` as the SAM CLI takes them: `Key=Value` pairs, space-separated, in one
+ * or more arguments, a value optionally in double quotes.
+ */
+export const parseParameterOverrides = (texts: readonly string[]): Record<string, string> =>
+  Object.fromEntries(
+    texts
+      .flatMap((text) => text.split(/\s+/))
+      .filter((pair) => pair !== '')
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--parameter-overrides takes Key=Value pairs, not "${pair}"`);
+        return [pair.slice(0, at), pair.slice(at + 1).replace(/^"(.*)"$/, '$1')];
+      }),
+  );
+
 /** What `!Ref AWS::NoValue` resolves to: the property or list item is dropped. */
 const NO_VALUE = Symbol('AWS::NoValue');
 

@@ -13,6 +13,8 @@ import {
   SFNClient,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { RUN_TYPES } from '../functions/commons/trip.ts';
+import { localIssuer } from './api-auth.ts';
 import type { Definition } from './asl.ts';
 import { substitute } from './asl.ts';
 import { BUILD_DIR, buildAll } from './build.ts';
@@ -386,7 +388,12 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       await reindexOpenTrips(dynamodb.endpoint, Object.values(tables)[0] ?? '');
       await runSchedules({ older_than_seconds: 0 });
     }
-    apiHandler = httpApi(routesOf(template), lambda);
+    const routes = routesOf(template, resolve);
+    apiHandler = httpApi(
+      routes,
+      lambda,
+      routes.some((route) => route.authorizer) ? await localIssuer() : undefined,
+    );
     const timers = schedules.map((schedule) => {
       const intervalMs = options.scheduleIntervalMs ?? schedule.intervalMs;
       return intervalMs > 0
@@ -409,6 +416,13 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         stateMachineArn,
         tableName,
         endpoints,
+        // As the API takes them: run types only with failure injection, a token when it asks.
+        runTypes:
+          configs.find((config) => config.name === 'StartBookingFunction')?.environment
+            .FAILURE_INJECTION === 'enabled'
+            ? RUN_TYPES
+            : [],
+        signIn: routes.some((route) => route.authorizer),
       });
       opened.push(consoleServer);
       endpoints.console = consoleServer.url;

@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { DYNAMODB_CHOICES, type DynamoDBChoice, INSTALL_JAVA } from './dynamodb-backend.ts';
 import { DYNAMODB_LOCAL } from './dynamodb-local/install.ts';
+import { parseParameterOverrides } from './resolve.ts';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
@@ -32,7 +33,8 @@ Options:
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
                                 rate, 15 minutes for the sweep)
-  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN"
+  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN";
+                                "Profile=production": tokens on every route (npm run token)
   --skip-build                  run what .aws-sam/build holds instead of building first
   --help                        this text
 
@@ -76,19 +78,13 @@ const integer = (value: string | undefined, what: string): number | undefined =>
   return number;
 };
 
-const parameters = Object.fromEntries(
-  (values['parameter-overrides'] ?? [])
-    .flatMap((text) => text.split(/\s+/))
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const at = pair.indexOf('=');
-      if (at < 1) {
-        console.error(`--parameter-overrides takes Key=Value pairs, not "${pair}"`);
-        process.exit(2);
-      }
-      return [pair.slice(0, at), pair.slice(at + 1).replace(/^"(.*)"$/, '$1')];
-    }),
-);
+let parameters: Record<string, string> = {};
+try {
+  parameters = parseParameterOverrides(values['parameter-overrides'] ?? []);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 const choice = values.dynamodb;
 if (choice !== undefined && !(DYNAMODB_CHOICES as readonly string[]).includes(choice)) {
@@ -162,10 +158,17 @@ Booking saga running locally, from template.yaml
 
   Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 
-Try:
+${
+  parameters.Profile === 'production'
+    ? `Production profile: every route needs a token; the reference's GET URLs and run types are off.
+  TOKEN=$(npm run -s token -- --user alice)
+  npm run book -- --token "$TOKEN"
+  curl -H "Authorization: Bearer $TOKEN" ${api}/trips/<trip_id>`
+    : `Try:
   curl "${api}/?runType=failPayment"
   curl ${api}/trips/<trip_id>
-  npm run book -- --run-type failPayment
+  npm run book -- --run-type failPayment`
+}
   aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${stack.stateMachineArn}
   aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${stack.tableName}
   aws lambda invoke --endpoint-url ${lambda} --function-name ReserveHotelFunction --payload file://events/reserve-hotel.json out.json

@@ -8,7 +8,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { sfn } from '#clients/sfn.ts';
 import { requireEnv } from '#commons/env.ts';
 import { type Trip, toExecutionInput } from '#commons/trip.ts';
-import { createTripRecord, digestOf, type TripRecord } from '#commons/trip-record.ts';
+import { createTripRecord, digestOf, isVisibleTo, type TripRecord } from '#commons/trip-record.ts';
 
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
 
@@ -35,11 +35,15 @@ const withinStartWindow = (record: TripRecord) =>
   record.execution_status === undefined &&
   Date.now() - Date.parse(record.started_at) < START_WINDOW_SECONDS * 1000;
 
-/** Starts the trip's saga once; a repeat finds the saga the first request started. */
-export const startTripExecution = async (trip: Trip): Promise<StartOutcome> => {
+/**
+ * Starts the trip's saga once; a repeat finds the saga the first request started. `owner` (the
+ * signed-in customer) is stored on the record; another customer's request under the same trip id
+ * is a conflict like any other, whatever its document: it learns nothing of that trip.
+ */
+export const startTripExecution = async (trip: Trip, owner?: string): Promise<StartOutcome> => {
   const input = toExecutionInput(trip);
   const executionArn = executionArnOf(trip.trip_id);
-  const { created, record } = await createTripRecord(trip.trip_id, input, executionArn);
+  const { created, record } = await createTripRecord(trip.trip_id, input, executionArn, owner);
   // The trip's start is when its record was written: the same for every repeat.
   const outcome = {
     kind: created ? 'started' : 'repeated',
@@ -47,6 +51,7 @@ export const startTripExecution = async (trip: Trip): Promise<StartOutcome> => {
     startDate: new Date(record.started_at),
   } as const;
   if (!created) {
+    if (!isVisibleTo(record, owner)) return { kind: 'conflict', executionArn };
     if (record.input_digest !== digestOf(input)) return { kind: 'conflict', executionArn };
     if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return outcome;
   }

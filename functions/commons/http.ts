@@ -87,6 +87,18 @@ export const httpHandler = (run: (event: HttpEvent) => Promise<HttpResult>) =>
     .use(answerErrors)
     .handler(run);
 
+/**
+ * The signed-in customer: the `sub` of the token the API's JWT authorizer verified (production
+ * profile), or undefined when the route has no authorizer (the demo).
+ */
+export const callerOf = (event: HttpEvent): string | undefined => {
+  const { authorizer } = event.requestContext as {
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+  };
+  const sub = authorizer?.jwt?.claims?.sub;
+  return typeof sub === 'string' && sub !== '' ? sub : undefined;
+};
+
 /** The absolute URL of `path` on the API that received `event`. */
 export const urlOf = (event: HttpEvent, path: string): string => {
   const protocol = event.headers?.['x-forwarded-proto'] ?? 'https';

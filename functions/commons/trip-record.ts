@@ -4,6 +4,9 @@
  * and the end-of-saga checks need: the execution input and its digest, the execution's ARN, how
  * the execution ended and the outcome concluded from the table.
  *
+ * A trip started by a signed-in customer (production) carries its `owner`, the token's `sub`:
+ * only the owner may read it, and nobody else learns anything of it.
+ *
  * While the saga is open the record carries `open_shard`, which puts it in the sparse OpenTrips
  * index the sweep reads; concluding the saga removes it, and the record leaves the index.
  */
@@ -40,6 +43,8 @@ export interface TripRecord {
   input_digest: string;
   execution_arn: string;
   started_at: string;
+  /** The customer who started it (the token's sub); absent on the open demo API. */
+  owner?: string;
   /** Set once the saga has ended. */
   execution_status?: SagaEnd;
   /** The execution's error name, when it failed (BookingFailed, States.Timeout, ...). */
@@ -81,6 +86,7 @@ export const toTripRecord = (
     input_digest: item.input_digest,
     execution_arn: item.execution_arn ?? '',
     started_at: item.started_at ?? '',
+    ...(item.owner ? { owner: item.owner } : {}),
     ...(item.execution_status ? { execution_status: item.execution_status as SagaEnd } : {}),
     ...(item.execution_error ? { execution_error: item.execution_error } : {}),
     ...(item.ended_at ? { ended_at: item.ended_at } : {}),
@@ -99,6 +105,7 @@ export const createTripRecord = async (
   tripId: string,
   input: string,
   executionArn: string,
+  owner?: string,
 ): Promise<{ created: true; record: TripRecord } | { created: false; record: TripRecord }> => {
   const record: TripRecord = {
     trip_id: tripId,
@@ -106,6 +113,7 @@ export const createTripRecord = async (
     input_digest: digestOf(input),
     execution_arn: executionArn,
     started_at: now(),
+    ...(owner ? { owner } : {}),
   };
   try {
     await dynamodb.send(
@@ -130,6 +138,15 @@ export const createTripRecord = async (
     throw new Error(`Trip ${tripId} has an item under sk ${TRIP_SK} that is no record`);
   return { created: false, record: existing };
 };
+
+/**
+ * Whether `caller` may see the trip whose record (or flat item) this is: anyone on the open demo
+ * API (no caller), else only its owner. A trip without a record has no owner, so no caller.
+ */
+export const isVisibleTo = (
+  record: { owner?: string | undefined } | undefined,
+  caller: string | undefined,
+): boolean => caller === undefined || (record?.owner !== undefined && record.owner === caller);
 
 /**
  * Concludes the saga: how its execution ended and the outcome the table shows, and the record

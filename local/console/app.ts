@@ -267,7 +267,10 @@ const select = (arn: string | undefined) => {
 
 // ------------------------------------------------------------------ the form
 
-const setUpForm = (runTypes: readonly string[]) => {
+const setUpForm = (runTypes: readonly string[], signIn: boolean) => {
+  // The production profile: no run types to offer, and a token to sign in with.
+  byId('run-type-field').hidden = runTypes.length === 0;
+  byId('token-field').hidden = !signIn;
   const runType = byId<HTMLSelectElement>('run-type');
   runType.replaceChildren(
     ...runTypes.map((name) => {
@@ -284,11 +287,18 @@ const setUpForm = (runTypes: readonly string[]) => {
     result.classList.remove('error');
     result.textContent = 'Starting…';
     const tripId = byId<HTMLInputElement>('trip-id').value;
+    const token = byId<HTMLInputElement>('token').value.trim();
     try {
       const response = await fetch('/api/bookings', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ run_type: runType.value, trip_id: tripId }),
+        headers: {
+          'content-type': 'application/json',
+          ...(signIn && token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({
+          ...(runTypes.length > 0 ? { run_type: runType.value } : {}),
+          trip_id: tripId,
+        }),
       });
       const body = (await response.json()) as {
         trip_id?: string;
@@ -311,8 +321,8 @@ const setUpForm = (runTypes: readonly string[]) => {
 };
 
 const main = async () => {
-  const { layout, stateMachineArn, runTypes } = await getJson<GraphResponse>('/api/graph');
-  setUpForm(runTypes);
+  const { layout, stateMachineArn, runTypes, signIn } = await getJson<GraphResponse>('/api/graph');
+  setUpForm(runTypes, signIn);
   byId('graph').setAttribute('aria-label', `The state machine ${stateMachineArn}`);
   drawGraph(layout);
   document.body.dataset.ready = 'true';

@@ -29,16 +29,18 @@ export const launchChromium = async (): Promise<Browser> => {
 
 /**
  * Starts a booking from the console's form, as a person would, and waits until the page shows
- * its execution ended. Returns the execution's end status as the page shows it.
+ * its execution ended. Returns the execution's end status as the page shows it. In the
+ * production profile there is no run type to choose (undefined) and the form takes a token.
  */
 export const bookFromConsole = async (
   page: Page,
-  runType: string,
+  runType: string | undefined,
   tripId: string,
-  timeoutMs = 15_000,
+  { timeoutMs = 15_000, token }: { timeoutMs?: number; token?: string } = {},
 ): Promise<string> => {
   await page.fill('#trip-id', tripId);
-  await page.selectOption('#run-type', runType);
+  if (runType !== undefined) await page.selectOption('#run-type', runType);
+  if (token !== undefined) await page.fill('#token', token);
   await page.click('#start-button');
   await page.waitForFunction(
     // Runs in the page: its document, typed here by the little this reads of it.

@@ -10,7 +10,8 @@
  *   GET  /api/graph            the state machine, laid out
  *   GET  /api/executions       the executions, newest first
  *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
- *   POST /api/bookings         { run_type, trip_id? }: starts a booking through the HTTP API
+ *   POST /api/bookings         { run_type?, trip_id? }: starts a booking through the HTTP API,
+ *                              with the page's Authorization header (the production profile)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -50,6 +51,10 @@ export interface ConsoleOptions {
   stateMachineArn: string;
   tableName: string;
   endpoints: { api: string; sfn: string; dynamodb: string };
+  /** The run types the API takes: none when failure injection is off. Default: all. */
+  runTypes?: readonly string[];
+  /** The API's routes need a token: the page asks for one and sends it. */
+  signIn?: boolean;
 }
 
 /** The page's script, bundled once, in memory. */
@@ -124,7 +129,8 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     };
   };
 
-  const startBooking = async (body: Buffer) => {
+  const runTypes = options.runTypes ?? RUN_TYPES;
+  const startBooking = async (body: Buffer, authorization: string | undefined) => {
     let request: { run_type?: unknown; trip_id?: unknown };
     try {
       request = JSON.parse(body.toString('utf8')) as typeof request;
@@ -134,9 +140,10 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     if (typeof request !== 'object' || request === null) {
       return { status: 400, body: { message: 'The body must be a JSON object' } };
     }
-    const runType = request.run_type ?? 'success';
-    if (typeof runType !== 'string' || !(RUN_TYPES as readonly string[]).includes(runType)) {
-      return { status: 400, body: { message: `run_type must be one of ${RUN_TYPES.join(', ')}` } };
+    const runType = request.run_type ?? runTypes[0];
+    if (runType !== undefined && (typeof runType !== 'string' || !runTypes.includes(runType))) {
+      const rule = runTypes.length > 0 ? `one of ${runTypes.join(', ')}` : 'absent: none is taken';
+      return { status: 400, body: { message: `run_type must be ${rule}` } };
     }
     const tripId =
       typeof request.trip_id === 'string' && request.trip_id.trim() !== ''
@@ -145,8 +152,12 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     // Through the real API: the same validation, the same StartBookingFunction.
     const response = await fetch(`${options.endpoints.api}/trips`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, run_type: runType }),
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({
+        trip_id: tripId,
+        ...REFERENCE_TRIP,
+        ...(runType === undefined ? {} : { run_type: runType }),
+      }),
     });
     return { status: response.status, body: (await response.json()) as unknown };
   };
@@ -170,7 +181,8 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         const body: GraphResponse = {
           stateMachineArn: options.stateMachineArn,
           layout: await layout,
-          runTypes: RUN_TYPES,
+          runTypes,
+          signIn: options.signIn ?? false,
         };
         sendJson(response, 200, body);
         return;
@@ -221,7 +233,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
           sendJson(response, 413, { message: error.message });
           return;
         }
-        const result = await startBooking(body);
+        const result = await startBooking(body, request.headers.authorization);
         sendJson(response, result.status, result.body);
         return;
       }

@@ -85,8 +85,10 @@ export interface ExecutionPath {
 export interface GraphResponse {
   stateMachineArn: string;
   layout: Layout;
-  /** What the form offers: the application's run types. */
+  /** What the form offers: the application's run types (none when failure injection is off). */
   runTypes: readonly string[];
+  /** The API needs a token (the production profile): the form asks for one. */
+  signIn: boolean;
 }
 
 export interface ExecutionSummary {

@@ -16,7 +16,7 @@ import { type Call, CallRecorder } from '../../local/calls.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
 import { createResolver, functionArn, localAccount } from '../../local/resolve.ts';
 import type { FaultPlan } from '../../local/sfn/service.ts';
-import { functionsOf, readTemplate } from '../../local/template.ts';
+import { functionsOf, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
 import {
   managedPoliciesOf,
   permissionsOf,
@@ -32,6 +32,7 @@ import {
   useTestStack,
   waitForExecution,
 } from '../support/stack.ts';
+import { PRODUCTION, tokenFor } from '../support/tokens.ts';
 
 const template = readTemplate();
 const FUNCTIONS = functionsOf(template).map((fn) => fn.logicalId);
@@ -281,6 +282,60 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     );
   });
 });
+
+describe.skipIf(externalStepFunctions)(
+  'the production profile: measured calls against granted permissions',
+  () => {
+    const recorder = new CallRecorder();
+    const platform = useTestStack({ parameters: PRODUCTION, recorder });
+    let production: TransformedResources;
+    let answers: number[] = [];
+
+    beforeAll(async () => {
+      production = transformTemplate(TEMPLATE_PATH, PRODUCTION);
+      // Act: signed-in customers book, repeat, collide and read, as the production API allows.
+      const [alice, bob] = await Promise.all([tokenFor('alice'), tokenFor('bob')]);
+      const api = (path: string, token: string, body?: unknown) =>
+        fetch(`${platform.stack.endpoints.api}${path}`, {
+          ...(body ? { method: 'POST', body: JSON.stringify(body) } : {}),
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        });
+      const trip = { ...REFERENCE_TRIP, trip_id: `privilege-production-${randomUUID()}` };
+      const started = await api('/trips', alice, trip);
+      const { execution_arn } = (await started.json()) as { execution_arn: string };
+      await waitForExecution(platform.clients.sfn, execution_arn);
+      await platform.stack.events.idle();
+      const later = await Promise.all([
+        api('/trips', alice, trip),
+        api('/trips', bob, trip),
+        api(`/trips/${trip.trip_id}`, alice),
+        api(`/trips/${trip.trip_id}`, bob),
+      ]);
+      await platform.stack.runSchedules();
+      await platform.stack.events.idle();
+      answers = [started.status, ...later.map((response) => response.status)];
+    });
+
+    it('reached the API paths a customer can: start, repeat, conflict, read, not found', () => {
+      expect(answers).toEqual([202, 202, 409, 200, 404]);
+    });
+
+    it.each(FUNCTIONS)('%s makes no call its production role does not grant', (functionId) => {
+      // Prepare
+      const statements = statementsOf(production, `${functionId}Role`);
+
+      // Assess
+      expect(
+        recorder.calls
+          .filter((call) => call.caller === functionId)
+          .filter((call) => !allows(statements, call)),
+      ).toEqual([]);
+      expect(permissionsOf(production, `${functionId}Role`)).toEqual(
+        permissionsOf(resources, `${functionId}Role`),
+      );
+    });
+  },
+);
 
 describe('the SAM-transformed template', () => {
   const actionsOf = (roleId: string) => Object.keys(permissionsOf(resources, roleId));

@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT, TEMPLATE_PATH } from '../../local/template.ts';
+import { createResolver, localAccount } from '../../local/resolve.ts';
+import { PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
 
 export interface Statement {
   Effect: string;
@@ -25,12 +26,23 @@ interface RoleProperties {
   Policies?: { PolicyDocument: { Statement: Statement[] } }[];
 }
 
-/** The transformed template's resources; python3 with aws-sam-translator is required. */
-export const transformTemplate = (path = TEMPLATE_PATH): TransformedResources => {
-  const result = spawnSync('python3', [join('test', 'support', 'sam-transform.py'), path], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
+/**
+ * The transformed template's resources, with `parameters` as the stack's parameter values;
+ * python3 with aws-sam-translator is required.
+ */
+export const transformTemplate = (
+  path = TEMPLATE_PATH,
+  parameters: Record<string, string> = {},
+): TransformedResources => {
+  const result = spawnSync(
+    'python3',
+    [
+      join('test', 'support', 'sam-transform.py'),
+      path,
+      ...Object.entries(parameters).map(([name, value]) => `${name}=${value}`),
+    ],
+    { cwd: PROJECT_ROOT, encoding: 'utf8' },
+  );
   if (result.error) {
     throw new Error(
       `python3 could not run (${result.error.message}); it is required, not optional`,
@@ -38,6 +50,30 @@ export const transformTemplate = (path = TEMPLATE_PATH): TransformedResources =>
   }
   if (result.status !== 0) throw new Error(`The SAM transform failed:\n${result.stderr}`);
   return (JSON.parse(result.stdout) as { Resources: TransformedResources }).Resources;
+};
+
+/**
+ * `value` (a transformed resource's property) as CloudFormation deploys it for `parameters`: each
+ * Fn::If decided by template.yaml's conditions, AWS::NoValue dropped; other intrinsics kept.
+ */
+export const withConditions = (value: unknown, parameters: Record<string, string>): unknown => {
+  const decide = createResolver(readTemplate(), localAccount(), parameters);
+  const NO_VALUE = Symbol('AWS::NoValue');
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk).filter((item) => item !== NO_VALUE);
+    if (typeof node !== 'object' || node === null) return node;
+    const entries = Object.entries(node);
+    const [key, argument] = entries[0] ?? [];
+    if (entries.length === 1 && key === 'Ref' && argument === 'AWS::NoValue') return NO_VALUE;
+    if (entries.length === 1 && key === 'Fn::If') {
+      const [name, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+      return walk(decide({ Condition: name }) ? whenTrue : whenFalse);
+    }
+    return Object.fromEntries(
+      entries.map(([name, inner]) => [name, walk(inner)]).filter(([, inner]) => inner !== NO_VALUE),
+    );
+  };
+  return walk(value);
 };
 
 const roleOf = (resources: TransformedResources, roleId: string): RoleProperties => {

@@ -3,7 +3,9 @@ resulting CloudFormation template as JSON.
 
 Local paths are replaced by S3 locations first, as `sam package` does; managed policy names are
 resolved to their well-known ARNs without calling IAM (no AWS account is needed).
-Usage: python3 test/support/sam-transform.py template.yaml
+Usage: python3 test/support/sam-transform.py template.yaml [Key=Value ...]
+The Key=Value pairs are the stack's parameter values, as `sam deploy --parameter-overrides` gives
+them to the transform.
 """
 import json
 import os
@@ -43,15 +45,16 @@ def packaged(template):
     return template
 
 
-def main(path):
+def main(path, overrides):
     # The translator reads the region from the environment; no AWS call is made with it.
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     with open(path, encoding="utf-8") as handle:
         template = packaged(yaml_parse(handle.read()))
     parameters = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+    parameters.update(pair.split("=", 1) for pair in overrides)
     output = transform(template, parameters, OfflinePolicyLoader())
     json.dump(output, sys.stdout, indent=2, default=str)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml")
+    main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml", sys.argv[2:])

@@ -9,6 +9,7 @@ import { basename, extname, join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/asl.ts';
+import { createResolver, localAccount } from '../../local/resolve.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
 import {
   managedPoliciesOf,
@@ -16,6 +17,7 @@ import {
   rolesOf,
   type TransformedResources,
   transformTemplate,
+  withConditions,
 } from '../support/sam-template.ts';
 
 const template = readTemplate();
@@ -39,6 +41,23 @@ const run = (command: string, args: string[]) => {
 describe('independent checkers', () => {
   it('cfn-lint finds nothing in template.yaml', () => {
     const result = run('cfn-lint', ['--format', 'parseable', TEMPLATE_PATH]);
+
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    ['Profile=production'],
+    ['Profile=production', 'JwtIssuer=https://id.example.com', 'JwtAudience=booking-app'],
+  ])('cfn-lint finds nothing in template.yaml with the parameters %s', (...parameters) => {
+    const result = run('cfn-lint', [
+      '--format',
+      'parseable',
+      '--parameters',
+      ...parameters,
+      '--',
+      TEMPLATE_PATH,
+    ]);
 
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -119,6 +138,13 @@ describe('the SAM transform of template.yaml', () => {
       ]);
     },
   );
+
+  it('grants exactly the same in the production profile', () => {
+    const production = transformTemplate(TEMPLATE_PATH, { Profile: 'production' });
+
+    for (const [logicalId, expected] of Object.entries(leastPrivilege))
+      expect(rolePermissions(production, `${logicalId}Role`), logicalId).toEqual(expected);
+  });
 
   it('covers every function of the template in that list', () => {
     expect(Object.keys(leastPrivilege).sort()).toEqual(functions.map((fn) => fn.logicalId).sort());
@@ -289,5 +315,191 @@ describe('the dependencies layer', () => {
       ),
     );
     expect([...packages].sort()).toEqual(Object.keys(manifest.dependencies).sort());
+  });
+});
+
+describe('the profiles, as CloudFormation deploys the transformed template', () => {
+  const DEMO = { Profile: 'demo' };
+  const PRODUCTION = { Profile: 'production' };
+  const OWN_ISSUER = {
+    Profile: 'production',
+    JwtIssuer: 'https://id.example.com',
+    JwtAudience: 'booking-app',
+  };
+  let resources: TransformedResources;
+
+  beforeAll(() => {
+    resources = transformTemplate(TEMPLATE_PATH, PRODUCTION);
+  });
+
+  type Operation = { security?: unknown; 'x-amazon-apigateway-integration'?: unknown };
+  type Body = {
+    paths: Record<string, Record<string, Operation>>;
+    components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+  };
+  const bodyFor = (parameters: Record<string, string>) =>
+    withConditions(resources.BookingApi?.Properties.Body, parameters) as Body;
+  /** `METHOD /path` -> the route's operation, for every route the API has. */
+  const routesOf = (body: Body) =>
+    Object.fromEntries(
+      Object.entries(body.paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method]) => method !== 'parameters')
+          .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation]),
+      ),
+    );
+  const stageFor = (parameters: Record<string, string>) =>
+    withConditions(resources.BookingApiApiGatewayDefaultStage?.Properties, parameters) as Record<
+      string,
+      unknown
+    >;
+
+  it('production: a JWT authorizer on every route, and no catch-all', () => {
+    // Act
+    const body = bodyFor(PRODUCTION);
+    const routes = routesOf(body);
+
+    // Assess
+    expect(Object.keys(routes).sort()).toEqual(['GET /trips/{tripId}', 'POST /trips']);
+    for (const [route, operation] of Object.entries(routes)) {
+      expect(operation.security, route).toEqual([{ CustomerJwt: [] }]);
+      expect(operation['x-amazon-apigateway-integration'], route).toBeDefined();
+    }
+    expect(body.components?.securitySchemes?.CustomerJwt).toEqual({
+      type: 'oauth2',
+      'x-amazon-apigateway-authorizer': {
+        type: 'jwt',
+        identitySource: '$request.header.Authorization',
+        jwtConfiguration: {
+          issuer: {
+            'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${CustomerUserPool}',
+          },
+          audience: [{ Ref: 'CustomerUserPoolClient' }],
+        },
+      },
+    });
+  });
+
+  it('production with JwtIssuer: that issuer and audience, and no user pool of its own', () => {
+    // Act
+    const scheme = bodyFor(OWN_ISSUER).components?.securitySchemes?.CustomerJwt;
+    const resolve = createResolver(template, localAccount(), OWN_ISSUER);
+
+    // Assess
+    expect(scheme?.['x-amazon-apigateway-authorizer']).toMatchObject({
+      jwtConfiguration: { issuer: { Ref: 'JwtIssuer' }, audience: [{ Ref: 'JwtAudience' }] },
+    });
+    expect(resolve({ Condition: 'CreatesUserPool' })).toBe(false);
+    expect(resolve({ Condition: 'HasIssuer' })).toBe(true);
+    expect(
+      createResolver(template, localAccount(), PRODUCTION)({ Condition: 'CreatesUserPool' }),
+    ).toBe(true);
+    for (const id of ['CustomerUserPool', 'CustomerUserPoolClient'])
+      expect(template.Resources[id], id).toMatchObject({ Condition: 'CreatesUserPool' });
+  });
+
+  it("demo: the reference's four routes, open to anyone, as before", () => {
+    // Act
+    const body = bodyFor(DEMO);
+    const routes = routesOf(body);
+
+    // Assess
+    expect(Object.keys(routes).sort()).toEqual([
+      'GET /',
+      'GET /trips/{tripId}',
+      'GET /{proxy+}',
+      'POST /trips',
+    ]);
+    for (const operation of Object.values(routes)) expect(operation.security).toBeUndefined();
+    expect(body.components).toBeUndefined();
+    expect(stageFor(DEMO).AccessLogSettings).toBeUndefined();
+    expect(stageFor(DEMO).RouteSettings).toBeUndefined();
+  });
+
+  it('production: each route throttled on its own, and every request in the access log', () => {
+    // Act
+    const stage = stageFor(PRODUCTION);
+    const routes = Object.keys(routesOf(bodyFor(PRODUCTION)));
+
+    // Assess
+    const settings = stage.RouteSettings as Record<string, Record<string, number>>;
+    expect(Object.keys(settings).sort()).toEqual(routes.sort());
+    for (const route of routes) {
+      expect(settings[route]?.ThrottlingRateLimit, route).toBeGreaterThan(0);
+      expect(settings[route]?.ThrottlingBurstLimit, route).toBeGreaterThan(0);
+    }
+    expect(stage.AccessLogSettings).toMatchObject({
+      DestinationArn: { 'Fn::GetAtt': ['BookingApiAccessLogGroup', 'Arn'] },
+    });
+    const format = (stage.AccessLogSettings as { Format: string }).Format;
+    expect(Object.keys(JSON.parse(format))).toEqual(
+      expect.arrayContaining(['requestId', 'routeKey', 'status', 'sub']),
+    );
+  });
+
+  it('keeps the table on stack deletion and replacement; production also protects it from deletion', () => {
+    // Prepare
+    const table = resources.BookingsTable as unknown as Record<string, unknown> & {
+      Properties: Record<string, unknown>;
+    };
+
+    // Assess
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(withConditions(table.Properties.DeletionProtectionEnabled, PRODUCTION)).toBe(true);
+    expect(withConditions(table.Properties.DeletionProtectionEnabled, DEMO)).toBe(false);
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+  });
+
+  it('gives every log group the stack creates the retention parameter, and each function its own', () => {
+    // Prepare
+    const logGroups = Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::Logs::LogGroup',
+    );
+    const lambdas = Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'AWS::Lambda::Function',
+    );
+
+    // Assess
+    for (const [id, group] of logGroups)
+      expect(group.Properties.RetentionInDays, id).toEqual({ Ref: 'LogRetentionDays' });
+    const used = lambdas.map(([id, fn]) => {
+      const ref = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)
+        ?.LogGroup?.Ref;
+      expect(resources[ref ?? '']?.Type, id).toBe('AWS::Logs::LogGroup');
+      return ref;
+    });
+    expect(new Set(used).size).toBe(lambdas.length);
+    // The functions' groups, the state machine's and the API's access log: nothing else logs.
+    expect(logGroups).toHaveLength(lambdas.length + 2);
+  });
+
+  it("is what samconfig.toml's production environment deploys, with injection off", () => {
+    // Prepare
+    const samconfig = readFileSync(join(PROJECT_ROOT, 'samconfig.toml'), 'utf8');
+    const production = samconfig.slice(samconfig.indexOf('[production.deploy.parameters]'));
+    const overrides = /parameter_overrides = "(.*)"/.exec(production)?.[1]?.replaceAll('\\"', '"');
+
+    // Assess
+    expect(overrides).toContain('Profile="production"');
+    expect(overrides).toContain('FailureInjection="disabled"');
+    expect(samconfig.slice(0, samconfig.indexOf('[production.'))).not.toContain('Profile=');
+  });
+
+  it('production: no failure injection, whatever FailureInjection says', () => {
+    // Prepare
+    const environment = template.Globals?.Function?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    const injection = (parameters: Record<string, string>) =>
+      createResolver(template, localAccount(), parameters)(variables.FAILURE_INJECTION);
+
+    // Assess
+    expect(injection({ ...PRODUCTION, FailureInjection: 'enabled' })).toBe('disabled');
+    expect(injection({ ...DEMO, FailureInjection: 'enabled' })).toBe('enabled');
+    expect(injection({ ...DEMO, FailureInjection: 'disabled' })).toBe('disabled');
   });
 });

@@ -6,6 +6,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as cancelFlight } from '../../functions/cancel-flight.ts';
 import { handler as cancelHotel } from '../../functions/cancel-hotel.ts';
+import { startTripExecution } from '../../functions/commons/executions.ts';
+import type { Trip } from '../../functions/commons/trip.ts';
 import { handler } from '../../functions/get-trip.ts';
 import { handler as recordLeftover } from '../../functions/record-leftover.ts';
 import { handler as reserveFlight } from '../../functions/reserve-flight.ts';
@@ -17,13 +19,25 @@ import { newTripId } from '../support/table.ts';
 type Event = APIGatewayProxyEventV2;
 type Response = { statusCode: number; body: string };
 
-const getTrip = async (tripId: string) => {
+/** The trip's status, asked by a signed-in customer (`sub`) or, without one, on the open API. */
+const getTrip = async (tripId: string, sub?: string) => {
   const event = readEvent<Event>('get-trip.json');
-  const response = (await invoke(handler as unknown as Handler<Event, Response>, {
-    ...event,
-    rawPath: `/trips/${tripId}`,
-    pathParameters: { tripId },
-  })) as Response;
+  const response = (await invoke(
+    handler as unknown as Handler<Event, Response>,
+    {
+      ...event,
+      rawPath: `/trips/${tripId}`,
+      pathParameters: { tripId },
+      ...(sub
+        ? {
+            requestContext: {
+              ...event.requestContext,
+              authorizer: { jwt: { claims: { sub }, scopes: null } },
+            },
+          }
+        : {}),
+    } as Event,
+  )) as Response;
   return { statusCode: response.statusCode, json: JSON.parse(response.body) };
 };
 
@@ -176,5 +190,51 @@ describe('GET /trips/{tripId}', () => {
       message: 'The request is invalid',
       errors: [{ field: 'tripId', rule: 'must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"' }],
     });
+  });
+});
+
+describe('GET /trips/{tripId} for a signed-in customer (production profile)', () => {
+  const ownedTrip = async (owner: string) => {
+    const trip = { ...readEvent<Trip>('reserve-hotel.json'), trip_id: newTripId() };
+    const started = await startTripExecution(trip, owner);
+    return { trip, started };
+  };
+
+  it("shows the owner their trip; anyone else gets exactly the unknown trip's 404", async () => {
+    const { trip, started } = await ownedTrip('alice');
+
+    const own = await getTrip(trip.trip_id, 'alice');
+    const strangers = await getTrip(trip.trip_id, 'bob');
+    const unknownId = newTripId();
+    const unknown = await getTrip(unknownId, 'bob');
+
+    expect(started.kind).toBe('started');
+    expect(own).toMatchObject({ statusCode: 200, json: { trip_id: trip.trip_id } });
+    expect(strangers).toEqual({
+      statusCode: 404,
+      json: { message: `Trip ${trip.trip_id} not found` },
+    });
+    expect(unknown).toEqual({ statusCode: 404, json: { message: `Trip ${unknownId} not found` } });
+  });
+
+  it('gives a signed-in customer 404 for a trip started outside the API, which has no owner', async () => {
+    const { trip } = await reservedTrip();
+
+    const signedIn = await getTrip(trip.trip_id, 'alice');
+    const open = await getTrip(trip.trip_id);
+
+    expect(signedIn).toEqual({
+      statusCode: 404,
+      json: { message: `Trip ${trip.trip_id} not found` },
+    });
+    expect(open.statusCode).toBe(200);
+  });
+
+  it("still shows any trip on the demo's open API, where nobody signs in", async () => {
+    const { trip } = await ownedTrip('alice');
+
+    const { statusCode } = await getTrip(trip.trip_id);
+
+    expect(statusCode).toBe(200);
   });
 });

@@ -2,6 +2,8 @@
  * StartBooking (POST /trips and the reference's GET): what it starts, what it refuses, and that
  * one trip id maps to one execution.
  */
+
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
@@ -303,5 +305,49 @@ describe('with failure injection disabled', () => {
 
     expect(response.statusCode).toBe(200);
     expect(fake.starts).toHaveLength(1);
+  });
+});
+
+describe('POST /trips by a signed-in customer (production profile)', () => {
+  const signedIn = (event: Event, sub: string): Event =>
+    ({
+      ...event,
+      requestContext: {
+        ...event.requestContext,
+        authorizer: { jwt: { claims: { sub }, scopes: null } },
+      },
+    }) as Event;
+
+  it("stores the token's sub as the trip's owner, and the owner's repeat gets the same execution", async () => {
+    const document = { ...tripDocument, trip_id: newTripId() };
+
+    const first = await call(signedIn(post(document), 'alice'));
+    const again = await call(signedIn(post(document), 'alice'));
+
+    expect(first.statusCode).toBe(202);
+    expect(again.statusCode).toBe(202);
+    expect(again.json.execution_arn).toBe(first.json.execution_arn);
+    const record = await dynamodb.send(
+      new GetItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: { S: document.trip_id }, sk: { S: 'TRIP' } },
+      }),
+    );
+    expect(record.Item?.owner).toEqual({ S: 'alice' });
+  });
+
+  it("answers another customer's repeat and conflict exactly as any conflict, and starts nothing", async () => {
+    const document = { ...tripDocument, trip_id: newTripId() };
+    await call(signedIn(post(document), 'alice'));
+    const conflict = await call(signedIn(post({ ...document, hotel: 'another hotel' }), 'alice'));
+
+    const repeat = await call(signedIn(post(document), 'bob'));
+    const different = await call(signedIn(post({ ...document, hotel: 'another hotel' }), 'bob'));
+
+    for (const response of [repeat, different]) {
+      expect(response.statusCode).toBe(409);
+      expect(response.json).toEqual(conflict.json);
+    }
+    expect(stepFunctions.executions.size).toBe(1);
   });
 });
