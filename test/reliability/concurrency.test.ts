@@ -182,3 +182,67 @@ describe('fifty trips started at once', () => {
     expect(injected.length).toBeGreaterThan(0);
   });
 });
+
+describe('clients polling the status while sagas run', () => {
+  it('never read a torn status: running until the end, then one outcome that its own bookings bear out', async () => {
+    // Prepare: 36 trips, each run type six times; 20 clients polling each one as fast as they can.
+    const trips = RUN_TYPES.flatMap((runType) =>
+      Array.from({ length: 6 }, () => tripOf(`polled-${randomUUID()}`, runType)),
+    );
+    type Seen = {
+      saga_status: string;
+      bookings: { type: string; transaction_status: string }[];
+    };
+    const isLive = (booking: Seen['bookings'][number]) =>
+      booking.type === 'Payment'
+        ? booking.transaction_status === 'confirmed'
+        : ['pending', 'confirmed'].includes(booking.transaction_status);
+    const poll = async (tripId: string, until: () => boolean) => {
+      const seen: Seen[] = [];
+      while (!until()) {
+        const response = await fetch(`${platform.stack.endpoints.api}/trips/${tripId}`);
+        if (response.status === 200) seen.push((await response.json()) as Seen);
+      }
+      return seen;
+    };
+
+    // Act
+    let settled = false;
+    const polled = trips.flatMap((trip) =>
+      Array.from({ length: 20 }, () => poll(trip.trip_id, () => settled)),
+    );
+    await Promise.all(trips.map(postTrip));
+    for (const trip of trips) {
+      const started = await postTrip(trip);
+      await waitForExecution(platform.clients.sfn, started.body.execution_arn ?? '');
+    }
+    await platform.stack.events.idle();
+    settled = true;
+    const observations = (await Promise.all(polled)).flat();
+    const finals = await Promise.all(
+      trips.map(async (trip) => {
+        const response = await fetch(`${platform.stack.endpoints.api}/trips/${trip.trip_id}`);
+        return ((await response.json()) as Seen).saga_status;
+      }),
+    );
+
+    // Assess: each answer is consistent in itself, and each trip's answers run running* -> final.
+    expect(observations.length).toBeGreaterThan(trips.length * 20);
+    for (const seen of observations) {
+      if (seen.saga_status === 'booked') {
+        expect(seen.bookings.map((booking) => booking.transaction_status)).toEqual([
+          'confirmed',
+          'confirmed',
+          'confirmed',
+        ]);
+      }
+      if (seen.saga_status === 'failed') expect(seen.bookings.filter(isLive)).toEqual([]);
+    }
+    expect(new Set(observations.map((seen) => seen.saga_status))).toEqual(
+      new Set(['running', 'booked', 'failed']),
+    );
+    expect(finals).toEqual(
+      trips.map((trip) => (trip.run_type === 'success' ? 'booked' : 'failed')),
+    );
+  }, 60_000);
+});
