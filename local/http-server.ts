@@ -1,7 +1,8 @@
 /**
- * The HTTP plumbing the local endpoints share: listening on a host and port (0 = any free port),
- * reading a request body up to a limit, and closing cleanly. A handler that throws answers 500;
- * no request can take the platform down.
+ * The HTTP plumbing the local endpoints share: listening on a host and port (0 = any free port)
+ * behind the local security guard (./guard.ts), reading a request body up to a limit, and closing
+ * cleanly. A handler that throws answers 500 and a body cut off ends its request only; no
+ * request can take the platform down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
@@ -9,6 +10,7 @@ import {
   createServer as createTcpServer,
   type Server as TcpServer,
 } from 'node:net';
+import { allowedHostNames, refusalOf } from './guard.ts';
 
 export interface Listening {
   server: Server;
@@ -21,6 +23,11 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
+}
+
+/** The client went away before its body was whole (a cut-off upload, an interrupted CLI call). */
+export class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
 }
 
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
@@ -37,7 +44,10 @@ export const readBody = (request: IncomingMessage, limitBytes: number): Promise<
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', () => reject(new RequestAborted('The request body was cut off')));
+    request.on('close', () => {
+      if (!request.complete) reject(new RequestAborted('The request body was cut off'));
+    });
   });
 
 export const sendJson = (
@@ -56,14 +66,34 @@ export const sendJson = (
   response.end(text);
 };
 
+export interface ListenOptions {
+  /** More host names the port answers to besides the loopback ones (host.docker.internal). */
+  allowedHosts?: readonly string[];
+  /** Serve on this server (a library's own, its request listeners removed) instead of a new one. */
+  server?: Server;
+}
+
 export const listen = async (
   name: string,
   handler: RequestHandler,
   port: number,
   host: string,
+  options: ListenOptions = {},
 ): Promise<Listening> => {
-  const server = createServer((request, response) => {
+  const hostNames = allowedHostNames(host, options.allowedHosts);
+  const server = options.server ?? createServer();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = refusalOf(request, hostNames);
+    if (refusal) {
+      // Nothing of the request is read or done; the connection is not reused.
+      sendJson(response, 403, { message: refusal }, { connection: 'close' });
+      return;
+    }
     handler(request, response).catch((error: unknown) => {
+      if (error instanceof RequestAborted || request.destroyed) {
+        response.destroy();
+        return;
+      }
       console.error(`${name}: unexpected error`, error);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal error' });
       else response.end();

@@ -4,7 +4,7 @@
  * Lambda Invoke API, the Step Functions API running the ASL with its substitutions resolved (or
  * an external Step Functions Local), and the HTTP API with the template's routes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CreateStateMachineCommand,
@@ -31,7 +31,12 @@ import {
 } from './resolve.ts';
 import { stepFunctionsApi } from './sfn/api.ts';
 import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
-import { type FaultPlan, StepFunctionsService, TaskFailure } from './sfn/service.ts';
+import {
+  type ArchivedExecution,
+  type FaultPlan,
+  StepFunctionsService,
+  TaskFailure,
+} from './sfn/service.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
 
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
@@ -67,6 +72,10 @@ export interface StackOptions {
   faults?: FaultPlan;
   /** Records which operations each function and the state machine make (least-privilege test). */
   recorder?: CallRecorder;
+  /** Host names every port answers to besides the loopback ones (host.docker.internal, say). */
+  allowedHosts?: string[];
+  /** Closed executions kept in memory (the built-in Step Functions); older ones leave it. */
+  retainedExecutions?: number;
 }
 
 export interface Endpoints {
@@ -173,6 +182,21 @@ export const stateMachineOf = (template: Template, resolve: Resolve, account: Lo
   };
 };
 
+/** Where npm start --data-dir keeps the closed executions that left memory: one JSON line each. */
+export const ARCHIVE_FILE = 'closed-executions.jsonl';
+
+/** Appends each closed execution that leaves memory to `<dataDir>/closed-executions.jsonl`. */
+const executionArchive = (dataDir: string) => {
+  mkdirSync(dataDir, { recursive: true });
+  const stream = createWriteStream(join(dataDir, ARCHIVE_FILE), { flags: 'a' });
+  return {
+    write: (execution: ArchivedExecution) => {
+      stream.write(`${JSON.stringify(execution)}\n`);
+    },
+    close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
+  };
+};
+
 /** Creates (or updates) the state machine in an external Step Functions Local. */
 const deployToExternal = async (
   endpoint: string,
@@ -224,6 +248,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           host,
           ...(options.dataDir ? { path: options.dataDir } : {}),
           ...(options.recorder ? { recorder: options.recorder } : {}),
+          ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
         });
     if ('close' in dynamodb) opened.push(dynamodb);
     const tables = await createTables(dynamodb.endpoint, template);
@@ -232,18 +257,26 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     let lambdaHandler: RequestHandler = async () => undefined;
     let sfnHandler: RequestHandler = async () => undefined;
     let apiHandler: RequestHandler = async () => undefined;
+    const guard = options.allowedHosts ? { allowedHosts: options.allowedHosts } : {};
     const lambdaServer: Listening = await listen(
       'Lambda API',
       (rq, rs) => lambdaHandler(rq, rs),
       ports.lambda,
       host,
+      guard,
     );
     opened.push(lambdaServer);
     const sfnServer = options.sfnEndpoint
       ? undefined
-      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host);
+      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host, guard);
     if (sfnServer) opened.push(sfnServer);
-    const apiServer = await listen('HTTP API', (rq, rs) => apiHandler(rq, rs), ports.api, host);
+    const apiServer = await listen(
+      'HTTP API',
+      (rq, rs) => apiHandler(rq, rs),
+      ports.api,
+      host,
+      guard,
+    );
     opened.push(apiServer);
 
     const endpoints: Endpoints = {
@@ -283,12 +316,18 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           : options.mockConfigPath;
       const mockConfig: MockConfig | undefined =
         mockConfigPath && existsSync(mockConfigPath) ? readMockConfig(mockConfigPath) : undefined;
+      const archive = options.dataDir ? executionArchive(options.dataDir) : undefined;
+      if (archive) opened.push(archive);
       stepFunctions = new StepFunctionsService({
         region: account.region,
         accountId: account.accountId,
         ...(mockConfig ? { mockConfig } : {}),
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
         ...(options.faults ? { faults: options.faults } : {}),
+        ...(options.retainedExecutions === undefined
+          ? {}
+          : { retainedExecutions: options.retainedExecutions }),
+        ...(archive ? { archive: archive.write } : {}),
         invokeFunction: async (functionName, payload) => {
           options.recorder?.record({
             caller: machine.name,
@@ -318,6 +357,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         stateMachineArn,
         tableName,
         endpoints,
+        ...guard,
       });
       opened.push(consoleServer);
       endpoints.console = consoleServer.url;

@@ -8,7 +8,14 @@
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
+import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
+import {
+  ARCHIVE_FILE,
+  DEFAULT_CONSOLE_PORT,
+  DEFAULT_PORTS,
+  type StackOptions,
+  startStack,
+} from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -23,7 +30,14 @@ Options:
   --sfn-port <port>             Step Functions API port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>        DynamoDB API port (default ${DEFAULT_PORTS.dynamodb})
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
-  --data-dir <folder>           keep the table's data in this folder (default: in memory)
+  --data-dir <folder>           keep the table's data in this folder (default: in memory), and
+                                the closed executions that leave memory in <folder>/${ARCHIVE_FILE}
+  --keep-executions <count>     closed executions kept in memory, the oldest leave first
+                                (default ${DEFAULT_RETAINED_EXECUTIONS}); DescribeExecution of one that left answers
+                                ExecutionDoesNotExist, as AWS does past its retention
+  --allow-host <name>           also answer requests whose Host is <name> (e.g. host.docker.internal
+                                for Step Functions Local in Docker); repeatable. By default only
+                                127.0.0.1, localhost and [::1] with the port are answered
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN"
   --skip-build                  run what .aws-sam/build holds instead of building first
@@ -45,6 +59,8 @@ const { values } = parseArgs({
     'dynamodb-port': { type: 'string' },
     'console-port': { type: 'string' },
     'data-dir': { type: 'string' },
+    'keep-executions': { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
     'retry-delay-ms': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
     'skip-build': { type: 'boolean' },
@@ -86,6 +102,7 @@ const retryDelayMs = integer(
   values['retry-delay-ms'] ?? process.env.LOCAL_RETRY_DELAY_MS,
   '--retry-delay-ms',
 );
+const retainedExecutions = integer(values['keep-executions'], '--keep-executions');
 const ports = {
   console: DEFAULT_CONSOLE_PORT,
   ...Object.fromEntries(
@@ -103,6 +120,8 @@ const options: StackOptions = {
   build: !values['skip-build'],
   ...(dataDir ? { dataDir } : {}),
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+  ...(retainedExecutions === undefined ? {} : { retainedExecutions }),
+  ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
   ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
   ...(process.env.SFN_ENDPOINT ? { sfnEndpoint: process.env.SFN_ENDPOINT } : {}),
 };

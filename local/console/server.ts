@@ -50,6 +50,8 @@ export interface ConsoleOptions {
   stateMachineArn: string;
   tableName: string;
   endpoints: { api: string; sfn: string; dynamodb: string };
+  /** Host names the page answers to besides the loopback ones. */
+  allowedHosts?: readonly string[];
 }
 
 /** The page's script, bundled once, in memory. */
@@ -213,6 +215,11 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'POST' && url.pathname === '/api/bookings') {
+        // The page sends JSON; a form or a text/plain POST from elsewhere is not a booking.
+        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+          sendJson(response, 415, { message: 'The body must be application/json' });
+          return;
+        }
         let body: Buffer;
         try {
           body = await readBody(request, 16 * 1024);
@@ -229,6 +236,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     },
     options.port,
     options.host,
+    options.allowedHosts ? { allowedHosts: options.allowedHosts } : {},
   );
   return {
     ...server,
