@@ -49,15 +49,35 @@ export interface LocalDynamoDB {
 const NESTING_MESSAGE =
   'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
 const MAX_WRAPS = 31;
+/** DynamoDB's limit on any expression string. */
+const MAX_EXPRESSION_BYTES = 4096;
+/**
+ * How deep an expression may nest parentheses. dynalite's expression parser backtracks at every
+ * level: 16 nested `(` cost it 2 s, 20 over half a minute, with the whole process frozen. Four
+ * levels keep a 4 KB expression under a fifth of a second; the saga's own use one.
+ */
+export const MAX_EXPRESSION_PARENTHESES = 4;
 /** dynalite's own limit on a request body. */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
+const parenthesesDepth = (expression: string) => {
+  let depth = 0;
+  let deepest = 0;
+  for (const character of expression) {
+    if (character === '(') deepest = Math.max(deepest, ++depth);
+    else if (character === ')') depth--;
+  }
+  return deepest;
+};
+
 /**
- * Whether a request nests attribute values (Map `M`, List `L`) more than DynamoDB allows, anywhere
- * in it (Item, Key, ExpressionAttributeValues, batch requests). Walked with a stack of its own:
+ * Why DynamoDB (or the offline platform, for what dynalite cannot take) refuses the request, or
+ * undefined: attribute values (Map `M`, List `L`) nested deeper than DynamoDB allows anywhere in
+ * it (Item, Key, ExpressionAttributeValues, batch requests), an expression over 4 KB, or one
+ * nesting parentheses deeper than dynalite parses in good time. Walked with a stack of its own:
  * dynalite's validator recurses, and an item 1,000 levels deep overflows the call stack.
  */
-export const nestsTooDeep = (body: unknown): boolean => {
+export const dynamoDbRefusal = (body: unknown): string | undefined => {
   const pending: { value: unknown; wraps: number }[] = [{ value: body, wraps: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { value, wraps } = next;
@@ -69,19 +89,28 @@ export const nestsTooDeep = (body: unknown): boolean => {
     const entries = Object.entries(value);
     // An attribute value is an object with one member, its type.
     const wrapper = entries.length === 1 && (entries[0]?.[0] === 'M' || entries[0]?.[0] === 'L');
-    if (wrapper && wraps + 1 > MAX_WRAPS) return true;
-    for (const [, member] of entries)
+    if (wrapper && wraps + 1 > MAX_WRAPS) return NESTING_MESSAGE;
+    for (const [name, member] of entries) {
+      if (typeof member === 'string' && name.endsWith('Expression')) {
+        const size = Buffer.byteLength(member);
+        if (size > MAX_EXPRESSION_BYTES) {
+          return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
+        }
+        if (parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
+          return `Invalid ${name}: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`;
+        }
+      }
       pending.push({ value: member, wraps: wraps + Number(wrapper) });
+    }
   }
-  return false;
+  return undefined;
 };
 
 /**
  * Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory.
  * dynalite's own server is served through listen() (the local security guard, a failure answered
- * 500), and each request reaches it only once its body is whole and checked: dynalite throws from
- * a request's `error` listener (a cut-off body would end the process) and recurses over nested
- * attributes (a deep item would overflow the stack).
+ * 500), and each request reaches it only once its body is whole and checked (dynamoDbRefusal):
+ * dynalite throws from a request's `error` listener (a cut-off body would end the process).
  */
 export const startDynalite = async (
   options: {
@@ -123,11 +152,12 @@ export const startDynalite = async (
     } catch {
       // Not JSON: dynalite answers it (SerializationException).
     }
-    if (nestsTooDeep(parsed)) {
+    const refusal = dynamoDbRefusal(parsed);
+    if (refusal) {
       return sendJson(
         response,
         400,
-        { __type: 'com.amazon.coral.validate#ValidationException', message: NESTING_MESSAGE },
+        { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
         {},
         contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json',
       );

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type AddressInfo,
   createServer as createTcpServer,
+  type Socket,
   type Server as TcpServer,
 } from 'node:net';
 import { allowedHostNames, refusalOf } from './guard.ts';
@@ -69,9 +70,15 @@ export const sendJson = (
 export interface ListenOptions {
   /** More host names the port answers to besides the loopback ones (host.docker.internal). */
   allowedHosts?: readonly string[];
-  /** Serve on this server (a library's own, its request listeners removed) instead of a new one. */
+  /**
+   * Serve on this server (a library's own, its request listeners removed) instead of a new one.
+   * Closing it lets the requests in progress finish first (up to DRAIN_MS): the library may close
+   * its store once the server has closed, and a request cut short would still reach it.
+   */
   server?: Server;
 }
+
+const DRAIN_MS = 2000;
 
 export const listen = async (
   name: string,
@@ -82,7 +89,14 @@ export const listen = async (
 ): Promise<Listening> => {
   const hostNames = allowedHostNames(host, options.allowedHosts);
   const server = options.server ?? createServer();
+  let inProgress = 0;
+  let drained: (() => void) | undefined;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    inProgress++;
+    response.once('close', () => {
+      inProgress--;
+      if (inProgress === 0) drained?.();
+    });
     const refusal = refusalOf(request, hostNames);
     if (refusal) {
       // Nothing of the request is read or done; the connection is not reused.
@@ -105,7 +119,12 @@ export const listen = async (
   // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
   // still gets a JSON answer, as AWS's endpoints give one.
   server.on('clientError', (_error, socket) => {
-    if (!socket.writable) return;
+    // Bytes after a response that said `Connection: close` (an unread body) need no answer: one
+    // more would be garbage after the response the client already has.
+    if (!socket.writable || (socket as Socket).bytesWritten > 0) {
+      socket.destroy();
+      return;
+    }
     const body = JSON.stringify({ message: 'Bad Request' });
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
@@ -128,11 +147,17 @@ export const listen = async (
     server,
     port: actual,
     url: `http://${host}:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.server && inProgress > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, DRAIN_MS).unref();
+        });
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 };
 
