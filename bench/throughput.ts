@@ -160,8 +160,12 @@ const npmStartArguments = () => {
   return words.slice(1);
 };
 
-/** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
-export const measurePlatformMemory = async (sagas: number) => {
+/**
+ * A real `npm start` (its node process, as the start script runs it) under a load at concurrency
+ * 32: its RSS after each checkpoint's number of bookings (1,000 and 10,000: memory must not grow
+ * with the bookings made), and its peak. The throughput reported is the first checkpoint's.
+ */
+export const measurePlatformMemory = async (checkpoints: number[]) => {
   const [api, lambda, sfn, dynamodb, consolePort] = await freePorts(5);
   const child = spawn(
     process.execPath,
@@ -217,22 +221,35 @@ export const measurePlatformMemory = async (sagas: number) => {
         if (status !== 'RUNNING') return;
       }
     };
-    const level = await runLevel(
-      `http://127.0.0.1:${api}`,
-      'npm start, success and failure mix',
-      ['success', ...FAILURE_MIX],
-      32,
-      sagas,
-      waitForEnd,
-    );
+    const kilobytes = (field: string) => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+    };
+    const levels: Level[] = [];
+    const rssAt: { bookings: number; rssMb: number }[] = [];
+    let booked = 0;
+    for (const checkpoint of checkpoints) {
+      levels.push(
+        await runLevel(
+          `http://127.0.0.1:${api}`,
+          'npm start, success and failure mix',
+          ['success', ...FAILURE_MIX],
+          32,
+          checkpoint - booked,
+          waitForEnd,
+        ),
+      );
+      booked = checkpoint;
+      rssAt.push({ bookings: booked, rssMb: round(kilobytes('VmRSS') / 1024) });
+    }
     client.destroy();
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kilobytes = (field: string) =>
-      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+    const [first] = levels;
+    if (!first) throw new Error('no checkpoint to measure memory at');
     return {
-      ...level,
+      ...first,
+      rssAt,
       peakRssMb: round(kilobytes('VmHWM') / 1024),
-      rssAfterMb: round(kilobytes('VmRSS') / 1024),
+      rssAfterMb: rssAt.at(-1)?.rssMb ?? Number.NaN,
     };
   } finally {
     child.kill('SIGTERM');
