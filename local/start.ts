@@ -5,7 +5,9 @@
  *
  * package.json runs it with --max-semi-space-size=32: V8 sizes the young generation from the
  * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
- * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
+ * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second). And with
+ * --optimize-for-size: without it V8 lets the old generation grow far past what is live on a long
+ * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
