@@ -8,7 +8,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type AddressInfo,
   createServer as createTcpServer,
-  type Socket,
   type Server as TcpServer,
 } from 'node:net';
 import { allowedHostNames, refusalOf } from './guard.ts';
@@ -118,10 +117,10 @@ export const listen = async (
   server.keepAliveTimeout = 5000;
   // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
   // still gets a JSON answer, as AWS's endpoints give one.
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // Bytes after a response that said `Connection: close` (an unread body) need no answer: one
     // more would be garbage after the response the client already has.
-    if (!socket.writable || (socket as Socket).bytesWritten > 0) {
+    if (!socket.writable || error.code === 'HPE_CLOSED_CONNECTION') {
       socket.destroy();
       return;
     }

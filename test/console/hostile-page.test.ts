@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../local/console/browser.ts';
 import {
   ALL_PORTS,
+  bookThroughApi,
   DYNAMODB_AUTH,
   endpointOf,
   PORTS,
@@ -23,7 +24,7 @@ import {
   referenceTrip,
 } from '../support/raw-http.ts';
 import { listExecutions } from '../support/reliability.ts';
-import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
+import { tripItems, useTestStack } from '../support/stack.ts';
 
 const platform = useTestStack({ ports: ALL_PORTS });
 
@@ -51,18 +52,8 @@ beforeAll(async () => {
     '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests',
   ]);
 
-  const tripId = `confirmed-${randomUUID()}`;
-  const booked = await fetch(`${platform.stack.endpoints.api}/trips`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...referenceTrip, trip_id: tripId }),
-  });
-  const { execution_arn: executionArn } = (await booked.json()) as { execution_arn: string };
-  await waitForExecution(platform.clients.sfn, executionArn);
-  confirmed = {
-    tripId,
-    items: await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId),
-  };
+  const { tripId, items } = await bookThroughApi(platform, `confirmed-${randomUUID()}`);
+  confirmed = { tripId, items };
   executionsBefore = (await listExecutions(platform)).length;
 }, 30_000);
 

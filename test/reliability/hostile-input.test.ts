@@ -13,6 +13,7 @@ import { MAX_EXPRESSION_PARENTHESES } from '../../local/dynamodb.ts';
 import { MAX_INPUT_NESTING } from '../../local/sfn/service.ts';
 import {
   ALL_PORTS,
+  bookThroughApi,
   cutOffRequest,
   DYNAMODB_AUTH,
   endpointOf,
@@ -38,16 +39,7 @@ const hostOf = (port: PortName) => new URL(endpoint(port)).host;
 let booked: { tripId: string; executionArn: string; items: Record<string, unknown>[] };
 
 beforeAll(async () => {
-  const tripId = `kept-${randomUUID()}`;
-  const response = await fetch(`${platform.stack.endpoints.api}/trips`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...trip, trip_id: tripId }),
-  });
-  const { execution_arn: executionArn } = (await response.json()) as { execution_arn: string };
-  await waitForExecution(platform.clients.sfn, executionArn);
-  const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
-  booked = { tripId, executionArn, items };
+  booked = await bookThroughApi(platform, `kept-${randomUUID()}`);
 });
 
 /** A request every port must still answer, and the booked trip still whole. */

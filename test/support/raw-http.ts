@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
-import type { TestPlatform } from './stack.ts';
+import { type TestPlatform, tripItems, waitForExecution } from './stack.ts';
 
 export const PORTS = ['api', 'lambda', 'sfn', 'dynamodb', 'console'] as const;
 export type PortName = (typeof PORTS)[number];
@@ -86,3 +86,16 @@ export const cutOffRequest = (url: string, head: string, partial: string): Promi
     });
     socket.on('error', reject);
   });
+
+/** Books the reference trip under `tripId` through POST /trips, to its end: its execution and items. */
+export const bookThroughApi = async (platform: TestPlatform, tripId: string) => {
+  const response = await fetch(`${platform.stack.endpoints.api}/trips`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...referenceTrip, trip_id: tripId }),
+  });
+  const { execution_arn: executionArn } = (await response.json()) as { execution_arn: string };
+  await waitForExecution(platform.clients.sfn, executionArn);
+  const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
+  return { tripId, executionArn, items };
+};
