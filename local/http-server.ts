@@ -118,12 +118,10 @@ export const listen = async (
   // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
   // still gets a JSON answer, as AWS's endpoints give one.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    // Bytes after a response that said `Connection: close` (an unread body) need no answer: one
-    // more would be garbage after the response the client already has.
-    if (!socket.writable || error.code === 'HPE_CLOSED_CONNECTION') {
-      socket.destroy();
-      return;
-    }
+    if (!socket.writable) return;
+    // Bytes after a request that said `Connection: close` (a body sent without a length) need no
+    // answer of their own: that request's answer is on its way, and the connection ends after it.
+    if (error.code === 'HPE_CLOSED_CONNECTION') return;
     const body = JSON.stringify({ message: 'Bad Request' });
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,

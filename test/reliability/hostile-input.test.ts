@@ -66,6 +66,28 @@ const nestedMaps = (wraps: number): AttributeValue => {
   return value;
 };
 
+const VALIDATION = 'com.amazon.coral.validate#ValidationException';
+const NESTING =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+
+/** Maps nested `wraps` deep, as JSON text: the SDK's own serialiser cannot go this deep. */
+const deepMaps = (wraps: number) => `${'{"M":{"a":'.repeat(wraps)}{"S":"x"}${'}}'.repeat(wraps)}`;
+
+/** A DynamoDB operation sent as it comes over the wire; its status and parsed answer. */
+const sendToDynamoDb = async (operation: string, body: string) => {
+  const answer = await rawRequest(endpoint('dynamodb'), {
+    method: 'POST',
+    headers: {
+      host: hostOf('dynamodb'),
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      ...DYNAMODB_AUTH,
+    },
+    body,
+  });
+  return { status: answer.status, body: JSON.parse(answer.text) as unknown };
+};
+
 describe('the reproductions that ended the process', () => {
   it.each(PORTS)(
     'a body cut off mid-upload on the %s port ends that request only',
@@ -92,14 +114,15 @@ describe('the reproductions that ended the process', () => {
     },
   );
 
-  it('a PutItem whose item nests Maps 1,000 deep gets DynamoDB ValidationException; 31 wraps are stored, 32 are not', async () => {
+  it('a PutItem whose item nests Maps 1,000 deep (12 KB) gets DynamoDB ValidationException; 31 wraps are stored, 32 are not', async () => {
     // Prepare
+    const pk = `deep-${randomUUID()}`;
     const put = (wraps: number, sk: string) =>
       platform.clients.dynamodb
         .send(
           new PutItemCommand({
             TableName: platform.stack.tableName,
-            Item: { pk: { S: `deep-${randomUUID()}` }, sk: { S: sk }, value: nestedMaps(wraps) },
+            Item: { pk: { S: pk }, sk: { S: sk }, value: nestedMaps(wraps) },
           }),
         )
         .then(
@@ -108,38 +131,32 @@ describe('the reproductions that ended the process', () => {
         );
 
     // Act
-    const outcomes = [await put(1000, 'a'), await put(32, 'b'), await put(31, 'c')];
+    const deep = await sendToDynamoDb(
+      'PutItem',
+      `{"TableName":"${platform.stack.tableName}","Item":{"pk":{"S":"${pk}"},"sk":{"S":"a"},"value":${deepMaps(1000)}}}`,
+    );
+    const outcomes = [await put(32, 'b'), await put(31, 'c')];
 
     // Assess
-    const refused =
-      'ValidationException: Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
-    expect(outcomes).toEqual([refused, refused, 'stored']);
+    expect(deep).toEqual({ status: 400, body: { __type: VALIDATION, message: NESTING } });
+    expect(outcomes).toEqual([`ValidationException: ${NESTING}`, 'stored']);
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, pk);
+    expect(items.map((item) => item.sk)).toEqual(['c']);
     await stillServing();
   });
 
   it('an UpdateItem whose ExpressionAttributeValues nest 1,000 deep is refused the same way, and writes nothing', async () => {
-    // Prepare: sent as it comes over the wire (the SDK itself cannot serialise this value)
+    // Prepare
     const pk = `deep-${randomUUID()}`;
-    const value = `${'{"M":{"a":'.repeat(1000)}{"S":"x"}${'}}'.repeat(1000)}`;
 
     // Act
-    const answer = await rawRequest(endpoint('dynamodb'), {
-      method: 'POST',
-      headers: {
-        host: hostOf('dynamodb'),
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.UpdateItem',
-        ...DYNAMODB_AUTH,
-      },
-      body: `{"TableName":"${platform.stack.tableName}","Key":{"pk":{"S":"${pk}"},"sk":{"S":"a"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":${value}}}`,
-    });
+    const answer = await sendToDynamoDb(
+      'UpdateItem',
+      `{"TableName":"${platform.stack.tableName}","Key":{"pk":{"S":"${pk}"},"sk":{"S":"a"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":${deepMaps(1000)}}}`,
+    );
 
     // Assess
-    expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.text)).toEqual({
-      __type: 'com.amazon.coral.validate#ValidationException',
-      message: expect.stringMatching(/^Nesting Levels have exceeded supported limits/),
-    });
+    expect(answer).toEqual({ status: 400, body: { __type: VALIDATION, message: NESTING } });
     expect(await tripItems(platform.clients.dynamodb, platform.stack.tableName, pk)).toEqual([]);
   });
 
