@@ -103,7 +103,7 @@ export const listen = async (
       return;
     }
     handler(request, response).catch((error: unknown) => {
-      if (error instanceof RequestAborted || request.destroyed) {
+      if (error instanceof RequestAborted) {
         response.destroy();
         return;
       }
