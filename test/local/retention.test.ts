@@ -4,12 +4,15 @@
  * is past its retention. The table keeps every booking. With --data-dir, each execution that
  * leaves memory is kept whole in the folder's closed-executions.jsonl.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RETAINED_EXECUTIONS } from '../../local/sfn/service.ts';
 import { ARCHIVE_FILE, type LocalStack } from '../../local/stack.ts';
+import { PROJECT_ROOT } from '../../local/template.ts';
 import { listExecutions } from '../support/reliability.ts';
 import {
   clientsFor,
@@ -122,5 +125,26 @@ describe('closed executions beyond the retention', () => {
         trips[index]?.events.map((event) => event.type),
       );
     }
+  });
+});
+
+describe('npm start --keep-executions', () => {
+  it('is listed in --help with its default, and takes only a whole number', () => {
+    // Act
+    const help = execFileSync(process.execPath, ['local/start.ts', '--help'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    const wrong = spawnSync(process.execPath, ['local/start.ts', '--keep-executions', 'many'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(help).toMatch(
+      new RegExp(`--keep-executions <count>[\\s\\S]*\\(default ${DEFAULT_RETAINED_EXECUTIONS}\\)`),
+    );
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--keep-executions must be a whole number, not "many"');
   });
 });
