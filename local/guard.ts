@@ -7,7 +7,8 @@
  * - A request a browser sends for another origin is refused: a foreign `Origin`, or a
  *   `Sec-Fetch-Site` other than `same-origin` or `none` (typed in the address bar). This covers
  *   what a page can send without asking (a text/plain POST, an `<img>` GET that starts a booking),
- *   whatever the method: a refused request does nothing.
+ *   whatever the method: a refused request does nothing. Only the console's page may be opened
+ *   from a link elsewhere (a GET navigation): its GETs change nothing.
  *
  * The AWS CLI, the SDKs and curl send neither Origin nor Sec-Fetch-Site, and the console's page
  * asks only its own origin: they pass.
@@ -30,10 +31,15 @@ export const allowedHostNames = (host: string, extra: readonly string[] = []): s
   );
 };
 
-/** Why the request must be refused, or undefined when it may go on. */
+/**
+ * Why the request must be refused, or undefined when it may go on. `linkable`: a port whose GETs
+ * change nothing (the console's page), so that a link to it from elsewhere opens it; never the
+ * HTTP API, whose GET starts a booking.
+ */
 export const refusalOf = (
   request: IncomingMessage,
   hostNames: readonly string[],
+  linkable = false,
 ): string | undefined => {
   const port = request.socket.localPort;
   const host = request.headers.host?.toLowerCase();
@@ -45,7 +51,12 @@ export const refusalOf = (
     return `Requests from the web page at ${origin} are refused`;
   }
   const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+  const openedFromLink =
+    linkable &&
+    origin === undefined &&
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    request.headers['sec-fetch-mode'] === 'navigate';
+  if (site !== undefined && site !== 'same-origin' && site !== 'none' && !openedFromLink) {
     return `Requests from another site (Sec-Fetch-Site: ${site}) are refused`;
   }
   return undefined;

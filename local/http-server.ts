@@ -69,6 +69,8 @@ export const sendJson = (
 export interface ListenOptions {
   /** More host names the port answers to besides the loopback ones (host.docker.internal). */
   allowedHosts?: readonly string[];
+  /** A page people open from links: its GETs change nothing (see refusalOf). */
+  linkable?: boolean;
   /**
    * Serve on this server (a library's own, its request listeners removed) instead of a new one.
    * Closing it lets the requests in progress finish first (up to DRAIN_MS): the library may close
@@ -96,7 +98,7 @@ export const listen = async (
       inProgress--;
       if (inProgress === 0) drained?.();
     });
-    const refusal = refusalOf(request, hostNames);
+    const refusal = refusalOf(request, hostNames, options.linkable);
     if (refusal) {
       // Nothing of the request is read or done; the connection is not reused.
       sendJson(response, 403, { message: refusal }, { connection: 'close' });

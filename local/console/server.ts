@@ -236,7 +236,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     },
     options.port,
     options.host,
-    options.allowedHosts ? { allowedHosts: options.allowedHosts } : {},
+    { linkable: true, ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) },
   );
   return {
     ...server,

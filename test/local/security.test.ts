@@ -211,6 +211,34 @@ describe('requests a web page of another origin sends', () => {
     );
   });
 
+  it('lets a link from another site open the console, but not start a booking on the API', async () => {
+    // Prepare: what Chromium sends for a click on a link to each
+    const navigation = (port: PortName) => ({
+      host: `127.0.0.1:${portOf(port)}`,
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+    });
+    const tripId = `link-${randomUUID()}`;
+
+    // Act
+    const page = await rawRequest(`${endpoint('console')}/`, { headers: navigation('console') });
+    const booking = await rawRequest(`${platform.stack.endpoints.api}/?tripID=${tripId}`, {
+      headers: navigation('api'),
+    });
+    const posted = await send('console', tripId, {
+      ...navigation('console'),
+      origin: 'http://evil.example',
+    });
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    refusedWith403(booking);
+    refusedWith403(posted);
+    expect(await traces(tripId)).toEqual(NOTHING);
+  });
+
   it("lets the console's own page book: a same-origin POST with its Origin", async () => {
     // Prepare
     const tripId = `console-${randomUUID()}`;
