@@ -173,10 +173,9 @@ export const startDynalite = async (
       });
     }
     // dynalite reads the request as events: given the whole body at once, synchronously, so that
-    // what it throws is caught here. Without `Origin` it never answers `Access-Control-Allow-Origin: *`.
-    const { origin: _origin, ...headers } = request.headers;
+    // what it throws is caught here.
     const whole = Object.assign(new EventEmitter(), {
-      headers,
+      headers: request.headers,
       method: request.method,
       url: request.url,
     });

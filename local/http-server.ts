@@ -66,6 +66,36 @@ export const sendJson = (
   response.end(text);
 };
 
+/**
+ * Takes `Access-Control-Allow-Origin` out of every answer (dynalite sends `*`, and a library
+ * behind a port may too): no page of another origin may read what a port answers. writeHead is
+ * where every answer's headers go out, set before or given to it.
+ */
+const withoutCors = (response: ServerResponse) => {
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+  response.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    response.removeHeader('access-control-allow-origin');
+    const headers = rest.at(-1);
+    if (Array.isArray(headers)) {
+      // [name, value, name, value, ...] or [[name, value], ...]
+      const flat = headers.flat() as string[];
+      const kept: string[] = [];
+      for (let at = 0; at < flat.length; at += 2) {
+        if (String(flat[at]).toLowerCase() !== 'access-control-allow-origin')
+          kept.push(flat[at] as string, flat[at + 1] as string);
+      }
+      rest[rest.length - 1] = kept;
+    } else if (typeof headers === 'object' && headers !== null) {
+      rest[rest.length - 1] = Object.fromEntries(
+        Object.entries(headers).filter(
+          ([name]) => name.toLowerCase() !== 'access-control-allow-origin',
+        ),
+      );
+    }
+    return writeHead(statusCode, ...rest);
+  }) as typeof response.writeHead;
+};
+
 export interface ListenOptions {
   /** More host names the port answers to besides the loopback ones (host.docker.internal). */
   allowedHosts?: readonly string[];
@@ -98,6 +128,7 @@ export const listen = async (
       inProgress--;
       if (inProgress === 0) drained?.();
     });
+    withoutCors(response);
     const refusal = refusalOf(request, hostNames, options.linkable);
     if (refusal) {
       // Nothing of the request is read or done; the connection is not reused.

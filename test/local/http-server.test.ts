@@ -72,6 +72,43 @@ describe('listen()', () => {
   });
 });
 
+describe('Access-Control-Allow-Origin', () => {
+  it('is taken out of every answer, however the handler set it', async () => {
+    // Prepare: handlers that allow any origin, as dynalite did
+    server = await listen(
+      'Test API',
+      async (request, response) => {
+        if (request.url === '/set') {
+          response.setHeader('Access-Control-Allow-Origin', '*');
+          response.end('set');
+        } else if (request.url === '/object') {
+          response.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'x-kept': 'yes' });
+          response.end('object');
+        } else {
+          response.writeHead(200, ['access-control-allow-origin', '*', 'x-kept', 'yes']);
+          response.end('array');
+        }
+      },
+      0,
+      '127.0.0.1',
+    );
+    const host = `127.0.0.1:${server.port}`;
+
+    // Act
+    const answers = await Promise.all(
+      ['/set', '/object', '/array'].map((path) =>
+        rawRequest(`${server?.url}${path}`, { headers: { host, origin: `http://${host}` } }),
+      ),
+    );
+
+    // Assess
+    expect(answers.map((answer) => answer.text)).toEqual(['set', 'object', 'array']);
+    for (const answer of answers)
+      expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    expect(answers.slice(1).map((answer) => answer.headers['x-kept'])).toEqual(['yes', 'yes']);
+  });
+});
+
 describe('the host names a port answers to', () => {
   it('are the loopback names, a specific listen address, and those allowed', () => {
     expect(allowedHostNames('127.0.0.1')).toEqual(['127.0.0.1', 'localhost', '[::1]']);
