@@ -7,7 +7,10 @@
  * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second). And with
  * --optimize-for-size: without it V8 lets the old generation grow far past what is live on a long
- * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB.
+ * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB,
+ * for some 40 % fewer bookings per second through npm start (82-86 against 124-162 sagas/s, back
+ * to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
+ * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
