@@ -26,16 +26,16 @@ const settings = smoke
       levels: [1, 8, 32, 128],
       sagasAt: () => 8,
       puts: 200,
-      memorySagas: 32,
       backendSagas: 16,
+      memoryCheckpoints: [32, 64],
     }
   : {
       coldRuns: 10,
       levels: [1, 8, 32, 128],
       sagasAt: (c: number) => Math.max(400, c * 8),
       puts: 5000,
-      memorySagas: 960,
       backendSagas: 400,
+      memoryCheckpoints: [1000, 10_000],
     };
 
 const KB = 1024;
@@ -74,7 +74,7 @@ const measured = async () => {
 const results = await measured();
 
 log('npm start under load');
-const platformMemory = await measurePlatformMemory(settings.memorySagas);
+const platformMemory = await measurePlatformMemory(settings.memoryCheckpoints);
 
 log('DynamoDB Local and dynalite, each behind npm start');
 const backends = await compareDynamoDBBackends({
@@ -172,6 +172,12 @@ const budgets = [
     met: platformMemory.peakRssMb <= 300,
     timing: true,
   },
+  {
+    budget: `RSS of npm start after ${platformMemory.rssAt.map((at) => at.bookings).join(' and after ')} bookings at concurrency 32 <= 300 MB each`,
+    measured: platformMemory.rssAt.map((at) => `${at.rssMb} MB`).join(', '),
+    met: platformMemory.rssAt.every((at) => at.rssMb <= 300),
+    timing: true,
+  },
 ];
 
 const machine = {
@@ -257,7 +263,7 @@ ${table(
 )}
 
 DynamoDB write ceiling (${stack.dynamodb.engine}, PutItem at concurrency 32): ${ceiling.putsPerSecond} writes/s, which is ${round(ceilingSagas)} sagas/s at ${success.writeUnits} writes per successful saga.
-Peak RSS of \`npm start\` under concurrency 32: ${platformMemory.peakRssMb} MB (${platformMemory.rssAfterMb} MB after the load).
+Peak RSS of \`npm start\` under concurrency 32: ${platformMemory.peakRssMb} MB; RSS ${platformMemory.rssAt.map((at) => `${at.rssMb} MB after ${at.bookings} bookings`).join(', ')} (closed executions beyond \`--keep-executions\` leave memory).
 
 ### DynamoDB Local and dynalite, each behind \`npm start\`
 

@@ -254,20 +254,39 @@ export const startPlatformProcess = async (extra: string[] = []): Promise<Platfo
   };
 };
 
-/** A real `npm start` (its node process, as the start script runs it), its peak RSS after a load at concurrency 32. */
-export const measurePlatformMemory = async (sagas: number) => {
+/**
+ * A real `npm start` (its node process, as the start script runs it) under a load at concurrency
+ * 32: its RSS after each checkpoint's number of bookings (1,000 and 10,000: memory must not grow
+ * with the bookings made), and its peak. The throughput reported is the first checkpoint's.
+ */
+export const measurePlatformMemory = async (checkpoints: number[]) => {
   const platform = await startPlatformProcess();
   try {
-    const level = await runLevel(
-      `http://127.0.0.1:${platform.ports.api}`,
-      'npm start, success and failure mix',
-      ['success', ...FAILURE_MIX],
-      32,
-      sagas,
-      platform.waitForEnd,
-    );
-    const { peakRssMb, rssMb } = rssOf(platform.child.pid ?? 0);
-    return { ...level, peakRssMb, rssAfterMb: rssMb };
+    const levels: Level[] = [];
+    const rssAt: { bookings: number; rssMb: number }[] = [];
+    let booked = 0;
+    for (const checkpoint of checkpoints) {
+      levels.push(
+        await runLevel(
+          `http://127.0.0.1:${platform.ports.api}`,
+          'npm start, success and failure mix',
+          ['success', ...FAILURE_MIX],
+          32,
+          checkpoint - booked,
+          platform.waitForEnd,
+        ),
+      );
+      booked = checkpoint;
+      rssAt.push({ bookings: booked, rssMb: rssOf(platform.child.pid ?? 0).rssMb });
+    }
+    const [first] = levels;
+    if (!first) throw new Error('no checkpoint to measure memory at');
+    return {
+      ...first,
+      rssAt,
+      peakRssMb: rssOf(platform.child.pid ?? 0).peakRssMb,
+      rssAfterMb: rssAt.at(-1)?.rssMb ?? Number.NaN,
+    };
   } finally {
     await platform.stop();
   }

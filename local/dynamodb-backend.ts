@@ -48,6 +48,8 @@ export interface DynamoDBOptions {
   host: string;
   dataDir?: string | undefined;
   recorder?: CallRecorder | undefined;
+  /** Host names the port answers to besides the loopback ones (host.docker.internal, say). */
+  allowedHosts?: readonly string[] | undefined;
   /** Progress worth telling (the first start fetches DynamoDB Local). */
   log?: (line: string) => void;
 }
@@ -58,6 +60,7 @@ const dynalite = async (options: DynamoDBOptions, fallback?: string): Promise<Ru
     host: options.host,
     ...(options.dataDir ? { path: options.dataDir } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   return { ...server, engine: 'dynalite', ...(fallback ? { fallback } : {}) };
 };

@@ -2,8 +2,9 @@
  * DynamoDB for local runs: dynalite serving the DynamoDB API (in memory, or in a folder), and
  * the tables of template.yaml created in it, or in any endpoint given (DynamoDB Local).
  */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import {
   type AttributeDefinition,
   type AttributeValue,
@@ -18,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
 import { type CallRecorder, dynamodbCallOf } from './calls.ts';
+import { BodyTooLarge, listen, readBody, sendJson } from './http-server.ts';
 import type { Template } from './template.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,9 +49,81 @@ export interface LocalDynamoDB {
   close: () => Promise<void>;
 }
 
-/** Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory. */
+/** What DynamoDB says of an attribute nested more than 32 levels deep (31 Map/List wraps pass). */
+const NESTING_MESSAGE =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+const MAX_WRAPS = 31;
+/** DynamoDB's limit on any expression string. */
+const MAX_EXPRESSION_BYTES = 4096;
+/**
+ * How deep an expression may nest parentheses. dynalite's expression parser backtracks at every
+ * level: 16 nested `(` cost it 2 s, 20 over half a minute, with the whole process frozen. Four
+ * levels keep a 4 KB expression under a fifth of a second; the saga's own use one.
+ */
+export const MAX_EXPRESSION_PARENTHESES = 4;
+/** dynalite's own limit on a request body. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const parenthesesDepth = (expression: string) => {
+  let depth = 0;
+  let deepest = 0;
+  for (const character of expression) {
+    if (character === '(') deepest = Math.max(deepest, ++depth);
+    else if (character === ')') depth--;
+  }
+  return deepest;
+};
+
+/**
+ * Why DynamoDB (or the offline platform, for what dynalite cannot take) refuses the request, or
+ * undefined: attribute values (Map `M`, List `L`) nested deeper than DynamoDB allows anywhere in
+ * it (Item, Key, ExpressionAttributeValues, batch requests), an expression over 4 KB, or one
+ * nesting parentheses deeper than dynalite parses in good time. Walked with a stack of its own:
+ * dynalite's validator recurses, and an item 1,000 levels deep overflows the call stack.
+ */
+export const dynamoDbRefusal = (body: unknown): string | undefined => {
+  const pending: { value: unknown; wraps: number }[] = [{ value: body, wraps: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, wraps } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const element of value) pending.push({ value: element, wraps });
+      continue;
+    }
+    const entries = Object.entries(value);
+    // An attribute value is an object with one member, its type.
+    const wrapper = entries.length === 1 && (entries[0]?.[0] === 'M' || entries[0]?.[0] === 'L');
+    if (wrapper && wraps + 1 > MAX_WRAPS) return NESTING_MESSAGE;
+    for (const [name, member] of entries) {
+      if (typeof member === 'string' && name.endsWith('Expression')) {
+        const size = Buffer.byteLength(member);
+        if (size > MAX_EXPRESSION_BYTES) {
+          return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
+        }
+        if (parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
+          return `Invalid ${name}: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`;
+        }
+      }
+      pending.push({ value: member, wraps: wraps + Number(wrapper) });
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory.
+ * dynalite's own server is served through listen() (the local security guard, a failure answered
+ * 500), and each request reaches it only once its body is whole and checked (dynamoDbRefusal):
+ * dynalite throws from a request's `error` listener (a cut-off body would end the process).
+ */
 export const startDynalite = async (
-  options: { port?: number; host?: string; path?: string; recorder?: CallRecorder } = {},
+  options: {
+    port?: number;
+    host?: string;
+    path?: string;
+    recorder?: CallRecorder;
+    allowedHosts?: readonly string[];
+  } = {},
 ): Promise<LocalDynamoDB> => {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
@@ -57,25 +131,75 @@ export const startDynalite = async (
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const [serve] = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  if (!serve) throw new Error('dynalite created no request listener');
+  server.removeAllListeners('request');
   const { recorder } = options;
-  if (recorder) {
+
+  const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await readBody(request, MAX_REQUEST_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      return sendJson(response, 413, undefined);
+    }
+    const contentType = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim();
+    let parsed: unknown;
+    try {
+      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      // Not JSON: dynalite answers it (SerializationException).
+    }
+    const refusal = dynamoDbRefusal(parsed);
+    if (refusal) {
+      return sendJson(
+        response,
+        400,
+        { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+        {},
+        contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json',
+      );
+    }
     // Which function calls which operation on which table (read from the body, as DynamoDB does).
-    server.prependListener('request', (request) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => recorder.record(dynamodbCallOf(request, Buffer.concat(chunks))));
+    recorder?.record(dynamodbCallOf(request, body));
+    // dynalite reads the request as events: given the whole body at once, synchronously, so that
+    // what it throws is caught here.
+    const whole = Object.assign(new EventEmitter(), {
+      headers: request.headers,
+      method: request.method,
+      url: request.url,
     });
-  }
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    try {
+      serve(whole as unknown as IncomingMessage, response);
+      if (body.length > 0) whole.emit('data', body);
+      whole.emit('end');
+    } catch (error) {
+      console.error('DynamoDB API: dynalite failed', error);
+      if (response.headersSent) {
+        response.end();
+        return;
+      }
+      sendJson(response, 500, {
+        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+        message: 'Internal server error',
+      });
+    }
   };
+
+  const listening = await listen(
+    'DynamoDB API',
+    handler,
+    options.port ?? 0,
+    options.host ?? '127.0.0.1',
+    { server, ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) },
+  );
+  return { endpoint: listening.url, close: listening.close };
 };
 
 export interface TableDefinition {

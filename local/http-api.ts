@@ -6,6 +6,7 @@
  * behind the API's JWT authorizer (the production profile) needs a token the local issuer
  * signed (api-auth.ts), else 401; its function sees the token's claims, as on AWS.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -151,7 +152,10 @@ const toEvent = (
     query.set(name, earlier === undefined ? value : `${earlier},${value}`);
   }
   const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim());
-  const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
+  // Bytes that are not UTF-8 cannot travel as a string: base64, so the function sees them as sent.
+  const textual =
+    body.length === 0 ||
+    (TEXTUAL.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
   const now = new Date();
   const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
   const host = headers.host ?? 'localhost';

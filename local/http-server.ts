@@ -1,7 +1,8 @@
 /**
- * The HTTP plumbing the local endpoints share: listening on a host and port (0 = any free port),
- * reading a request body up to a limit, and closing cleanly. A handler that throws answers 500;
- * no request can take the platform down.
+ * The HTTP plumbing the local endpoints share: listening on a host and port (0 = any free port)
+ * behind the local security guard (./guard.ts), reading a request body up to a limit, and closing
+ * cleanly. A handler that throws answers 500 and a body cut off ends its request only; no
+ * request can take the platform down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
@@ -9,6 +10,7 @@ import {
   createServer as createTcpServer,
   type Server as TcpServer,
 } from 'node:net';
+import { allowedHostNames, refusalOf } from './guard.ts';
 
 export interface Listening {
   server: Server;
@@ -21,6 +23,11 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
+}
+
+/** The client went away before its body was whole (a cut-off upload, an interrupted CLI call). */
+export class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
 }
 
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
@@ -37,7 +44,10 @@ export const readBody = (request: IncomingMessage, limitBytes: number): Promise<
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', () => reject(new RequestAborted('The request body was cut off')));
+    request.on('close', () => {
+      if (!request.complete) reject(new RequestAborted('The request body was cut off'));
+    });
   });
 
 export const sendJson = (
@@ -56,14 +66,80 @@ export const sendJson = (
   response.end(text);
 };
 
+/**
+ * Takes `Access-Control-Allow-Origin` out of every answer (dynalite sends `*`, and a library
+ * behind a port may too): no page of another origin may read what a port answers. writeHead is
+ * where every answer's headers go out, set before or given to it.
+ */
+const withoutCors = (response: ServerResponse) => {
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+  response.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    response.removeHeader('access-control-allow-origin');
+    const headers = rest.at(-1);
+    if (Array.isArray(headers)) {
+      // [name, value, name, value, ...] or [[name, value], ...]
+      const flat = headers.flat() as string[];
+      const kept: string[] = [];
+      for (let at = 0; at < flat.length; at += 2) {
+        if (String(flat[at]).toLowerCase() !== 'access-control-allow-origin')
+          kept.push(flat[at] as string, flat[at + 1] as string);
+      }
+      rest[rest.length - 1] = kept;
+    } else if (typeof headers === 'object' && headers !== null) {
+      rest[rest.length - 1] = Object.fromEntries(
+        Object.entries(headers).filter(
+          ([name]) => name.toLowerCase() !== 'access-control-allow-origin',
+        ),
+      );
+    }
+    return writeHead(statusCode, ...rest);
+  }) as typeof response.writeHead;
+};
+
+export interface ListenOptions {
+  /** More host names the port answers to besides the loopback ones (host.docker.internal). */
+  allowedHosts?: readonly string[];
+  /** A page people open from links: its GETs change nothing (see refusalOf). */
+  linkable?: boolean;
+  /**
+   * Serve on this server (a library's own, its request listeners removed) instead of a new one.
+   * Closing it lets the requests in progress finish first (up to DRAIN_MS): the library may close
+   * its store once the server has closed, and a request cut short would still reach it.
+   */
+  server?: Server;
+}
+
+const DRAIN_MS = 2000;
+
 export const listen = async (
   name: string,
   handler: RequestHandler,
   port: number,
   host: string,
+  options: ListenOptions = {},
 ): Promise<Listening> => {
-  const server = createServer((request, response) => {
+  const hostNames = allowedHostNames(host, options.allowedHosts);
+  const server = options.server ?? createServer();
+  let inProgress = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    inProgress++;
+    response.once('close', () => {
+      inProgress--;
+      if (inProgress === 0) drained?.();
+    });
+    withoutCors(response);
+    const refusal = refusalOf(request, hostNames, options.linkable);
+    if (refusal) {
+      // Nothing of the request is read or done; the connection is not reused.
+      sendJson(response, 403, { message: refusal }, { connection: 'close' });
+      return;
+    }
     handler(request, response).catch((error: unknown) => {
+      if (error instanceof RequestAborted) {
+        response.destroy();
+        return;
+      }
       console.error(`${name}: unexpected error`, error);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal error' });
       else response.end();
@@ -74,8 +150,11 @@ export const listen = async (
   server.keepAliveTimeout = 5000;
   // A request Node's parser refuses (a malformed line, an unknown method such as "patch")
   // still gets a JSON answer, as AWS's endpoints give one.
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
+    // Bytes after a request that said `Connection: close` (a body sent without a length) need no
+    // answer of their own: that request's answer is on its way, and the connection ends after it.
+    if (error.code === 'HPE_CLOSED_CONNECTION') return;
     const body = JSON.stringify({ message: 'Bad Request' });
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
@@ -98,11 +177,17 @@ export const listen = async (
     server,
     port: actual,
     url: `http://${host}:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.server && inProgress > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, DRAIN_MS).unref();
+        });
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 };
 

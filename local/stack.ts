@@ -5,7 +5,7 @@
  * substitutions resolved (or an external Step Functions Local), and the HTTP API with the
  * template's routes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CreateStateMachineCommand,
@@ -36,7 +36,12 @@ import {
 } from './resolve.ts';
 import { stepFunctionsApi } from './sfn/api.ts';
 import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
-import { type FaultPlan, StepFunctionsService, TaskFailure } from './sfn/service.ts';
+import {
+  type ArchivedExecution,
+  type FaultPlan,
+  StepFunctionsService,
+  TaskFailure,
+} from './sfn/service.ts';
 import { executionStatusChange } from './sfn/status-events.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
 
@@ -88,6 +93,10 @@ export interface StackOptions {
   scheduleIntervalMs?: number;
   /** Told of every event delivery that has ended (the target succeeded or retries gave up). */
   onDelivery?: (delivery: Delivery) => void;
+  /** Host names every port answers to besides the loopback ones (host.docker.internal, say). */
+  allowedHosts?: string[];
+  /** Closed executions kept in memory (the built-in Step Functions); older ones leave it. */
+  retainedExecutions?: number;
 }
 
 export interface Endpoints {
@@ -200,6 +209,21 @@ export const stateMachineOf = (template: Template, resolve: Resolve, account: Lo
   };
 };
 
+/** Where npm start --data-dir keeps the closed executions that left memory: one JSON line each. */
+export const ARCHIVE_FILE = 'closed-executions.jsonl';
+
+/** Appends each closed execution that leaves memory to `<dataDir>/closed-executions.jsonl`. */
+const executionArchive = (dataDir: string) => {
+  mkdirSync(dataDir, { recursive: true });
+  const stream = createWriteStream(join(dataDir, ARCHIVE_FILE), { flags: 'a' });
+  return {
+    write: (execution: ArchivedExecution) => {
+      stream.write(`${JSON.stringify(execution)}\n`);
+    },
+    close: () => new Promise<void>((resolve) => stream.end(() => resolve())),
+  };
+};
+
 /** Creates (or updates) the state machine in an external Step Functions Local. */
 const deployToExternal = async (
   endpoint: string,
@@ -252,6 +276,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       host,
       dataDir: options.dataDir,
       recorder: options.recorder,
+      allowedHosts: options.allowedHosts,
       ...(options.log ? { log: options.log } : {}),
     });
     if (closeDynamoDB) opened.push({ close: closeDynamoDB });
@@ -261,18 +286,26 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     let lambdaHandler: RequestHandler = async () => undefined;
     let sfnHandler: RequestHandler = async () => undefined;
     let apiHandler: RequestHandler = async () => undefined;
+    const guard = options.allowedHosts ? { allowedHosts: options.allowedHosts } : {};
     const lambdaServer: Listening = await listen(
       'Lambda API',
       (rq, rs) => lambdaHandler(rq, rs),
       ports.lambda,
       host,
+      guard,
     );
     opened.push(lambdaServer);
     const sfnServer = options.sfnEndpoint
       ? undefined
-      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host);
+      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host, guard);
     if (sfnServer) opened.push(sfnServer);
-    const apiServer = await listen('HTTP API', (rq, rs) => apiHandler(rq, rs), ports.api, host);
+    const apiServer = await listen(
+      'HTTP API',
+      (rq, rs) => apiHandler(rq, rs),
+      ports.api,
+      host,
+      guard,
+    );
     opened.push(apiServer);
 
     const endpoints: Endpoints = {
@@ -349,6 +382,8 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         mockConfigPath && (mockConfigPath !== MOCK_CONFIG_PATH || existsSync(mockConfigPath))
           ? readMockConfig(mockConfigPath)
           : undefined;
+      const archive = options.dataDir ? executionArchive(options.dataDir) : undefined;
+      if (archive) opened.push(archive);
       stepFunctions = new StepFunctionsService({
         region: account.region,
         accountId: account.accountId,
@@ -363,6 +398,10 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         onExecutionEnd: (record) => {
           if (record.testCase === undefined) events.put(executionStatusChange(record));
         },
+        ...(options.retainedExecutions === undefined
+          ? {}
+          : { retainedExecutions: options.retainedExecutions }),
+        ...(archive ? { archive: archive.write } : {}),
         invokeFunction: async (functionName, payload) => {
           options.recorder?.record({
             caller: machine.name,
@@ -423,6 +462,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
             ? RUN_TYPES
             : [],
         signIn: routes.some((route) => route.authorizer),
+        ...guard,
       });
       opened.push(consoleServer);
       endpoints.console = consoleServer.url;

@@ -5,13 +5,25 @@
  *
  * package.json runs it with --max-semi-space-size=32: V8 sizes the young generation from the
  * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
- * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
+ * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second). And with
+ * --optimize-for-size: without it V8 lets the old generation grow far past what is live on a long
+ * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB,
+ * for some 40 % fewer bookings per second through npm start (82-86 against 124-162 sagas/s, back
+ * to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
+ * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { parseArgs } from 'node:util';
 import { DYNAMODB_CHOICES, type DynamoDBChoice, INSTALL_JAVA } from './dynamodb-backend.ts';
 import { DYNAMODB_LOCAL } from './dynamodb-local/install.ts';
 import { parseParameterOverrides } from './resolve.ts';
-import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
+import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
+import {
+  ARCHIVE_FILE,
+  DEFAULT_CONSOLE_PORT,
+  DEFAULT_PORTS,
+  type StackOptions,
+  startStack,
+} from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -29,7 +41,14 @@ Options:
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
   --dynamodb <local|dynalite>   local: AWS's DynamoDB Local ${DYNAMODB_LOCAL.version} (needs Java: ${INSTALL_JAVA});
                                 dynalite: no Java needed (default: local when Java is found)
-  --data-dir <folder>           keep the table's data in this folder (default: in memory)
+  --data-dir <folder>           keep the table's data in this folder (default: in memory), and
+                                the closed executions that leave memory in <folder>/${ARCHIVE_FILE}
+  --keep-executions <count>     closed executions kept in memory, the oldest leave first
+                                (default ${DEFAULT_RETAINED_EXECUTIONS}); DescribeExecution of one that left answers
+                                ExecutionDoesNotExist, as AWS does past its retention
+  --allow-host <name>           also answer requests whose Host is <name> (e.g. host.docker.internal
+                                for Step Functions Local in Docker); repeatable. By default only
+                                127.0.0.1, localhost and [::1] with the port are answered
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
                                 rate, 15 minutes for the sweep)
@@ -55,6 +74,8 @@ const { values } = parseArgs({
     'console-port': { type: 'string' },
     dynamodb: { type: 'string' },
     'data-dir': { type: 'string' },
+    'keep-executions': { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
     'retry-delay-ms': { type: 'string' },
     'schedule-seconds': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
@@ -98,6 +119,7 @@ const retryDelayMs = integer(
   '--retry-delay-ms',
 );
 const scheduleSeconds = integer(values['schedule-seconds'], '--schedule-seconds');
+const retainedExecutions = integer(values['keep-executions'], '--keep-executions');
 const ports = {
   console: DEFAULT_CONSOLE_PORT,
   ...Object.fromEntries(
@@ -118,6 +140,8 @@ const options: StackOptions = {
   log: (line) => process.stderr.write(`${line}\n`),
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
   ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
+  ...(retainedExecutions === undefined ? {} : { retainedExecutions }),
+  ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
   ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
   ...(process.env.SFN_ENDPOINT ? { sfnEndpoint: process.env.SFN_ENDPOINT } : {}),
 };

@@ -18,13 +18,18 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-export const launchChromium = async (): Promise<Browser> => {
+/** `extraArgs`: more Chromium flags (a test's --host-resolver-rules, say). */
+export const launchChromium = async (extraArgs: string[] = []): Promise<Browser> => {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `No Chromium at ${CHROMIUM_PATH}: install it (sudo apt-get install chromium) or set CHROMIUM_PATH`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...FLAGS, ...extraArgs],
+  });
 };
 
 /**

@@ -55,6 +55,8 @@ export interface ConsoleOptions {
   runTypes?: readonly string[];
   /** The API's routes need a token: the page asks for one and sends it. */
   signIn?: boolean;
+  /** Host names the page answers to besides the loopback ones. */
+  allowedHosts?: readonly string[];
 }
 
 /** The page's script, bundled once, in memory. */
@@ -225,6 +227,11 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'POST' && url.pathname === '/api/bookings') {
+        // The page sends JSON; a form or a text/plain POST from elsewhere is not a booking.
+        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+          sendJson(response, 415, { message: 'The body must be application/json' });
+          return;
+        }
         let body: Buffer;
         try {
           body = await readBody(request, 16 * 1024);
@@ -241,6 +248,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     },
     options.port,
     options.host,
+    { linkable: true, ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) },
   );
   return {
     ...server,

@@ -79,6 +79,8 @@ export interface DynamoDBProxyOptions {
   /** Letters and digits: the database every client of this proxy uses. */
   namespace: string;
   recorder?: CallRecorder | undefined;
+  /** Host names the port answers to besides the loopback ones (listen()'s guard). */
+  allowedHosts?: readonly string[] | undefined;
 }
 
 export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<Listening> => {
@@ -144,6 +146,7 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
     },
     options.port,
     options.host,
+    options.allowedHosts ? { allowedHosts: options.allowedHosts } : {},
   );
   return {
     ...listening,

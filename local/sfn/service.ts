@@ -83,7 +83,23 @@ export interface ServiceOptions {
    * emits AWS's execution status change events.
    */
   onExecutionEnd?: (record: ExecutionRecord) => void;
+  /**
+   * How many closed executions stay in memory (default DEFAULT_RETAINED_EXECUTIONS): beyond it
+   * the oldest closed one leaves, and DescribeExecution answers ExecutionDoesNotExist for it, as
+   * AWS does once an execution is past its retention.
+   */
+  retainedExecutions?: number;
+  /** Given each closed execution as it leaves memory (npm start --data-dir keeps it on disk). */
+  archive?: (execution: ArchivedExecution) => void;
 }
+
+/** A closed execution as it leaves memory: its description and its whole history. */
+export interface ArchivedExecution {
+  description: ReturnType<StepFunctionsService['describeExecution']>;
+  events: HistoryEvent[];
+}
+
+export const DEFAULT_RETAINED_EXECUTIONS = 1000;
 
 // Names of state machines and executions: 1-80 characters, none of AWS's forbidden ones.
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
@@ -92,6 +108,25 @@ const STATE_MACHINE_ARN =
   /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:#]+)(?:#([^:]+))?$/;
 const EXECUTION_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;
 
+/**
+ * How deep an execution's input may nest. The engine clones and stringifies data recursively, and
+ * input nesting a few thousand levels overflows the call stack (4,500 nested arrays fit in 9 KB,
+ * well under the 256 KB limit): refused up front, far below that and far above any real input.
+ */
+export const MAX_INPUT_NESTING = 256;
+
+/** Whether `value` nests objects and arrays deeper than `limit`, walked without recursion. */
+const nestsDeeperThan = (value: unknown, limit: number): boolean => {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    if (depth > limit) return true;
+    for (const member of Object.values(next.value)) pending.push({ value: member, depth });
+  }
+  return false;
+};
+
 export class StepFunctionsService {
   readonly #options: ServiceOptions;
   readonly #stateMachines = new Map<string, StateMachineRecord>();
@@ -99,6 +134,8 @@ export class StepFunctionsService {
   readonly #dynamodb: DynamoDBClient | undefined;
   /** The machine each execution ran, kept after DeleteStateMachine for its executions' sake. */
   readonly #machineOf = new WeakMap<ExecutionRecord, StateMachineRecord>();
+  /** The closed executions still in memory, in the order they closed. */
+  readonly #closed = new Set<ExecutionRecord>();
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -291,6 +328,12 @@ export class StepFunctionsService {
         `Invalid State Machine Execution Input: '${(error as Error).message}'`,
       );
     }
+    if (nestsDeeperThan(parsedInput, MAX_INPUT_NESTING)) {
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: 'the input nests deeper than ${MAX_INPUT_NESTING} levels, the most the offline platform runs'`,
+      );
+    }
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.#executions.get(executionArn);
     if (existing) {
@@ -383,6 +426,8 @@ export class StepFunctionsService {
       Object.assign(record, { status, stopDate: new Date(), ...fields });
       delete record.stop;
       this.#deleteIfIdle(machine);
+      // Retired once its history is whole: the end event is written just after this.
+      void record.done.then(() => this.#retire(record));
     };
 
     record.done = (async () => {
@@ -418,6 +463,22 @@ export class StepFunctionsService {
       await execution.result.catch(() => undefined);
       if (record.status !== 'RUNNING') this.#options.onExecutionEnd?.(record);
     })();
+  }
+
+  /** Keeps at most `retainedExecutions` closed executions in memory, the oldest leaving first. */
+  #retire(record: ExecutionRecord) {
+    if (this.#executions.get(record.executionArn) !== record) return;
+    this.#closed.add(record);
+    const retained = this.#options.retainedExecutions ?? DEFAULT_RETAINED_EXECUTIONS;
+    for (const oldest of this.#closed) {
+      if (this.#closed.size <= retained) break;
+      this.#closed.delete(oldest);
+      this.#options.archive?.({
+        description: this.describeExecution(oldest.executionArn),
+        events: oldest.history.events,
+      });
+      this.#executions.delete(oldest.executionArn);
+    }
   }
 
   #execution(executionArn: unknown): ExecutionRecord {

@@ -234,10 +234,11 @@ describe('the event a function receives (payload format 2.0)', () => {
     expect(event).not.toHaveProperty('pathParameters');
   });
 
-  it('a JSON body is passed as text; a binary one as base64 with isBase64Encoded', async () => {
+  it('a JSON body is passed as text; a binary one, or one not UTF-8, as base64 with isBase64Encoded', async () => {
     // Prepare
     const received = eventsOf('StartBookingFunction');
     const [asJson, asBinary] = [freshTrip(), freshTrip()];
+    const notUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]);
 
     // Act
     const answers = [
@@ -251,11 +252,16 @@ describe('the event a function receives (payload format 2.0)', () => {
         headers: { 'content-type': 'application/octet-stream' },
         body: JSON.stringify(asBinary),
       }),
+      await fetch(`${stack.endpoints.api}/trips`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: notUtf8,
+      }),
     ];
 
-    // Assess
-    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
-    const [text, binary] = received();
+    // Assess: the API books JSON only (415), and UTF-8 only (400)
+    expect(answers.map((answer) => answer.status)).toEqual([202, 415, 400]);
+    const [text, binary, invalid] = received();
     expect(text).toMatchObject({
       routeKey: 'POST /trips',
       body: JSON.stringify(asJson),
@@ -265,6 +271,7 @@ describe('the event a function receives (payload format 2.0)', () => {
       body: Buffer.from(JSON.stringify(asBinary)).toString('base64'),
       isBase64Encoded: true,
     });
+    expect(invalid).toMatchObject({ body: notUtf8.toString('base64'), isBase64Encoded: true });
   });
 });
 

@@ -30,6 +30,7 @@ describe('with failure injection disabled', () => {
     async (runType) => {
       const post = await fetch(`${platform.stack.endpoints.api}/trips`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...REFERENCE_TRIP, run_type: runType }),
       });
       const get = await fetch(`${platform.stack.endpoints.api}/?runType=${runType}`);

@@ -57,7 +57,10 @@ export const startTestStack = (options: StackOptions = {}): Promise<LocalStack> 
     build: false,
     buildDir: inject('buildDir'),
     retryDelayMs: 0,
-    ...(externalStepFunctions ? { sfnEndpoint: externalStepFunctions } : {}),
+    // Step Functions Local in Docker calls the Lambda API as host.docker.internal.
+    ...(externalStepFunctions
+      ? { sfnEndpoint: externalStepFunctions, allowedHosts: ['host.docker.internal'] }
+      : {}),
     ...options,
     // The functions' own logs would drown the test report.
     environment: {

@@ -255,6 +255,80 @@ describe('bad input', () => {
     },
   );
 
+  it('refuses a body that is not valid UTF-8 with 400, instead of booking U+FFFD in its place', async () => {
+    // Prepare: a valid trip whose hotel holds a lone 0xFF byte (the local API and API Gateway
+    // pass bytes that are not UTF-8 as base64)
+    const [before, after] = JSON.stringify({ ...tripDocument, hotel: 'Hotel X' }).split('X');
+    const bytes = Buffer.concat([
+      Buffer.from(before ?? ''),
+      Buffer.from([0xff]),
+      Buffer.from(after ?? ''),
+    ]);
+    const writes = vi.spyOn(dynamodb, 'send');
+
+    // Act
+    const response = await call({
+      ...postEvent,
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.json.errors).toEqual([{ field: 'body', rule: 'must be valid UTF-8' }]);
+    expect(stepFunctions.starts).toEqual([]);
+    expect(writes).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+    ['XML', 'application/xml'],
+    ['a type that only ends in json', 'text/json-ish'],
+  ])(
+    'refuses a POST whose Content-Type is %s with 415, and starts and writes nothing',
+    async (_what, contentType) => {
+      // Prepare
+      const { 'content-type': _json, ...headers } = postEvent.headers;
+      const writes = vi.spyOn(dynamodb, 'send');
+
+      // Act
+      const response = await call({
+        ...post(tripDocument),
+        headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
+      });
+
+      // Assess
+      expect(response.statusCode).toBe(415);
+      expect(response.json).toEqual({
+        message: 'Unsupported Media Type',
+        errors: [{ field: 'content-type', rule: 'must be application/json' }],
+      });
+      expect(stepFunctions.starts).toEqual([]);
+      expect(writes).not.toHaveBeenCalled();
+    },
+  );
+
+  it('takes JSON under any JSON media type, with parameters', async () => {
+    const types = [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/vnd.trip+json',
+    ];
+
+    const responses = await Promise.all(
+      types.map((contentType) =>
+        call({
+          ...post({ ...tripDocument, trip_id: newTripId() }),
+          headers: { ...postEvent.headers, 'content-type': contentType },
+        }),
+      ),
+    );
+
+    expect(responses.map((response) => response.statusCode)).toEqual([202, 202, 202]);
+  });
+
   it('names every wrong field of a request at once', async () => {
     const response = await call(
       post({ ...tripDocument, hotel: '', check_in: 'soon', depart: 7, extra: true }),
