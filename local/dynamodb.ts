@@ -78,10 +78,15 @@ const parenthesesDepth = (expression: string) => {
  * Why DynamoDB (or the offline platform, for what dynalite cannot take) refuses the request, or
  * undefined: attribute values (Map `M`, List `L`) nested deeper than DynamoDB allows anywhere in
  * it (Item, Key, ExpressionAttributeValues, batch requests), an expression over 4 KB, or one
- * nesting parentheses deeper than dynalite parses in good time. Walked with a stack of its own:
- * dynalite's validator recurses, and an item 1,000 levels deep overflows the call stack.
+ * nesting parentheses deeper than dynalite parses in good time (only in front of dynalite:
+ * `dynaliteParser`). Walked with a stack of its own: dynalite's validator recurses, and an item
+ * 1,000 levels deep overflows the call stack (DynamoDB Local's overflows its Java stack too, and
+ * answers an HTML page with a 500).
  */
-export const dynamoDbRefusal = (body: unknown): string | undefined => {
+export const dynamoDbRefusal = (
+  body: unknown,
+  { dynaliteParser = true }: { dynaliteParser?: boolean } = {},
+): string | undefined => {
   const pending: { value: unknown; wraps: number }[] = [{ value: body, wraps: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { value, wraps } = next;
@@ -100,7 +105,7 @@ export const dynamoDbRefusal = (body: unknown): string | undefined => {
         if (size > MAX_EXPRESSION_BYTES) {
           return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
         }
-        if (parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
+        if (dynaliteParser && parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
           return `Invalid ${name}: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`;
         }
       }

@@ -21,7 +21,9 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import { type CallRecorder, dynamodbCallOf } from '../calls.ts';
+import { dynamoDbRefusal } from '../dynamodb.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
+import { nestsDeeperThan } from '../nesting.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -83,6 +85,12 @@ export interface DynamoDBProxyOptions {
   allowedHosts?: readonly string[] | undefined;
 }
 
+/**
+ * Deeper than any DynamoDB request: attribute values stop at 32 levels, each two JSON levels
+ * (`{"M": {"name": ...}}`), inside a request's few levels of its own.
+ */
+const MAX_JSON_NESTING = 128;
+
 export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<Listening> => {
   if (!/^[A-Za-z0-9]+$/.test(options.namespace)) {
     throw new Error(
@@ -107,6 +115,53 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
         throw caught;
       }
       options.recorder?.record(dynamodbCallOf(request, body));
+      // A body that is not JSON, or JSON nested past any request's shape, is refused as DynamoDB
+      // refuses it (400 SerializationException), where DynamoDB Local fails (500 InternalFailure,
+      // or an HTML page for a stack overflow). Attributes nested deeper than DynamoDB allows get
+      // its ValidationException.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch {
+        parsed = undefined;
+      }
+      const refusal = dynamoDbRefusal(parsed, { dynaliteParser: false });
+      if (refusal) {
+        return sendJson(
+          response,
+          400,
+          // DynamoDB's shape for this error, as the dynalite front answers it too.
+          { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+          {},
+          'application/x-amz-json-1.0',
+        );
+      }
+      // DynamoDB's API is POST only. DynamoDB answers a GET as a health check; DynamoDB Local
+      // fails every other method with a 500.
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        return sendJson(response, 200, 'healthy: dynamodb (DynamoDB Local)', {}, 'text/plain');
+      }
+      if (request.method !== 'POST') {
+        return sendJson(
+          response,
+          405,
+          'DynamoDB takes POST requests only',
+          { allow: 'POST' },
+          'text/plain',
+        );
+      }
+      if (parsed === undefined || nestsDeeperThan(parsed, MAX_JSON_NESTING)) {
+        return sendJson(
+          response,
+          400,
+          {
+            __type: 'com.amazon.coral.service#SerializationException',
+            message: 'The request body is not a JSON document DynamoDB can read',
+          },
+          {},
+          'application/x-amz-json-1.0',
+        );
+      }
       const upstream = await new Promise<IncomingMessage | Error>((done) => {
         const forward = httpRequest(
           {

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { nestsDeeperThan } from '../nesting.ts';
 import { type ParsedDefinition, parseDefinition } from './definition.ts';
 import { StepFunctionsError } from './errors.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
@@ -114,18 +115,6 @@ const EXECUTION_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):(
  * well under the 256 KB limit): refused up front, far below that and far above any real input.
  */
 export const MAX_INPUT_NESTING = 256;
-
-/** Whether `value` nests objects and arrays deeper than `limit`, walked without recursion. */
-const nestsDeeperThan = (value: unknown, limit: number): boolean => {
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
-    if (depth > limit) return true;
-    for (const member of Object.values(next.value)) pending.push({ value: member, depth });
-  }
-  return false;
-};
 
 export class StepFunctionsService {
   readonly #options: ServiceOptions;

@@ -52,8 +52,9 @@ describe('the data folder', () => {
     });
     await second.close();
 
-    // Assess: DynamoDB Local's SQLite file, one database for every client of the platform.
-    expect(files).toEqual(['BookingSaga_us-east-1.db']);
+    // Assess: DynamoDB Local's SQLite file, one database for every client of the platform, and
+    // the closed executions that left memory.
+    expect(files).toEqual(['BookingSaga_us-east-1.db', 'closed-executions.jsonl']);
     expect(response.status).toBe(200);
     expect(executions?.executions).toEqual([]);
     expect(trip.saga_status).toBe('booked');

@@ -160,7 +160,7 @@ describe('the reproductions that ended the process', () => {
     expect(await tripItems(platform.clients.dynamodb, platform.stack.tableName, pk)).toEqual([]);
   });
 
-  it('an expression nesting parentheses 20 deep is refused at once, instead of freezing the process in the parser', async () => {
+  it('an expression nesting parentheses 20 deep is refused at once by dynalite, instead of freezing the process in its parser; DynamoDB Local takes it, as AWS does', async () => {
     // Prepare: 20 levels cost dynalite's backtracking parser over half a minute
     // A condition nesting `depth` parentheses, none of them redundant (DynamoDB refuses those).
     const condition = (depth: number): string =>
@@ -185,10 +185,14 @@ describe('the reproductions that ended the process', () => {
     const outcomes = [await put(20), await put(MAX_EXPRESSION_PARENTHESES)];
 
     // Assess
-    expect(outcomes).toEqual([
-      `ValidationException: Invalid ConditionExpression: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`,
-      'stored',
-    ]);
+    expect(outcomes).toEqual(
+      platform.stack.dynamodb.engine === 'dynalite'
+        ? [
+            `ValidationException: Invalid ConditionExpression: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`,
+            'stored',
+          ]
+        : ['stored', 'stored'],
+    );
   });
 
   it('a StartExecution whose input nests arrays 4,500 deep (9 KB) gets InvalidExecutionInput, and nothing starts', async () => {

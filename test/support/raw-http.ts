@@ -96,6 +96,8 @@ export const bookThroughApi = async (platform: TestPlatform, tripId: string) => 
   });
   const { execution_arn: executionArn } = (await response.json()) as { execution_arn: string };
   await waitForExecution(platform.clients.sfn, executionArn);
+  // The saga's end concluded too: the reconciler has written the trip record's outcome.
+  await platform.stack.events.idle();
   const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
   return { tripId, executionArn, items };
 };
