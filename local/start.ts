@@ -8,6 +8,8 @@
  * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second).
  */
 import { parseArgs } from 'node:util';
+import { maskContact } from '../functions/commons/trip.ts';
+import type { TopicMessage } from './messaging.ts';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_PORTS, type StackOptions, startStack } from './stack.ts';
 
 const HELP = `Usage: npm start -- [options]
@@ -23,6 +25,7 @@ Options:
   --sfn-port <port>             Step Functions API port (default ${DEFAULT_PORTS.sfn})
   --dynamodb-port <port>        DynamoDB API port (default ${DEFAULT_PORTS.dynamodb})
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
+  --messaging-port <port>       SNS and EventBridge, for the functions (default: a free port)
   --data-dir <folder>           keep the table's data in this folder (default: in memory)
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
   --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     'sfn-port': { type: 'string' },
     'dynamodb-port': { type: 'string' },
     'console-port': { type: 'string' },
+    'messaging-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'retry-delay-ms': { type: 'string' },
     'schedule-seconds': { type: 'string' },
@@ -93,14 +97,23 @@ const scheduleSeconds = integer(values['schedule-seconds'], '--schedule-seconds'
 const ports = {
   console: DEFAULT_CONSOLE_PORT,
   ...Object.fromEntries(
-    (['api', 'lambda', 'sfn', 'dynamodb', 'console'] as const).flatMap((name) => {
+    (['api', 'lambda', 'sfn', 'dynamodb', 'console', 'messaging'] as const).flatMap((name) => {
       const port = integer(values[`${name}-port`], `--${name}-port`);
       return port === undefined ? [] : [[name, port]];
     }),
   ),
 };
 
+/** A message to a topic, as the customer would get it (the contact masked). */
+const printMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
+  const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
+  const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
+  const indented = message.replaceAll('\n', '\n    ');
+  process.stdout.write(`\n[${topic}]${to}: ${subject}\n    ${indented}\n`);
+};
+
 const options: StackOptions = {
+  onMessage: printMessage,
   ...(values.host ? { host: values.host } : {}),
   ports,
   parameters,
@@ -136,6 +149,8 @@ Booking saga running locally, from template.yaml
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
   Saga ends        each execution's end goes to ReconcileTripFunction (EventBridge); SweepTripsFunction
                    runs every ${scheduleSeconds === undefined ? "15 minutes (the template's rate)" : `${scheduleSeconds} s`}${dataDir ? ', and ran at start over the kept data' : ''}
+  Notifications    ${stack.endpoints.messaging}    SNS and EventBridge: each concluded trip's event goes on
+                   TripEventsBus to NotifyCustomerFunction; what it sends the customer is printed here
 
   Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 
