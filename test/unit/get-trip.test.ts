@@ -81,6 +81,7 @@ describe('GET /trips/{tripId}', () => {
         }),
       ],
       leftovers: [],
+      notifications: [],
     });
     expect(json.bookings[0]).not.toHaveProperty('pk');
   });
