@@ -279,7 +279,11 @@ const refreshSelected = async () => {
     renderDetails(view);
     paintPath(view);
     // The customer is told after the execution ends (and again after a repair): keep looking.
-    running = view.execution.status === 'RUNNING' || notificationsOf(view.items).length === 0;
+    const notifications = notificationsOf(view.items);
+    running =
+      view.execution.status === 'RUNNING' ||
+      notifications.length === 0 ||
+      notifications.some((item) => item.delivery_status !== 'sent');
   } catch {
     // Not there yet (just started) or the platform is busy: try again.
   }
