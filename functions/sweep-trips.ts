@@ -12,7 +12,7 @@
 import * as z from 'zod/mini';
 import { task } from '#commons/saga-task.ts';
 import { sweepTrips } from '#commons/sweep.ts';
-import { announceOutcome } from '#commons/trip-events.ts';
+import { announceOutcomes } from '#commons/trip-events.ts';
 
 const SweepInput = z.object({
   older_than_seconds: z.optional(z.int().check(z.minimum(0))),
@@ -24,7 +24,7 @@ export const handler = task(
   () => 'sweep',
   async ({ older_than_seconds }) => {
     const result = await sweepTrips(older_than_seconds);
-    for (const { trip_id } of result.concluded) await announceOutcome(trip_id);
+    await announceOutcomes(result.concluded.map(({ trip_id }) => trip_id));
     return { result, changed: result.concluded.length > 0 };
   },
 );

@@ -29,8 +29,12 @@ export interface TopicMessage {
   publishedAt: string;
 }
 
+/** The messages kept: the newest, so a long `npm start` does not grow without bound. */
+const MAX_KEPT_MESSAGES = 10_000;
+
 /** The template's SNS topics: each message published is kept, and told to the listener. */
 export class LocalTopics {
+  /** The last messages published, oldest first (the table keeps every notification). */
   readonly messages: TopicMessage[] = [];
   readonly arns: ReadonlySet<string>;
   readonly #onMessage: ((message: TopicMessage) => void) | undefined;
@@ -42,6 +46,7 @@ export class LocalTopics {
 
   publish(message: TopicMessage) {
     this.messages.push(message);
+    if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.#onMessage?.(message);
   }
 }

@@ -9,7 +9,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#clients/sns.ts';
 import { readTrip } from '#commons/bookings.ts';
 import { requireEnv } from '#commons/env.ts';
-import { messageOf, type Notice, noticeOf, tripOfRecord } from '#commons/notices.ts';
+import { messageOf, NOTICES, type Notice, noticeOf, tripOfRecord } from '#commons/notices.ts';
 import {
   claimNotification,
   markNotificationSent,
@@ -45,7 +45,9 @@ export const notifyCustomer = async (
   if (sent(notice)) return unchanged({ trip_id: tripId, notice, sent: false });
 
   const contact = tripOfRecord(items)?.contact;
-  const { subject, body } = messageOf(tripId, notice, items, notice !== 'booked' && sent('booked'));
+  // A correction only when "booked" is the last thing the customer heard.
+  const correcting = sent('booked') && NOTICES.every((other) => other === 'booked' || !sent(other));
+  const { subject, body } = messageOf(tripId, notice, items, correcting);
   const claimed = await claimNotification(tripId, {
     notice,
     subject,

@@ -10,6 +10,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
 import { readTrip } from '#commons/bookings.ts';
 import { requireEnv } from '#commons/env.ts';
+import { logger } from '#commons/logger.ts';
 import {
   EVENT_OF_NOTICE,
   EVENT_SOURCE,
@@ -24,6 +25,27 @@ const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 export class OutcomeNotAnnounced extends Error {
   override readonly name = 'OutcomeNotAnnounced';
 }
+
+/**
+ * Announces each trip's notice, every one tried; fails afterwards naming those that could not be
+ * announced. (Their records are concluded: RepairTripFunction announces a trip again.)
+ */
+export const announceOutcomes = async (tripIds: readonly string[]): Promise<void> => {
+  const failed: string[] = [];
+  for (const tripId of tripIds) {
+    try {
+      await announceOutcome(tripId);
+    } catch (error) {
+      logger.error('outcome not announced', { trip_id: tripId, error });
+      failed.push(tripId);
+    }
+  }
+  if (failed.length > 0) {
+    throw new OutcomeNotAnnounced(
+      `The outcome of ${failed.length} trip(s) was not announced (${failed.join(', ')}); repair announces it again`,
+    );
+  }
+};
 
 /** Publishes the trip's notice, if it has one (a running trip has none). */
 export const announceOutcome = async (tripId: string): Promise<Notice | undefined> => {

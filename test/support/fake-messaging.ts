@@ -12,10 +12,17 @@ import { sns } from '../../functions/commons/clients/sns.ts';
 export const fakeMessaging = () => {
   const events: PutEventsRequestEntry[] = [];
   const published: PublishCommandInput[] = [];
-  const failures = { publish: 0 };
+  const failures = { publish: 0, putEvents: 0 };
   vi.spyOn(eventBridge, 'send').mockImplementation((async (command: unknown) => {
     if (!(command instanceof PutEventsCommand)) throw new Error('Only PutEvents is faked');
     const entries = command.input.Entries ?? [];
+    if (failures.putEvents > 0) {
+      failures.putEvents -= 1;
+      return {
+        FailedEntryCount: entries.length,
+        Entries: entries.map(() => ({ ErrorCode: 'InternalException', ErrorMessage: 'Try again' })),
+      };
+    }
     events.push(...entries);
     return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: crypto.randomUUID() })) };
   }) as never);

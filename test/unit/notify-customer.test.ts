@@ -8,6 +8,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
+import { announceOutcomes } from '../../functions/commons/trip-events.ts';
 import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
 import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
 import { handler as notify } from '../../functions/notify-customer.ts';
@@ -113,6 +114,26 @@ describe('the outcome event', () => {
         expect.objectContaining({ type, transaction_status: 'confirmed' }),
       ),
     );
+  });
+});
+
+describe('announcing several trips (the sweep)', () => {
+  it('tries every trip, then fails naming the ones the bus refused', async () => {
+    // Prepare
+    const [refused, announced] = [await bookedTrip(), await bookedTrip()];
+    messaging.events.length = 0;
+    messaging.failures.putEvents = 1;
+
+    // Act
+    const error = await announceOutcomes([refused, announced]).catch((caught: Error) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'OutcomeNotAnnounced' });
+    expect((error as Error).message).toContain(refused);
+    expect((error as Error).message).not.toContain(announced);
+    expect(messaging.events.map((entry) => JSON.parse(entry.Detail ?? '{}').trip_id)).toEqual([
+      announced,
+    ]);
   });
 });
 
