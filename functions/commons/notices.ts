@@ -26,7 +26,6 @@ export const EVENT_OF_NOTICE = {
   needs_repair: 'BookingNeedsRepair',
   repaired: 'BookingRepaired',
 } as const satisfies Record<Notice, string>;
-export type DomainEventType = (typeof EVENT_OF_NOTICE)[Notice];
 
 /** The domain events' source on the bus. */
 export const EVENT_SOURCE = 'booking-saga';

@@ -11,11 +11,11 @@ import { requireEnv } from '#commons/env.ts';
 
 const TABLE_NAME = requireEnv('TABLE_NAME');
 
-export const NOTIFICATION_PREFIX = 'NOTIFICATION#';
+const NOTIFICATION_PREFIX = 'NOTIFICATION#';
 export const NOTIFICATION_TYPE = 'Notification';
 
 /** Longer than the notifier's timeout: a claim this old belongs to a sender that died. */
-export const CLAIM_LEASE_MS = 60_000;
+const CLAIM_LEASE_MS = 60_000;
 
 const keyOf = (tripId: string, notice: string): Record<string, AttributeValue> => ({
   pk: { S: tripId },
