@@ -84,10 +84,26 @@ const bookingLines = (items: TripItems, trip: Trip | undefined): string[] =>
 const REASONS: Record<string, string> = {
   // A booking undone after the saga succeeded: an abort that came after the confirmation.
   SUCCEEDED: 'it was undone after it had been confirmed',
-  FAILED: 'one of its steps failed',
   TIMED_OUT: 'it took too long',
   ABORTED: 'it was stopped',
   NOT_STARTED: 'it never started',
+};
+
+/**
+ * The step that failed, from what the saga undid: each undo chain starts at the failed step, so
+ * a hotel booking alone means the hotel failed, no payment means the flight did. The payment and
+ * the confirmations undo the same three.
+ */
+const failedStep = (items: TripItems): string => {
+  const has = (type: string) => items.bookings.some((booking) => booking.type === type);
+  if (!has('Flight')) return 'the hotel could not be reserved';
+  if (!has('Payment')) return 'the flight could not be reserved';
+  return 'the payment could not be taken, or the booking could not be confirmed';
+};
+
+const reasonOf = (items: TripItems): string => {
+  const end = toTripRecord(items.record)?.execution_status ?? '';
+  return end === 'FAILED' ? failedStep(items) : (REASONS[end] ?? 'it failed');
 };
 
 /** The customer's message for a notice; `correcting` when they were told "booked" before. */
@@ -98,11 +114,12 @@ export const messageOf = (
   correcting: boolean,
 ): { subject: string; body: string } => {
   const trip = tripOfRecord(items);
-  const reason = REASONS[toTripRecord(items.record)?.execution_status ?? ''] ?? 'it failed';
+  const reason = reasonOf(items);
   const bookings = bookingLines(items, trip);
   const correction = correcting
     ? ['Correction: our earlier message said this trip was booked. It is not.']
     : [];
+  // One line per paragraph: the reader's mail program wraps them.
   const lines: Record<Notice, { subject: string; body: string[] }> = {
     booked: {
       subject: `Your trip ${tripId} is booked`,
@@ -112,8 +129,7 @@ export const messageOf = (
       subject: `Your trip ${tripId} could not be booked`,
       body: [
         ...correction,
-        `We could not book your trip: ${reason}. Nothing is booked, and every charge was`,
-        'refunded:',
+        `We could not book your trip: ${reason}. Nothing is booked, and every charge was refunded:`,
         ...bookings,
       ],
     },
@@ -121,8 +137,7 @@ export const messageOf = (
       subject: `Your trip ${tripId} could not be booked`,
       body: [
         ...correction,
-        `We could not book your trip: ${reason}. Part of it is still being undone; we will`,
-        'write again when it is done, and any charge will be refunded. Where it stands now:',
+        `We could not book your trip: ${reason}. Part of it is still being undone; we will write again when it is done, and any charge will be refunded. Where it stands now:`,
         ...bookings,
       ],
     },
@@ -130,8 +145,7 @@ export const messageOf = (
       subject: `Your trip ${tripId}: everything is undone`,
       body: [
         ...correction,
-        'Everything of your trip that was still held is now undone. Nothing is booked, and every',
-        'charge was refunded:',
+        'Everything of your trip that was still held is now undone. Nothing is booked, and every charge was refunded:',
         ...bookings,
       ],
     },

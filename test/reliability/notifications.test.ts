@@ -223,8 +223,10 @@ describe.skipIf(externalStepFunctions)('telling the customer', () => {
     // Assess
     const messages = messagesOf(tripId);
     expect(messages.map((message) => message.notice)).toEqual(['failed']);
-    expect(messages[0]?.message).toContain('one of its steps failed');
-    expect(messages[0]?.message).toContain('every charge was');
+    expect(messages[0]?.message).toContain(
+      'the payment could not be taken, or the booking could not be confirmed',
+    );
+    expect(messages[0]?.message).toContain('Nothing is booked, and every charge was refunded:');
     expect(messages[0]?.message).toContain('Payment of 450.00 USD: refunded.');
     expect(messages[0]?.message).not.toContain('Correction');
   });
@@ -374,7 +376,7 @@ describe.skipIf(externalStepFunctions)('telling the customer', () => {
 
   it('never writes the contact to a log, though every function logs at DEBUG', async () => {
     // Prepare: a trip of each kind of end, each with a contact, and a refused request.
-    await Promise.all([
+    const [, hotelFailed] = await Promise.all([
       book('success'),
       book('failHotelReservation'),
       book('failPayment', LEFTOVER),
@@ -385,6 +387,10 @@ describe.skipIf(externalStepFunctions)('telling the customer', () => {
     expect(text).toContain('"function_name":"NotifyCustomerFunction"');
     expect(text).not.toContain(CONTACT);
     expect(text).not.toContain('jane.doe');
+    // And each message says which step failed, as far as the undo tells it.
+    expect(messagesOf(hotelFailed.tripId)[0]?.message).toContain(
+      'We could not book your trip: the hotel could not be reserved.',
+    );
     expect(
       platform.stack.topics.messages.some((message) => message.attributes.contact === CONTACT),
     ).toBe(true);
