@@ -16,6 +16,8 @@ export default defineConfig({
       // Random compensation failures are off unless a test turns them on (with a seed).
       COMPENSATION_FAILURE_RATE: '0',
       SWEEP_GRACE_SECONDS: '900',
+      EVENT_BUS_NAME: 'TripEventsBus',
+      NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic',
       POWERTOOLS_SERVICE_NAME: 'booking-saga',
       POWERTOOLS_METRICS_NAMESPACE: 'BookingSaga',
       POWERTOOLS_LOG_LEVEL: 'SILENT',

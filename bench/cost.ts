@@ -2,7 +2,8 @@
  * Cost per million bookings, per path, from counted events: state transitions (task attempts and
  * the other states entered, from the execution history), Lambda invocations and their billed
  * GB-s, DynamoDB write and read request units (from the calls each function made), HTTP API
- * requests. Priced at published us-east-1 list prices.
+ * requests, the outcome's event on the custom bus and the customer's SNS message. Priced at
+ * published us-east-1 list prices.
  */
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../functions/commons/trip.ts';
 import type { CallRecorder } from '../local/calls.ts';
@@ -20,6 +21,9 @@ export const PRICES = {
   dynamodbPerReadUnit: 0.125 / 1_000_000,
   httpApiPerRequest: 1.0 / 1_000_000,
   restApiPerRequest: 3.5 / 1_000_000,
+  // Custom events put on a bus; SNS publishes (an email delivery is $2 per 100,000 more).
+  eventBridgePerEvent: 1.0 / 1_000_000,
+  snsPerPublish: 0.5 / 1_000_000,
 };
 
 export interface PathCount {
@@ -30,6 +34,10 @@ export interface PathCount {
   writeUnits: number;
   readUnits: number;
   apiRequests: number;
+  /** Outcome events put on TripEventsBus. */
+  busEvents: number;
+  /** Messages published to the customer notifications topic. */
+  messages: number;
   costPerMillion: number;
 }
 
@@ -44,7 +52,9 @@ export const costOf = (
         count.gbSeconds * PRICES.lambdaArmPerGbSecond +
         count.writeUnits * PRICES.dynamodbPerWriteUnit +
         count.readUnits * PRICES.dynamodbPerReadUnit +
-        count.apiRequests * apiPrice),
+        count.apiRequests * apiPrice +
+        count.busEvents * PRICES.eventBridgePerEvent +
+        count.messages * PRICES.snsPerPublish),
     2,
   );
 
@@ -76,7 +86,8 @@ export const countPaths = async (
     const { execution_arn } = (await response.json()) as { execution_arn: string };
     const execution = service.execution(execution_arn);
     await execution.done;
-    // The reconciler's run at the end of the saga is part of every booking's cost.
+    // The reconciler's run at the end of the saga, and the customer's message after it, are part
+    // of every booking's cost.
     await stack.events.idle();
     const events = execution.history.events;
     const attempts = events.filter((event) => event.type === 'TaskScheduled').length;
@@ -86,8 +97,9 @@ export const countPaths = async (
     const made = recorder.calls.slice(calls).filter((call) => functions.has(call.caller));
     const count = {
       transitions: attempts + otherStates,
-      // The saga's tasks, the API's function, and the reconciler the end of the saga invokes.
-      invocations: attempts + 2,
+      // The saga's tasks, the API's function, the reconciler the end of the saga invokes, and the
+      // notifier its outcome event invokes.
+      invocations: attempts + 3,
       gbSeconds: round(
         ((stack.lambda.functions.reduce((sum, fn) => sum + fn.billedMilliseconds, 0) - billed) /
           1000) *
@@ -101,6 +113,8 @@ export const countPaths = async (
         made.filter((call) => WRITES.includes(call.action)).length + OPEN_TRIPS_INDEX_WRITES,
       readUnits: made.filter((call) => READS.includes(call.action)).length,
       apiRequests: 1,
+      busEvents: made.filter((call) => call.action === 'events:PutEvents').length,
+      messages: made.filter((call) => call.action === 'sns:Publish').length,
     };
     counts.push({ path: runType, ...count, costPerMillion: costOf(count) });
   }
@@ -120,6 +134,8 @@ export const referenceSuccess = (ours: PathCount): PathCount => {
     writeUnits: 5,
     readUnits: 0,
     apiRequests: 1,
+    busEvents: 0,
+    messages: 0,
   };
   return {
     path: 'reference design, success',

@@ -4,12 +4,13 @@
  * this does what it could not: after an abort or a timeout it undoes the live bookings; after any
  * end but success it records (and counts, for the alarm) every booking still live; and it
  * concludes the trip record with the outcome the table shows. Events may come twice or late:
- * every write it makes is idempotent.
+ * every write it makes is idempotent. Then the trip's outcome goes out on the trip events bus.
  */
 import * as z from 'zod/mini';
 import { reconcileTrip } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { tripId } from '#commons/trip.ts';
+import { announceOutcome } from '#commons/trip-events.ts';
 
 const ExecutionStatusChange = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
@@ -33,6 +34,7 @@ export const handler = task(
       executionInput: detail.input ?? undefined,
       error: detail.error ?? undefined,
     });
+    await announceOutcome(detail.name);
     return { result, changed: result.undone.length > 0 || result.recorded.length > 0 };
   },
 );

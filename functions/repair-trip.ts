@@ -3,11 +3,13 @@
  * leftover names it or not, resolves its leftovers and concludes its record. Refused while the
  * saga runs. Invoked by an operator after the repair alarm, with `{ "trip_id": "..." }`:
  * `npm run repair -- <tripId>` locally, `aws lambda invoke` on AWS. Repeating it changes nothing.
+ * The trip's outcome then goes out on the trip events bus (BookingRepaired, once it is repaired).
  */
 import * as z from 'zod/mini';
 import { repairTrip } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { tripId } from '#commons/trip.ts';
+import { announceOutcome } from '#commons/trip-events.ts';
 
 const RepairInput = z.object({ trip_id: tripId() });
 
@@ -15,5 +17,9 @@ export const handler = task(
   'RepairTrip',
   RepairInput,
   (input) => input.trip_id,
-  ({ trip_id }) => repairTrip(trip_id),
+  async ({ trip_id }) => {
+    const repaired = await repairTrip(trip_id);
+    await announceOutcome(trip_id);
+    return repaired;
+  },
 );

@@ -3,7 +3,8 @@
  * status changes on a best-effort basis, and a saga whose StartExecution never happened emits
  * nothing. So every open trip record older than the grace period is checked: an execution that
  * ended is reconciled as its event would have done; an execution that does not exist (never
- * started, or forgotten) has its live bookings undone. Running executions are left to end.
+ * started, or forgotten) has its live bookings undone. Running executions are left to end. Each
+ * trip it concludes has its outcome announced on the trip events bus.
  *
  * Input: the schedule's event, or `{ "older_than_seconds": N }` to look at younger records (the
  * local platform sends 0 after a restart, when none of its executions survived).
@@ -11,6 +12,7 @@
 import * as z from 'zod/mini';
 import { task } from '#commons/saga-task.ts';
 import { sweepTrips } from '#commons/sweep.ts';
+import { announceOutcomes } from '#commons/trip-events.ts';
 
 const SweepInput = z.object({
   older_than_seconds: z.optional(z.int().check(z.minimum(0))),
@@ -22,6 +24,7 @@ export const handler = task(
   () => 'sweep',
   async ({ older_than_seconds }) => {
     const result = await sweepTrips(older_than_seconds);
+    await announceOutcomes(result.concluded.map(({ trip_id }) => trip_id));
     return { result, changed: result.concluded.length > 0 };
   },
 );

@@ -1,8 +1,9 @@
 /**
- * `npm run book -- --run-type failPayment [--trip-id X]`: books a trip through the local HTTP API
- * and prints the saga's progress as it happens, then the trip's items: the view a person
- * watches instead of reading logs. Needs `npm start` running. In the production profile, give a
- * token (`--token "$(npm run -s token -- --user alice)"`).
+ * `npm run book -- --run-type failPayment [--trip-id X] [--contact jane@example.com]`: books a
+ * trip through the local HTTP API and prints the saga's progress as it happens, then the trip's
+ * items and the message its customer is sent: the view a person watches instead of reading logs.
+ * Needs `npm start` running. In the production profile, give a token
+ * (`--token "$(npm run -s token -- --user alice)"`).
  */
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'run-type': { type: 'string', default: 'success' },
     'trip-id': { type: 'string' },
     token: { type: 'string' },
+    contact: { type: 'string' },
     api: { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.api}` },
     'sfn-endpoint': {
       type: 'string',
@@ -28,7 +30,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
+  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
 Run types: ${RUN_TYPES.join(', ')}`);
   process.exit(0);
 }
@@ -47,6 +49,7 @@ const document = {
   ...(values['trip-id'] ? { trip_id: values['trip-id'] } : {}),
   ...REFERENCE_TRIP,
   run_type: values['run-type'],
+  ...(values.contact ? { contact: values.contact } : {}),
 };
 
 const started = await fetch(`${api}/trips`, {
@@ -92,21 +95,21 @@ while (!ended) {
 }
 client.destroy();
 
-type TripStatus = {
+interface TripView {
   saga_status: string;
   bookings: Record<string, string>[];
   leftovers: Record<string, string>[];
-};
-// The status says `running` until the reconciler has concluded the trip record, a moment after
-// the execution's end.
-let trip = (await (
-  await fetch(`${api}/trips/${tripId}`, { headers: signedIn })
-).json()) as TripStatus;
-while (trip.saga_status === 'running' && Date.now() < deadline) {
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  trip = (await (
-    await fetch(`${api}/trips/${tripId}`, { headers: signedIn })
-  ).json()) as TripStatus;
+  notifications: Record<string, string>[];
+}
+const readTrip = async () =>
+  (await (await fetch(`${api}/trips/${tripId}`, { headers: signedIn })).json()) as TripView;
+
+// The customer is told once the reconciler has concluded the trip, moments after the end.
+let trip = await readTrip();
+const told = Date.now() + 10_000;
+while (trip.notifications.length === 0 && Date.now() < told) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  trip = await readTrip();
 }
 console.log(`\nSaga status: ${trip.saga_status}\nItems of trip ${tripId}:`);
 for (const item of trip.bookings) {
@@ -119,3 +122,11 @@ for (const item of trip.leftovers) {
     `  Leftover ${(item.repair_status ?? '').padEnd(10)} ${item.compensation} of ${item.booking_sk}: ${item.error}`,
   );
 }
+for (const notification of trip.notifications) {
+  const to = notification.sent_to ? ` (to ${notification.sent_to})` : '';
+  console.log(
+    `\nThe customer is told${to}: ${notification.subject}\n    ${(notification.message ?? '').replaceAll('\n', '\n    ')}`,
+  );
+}
+if (trip.notifications.length === 0)
+  console.log('\nNo notification yet: is NotifyCustomerFunction failing?');

@@ -26,6 +26,8 @@ export interface BusEvent {
 export interface Rule {
   name: string;
   target: string;
+  /** The bus the rule is on: `default`, or a bus of the template (its EventBusName). */
+  eventBusName: string;
   pattern: Record<string, unknown>;
   maximumRetryAttempts: number;
 }
@@ -65,6 +67,7 @@ export const eventsOf = (template: Template, resolve: Resolve) => {
         rules.push({
           name: `${fn.logicalId}${name}`,
           target: fn.logicalId,
+          eventBusName: String(resolve(properties?.EventBusName ?? 'default')),
           pattern: asRecord(resolve(properties?.Pattern)),
           // EventBridge's default: 185 attempts.
           maximumRetryAttempts: Number(
@@ -130,7 +133,7 @@ export interface EventBusOptions {
   onDelivery?: (delivery: Delivery) => void;
 }
 
-/** The default event bus of the local account, delivering to the template's rules. */
+/** The event buses of the local account (the default one, the template's), delivering to the template's rules. */
 export class LocalEventBus {
   readonly #options: EventBusOptions;
   readonly #pending = new Set<Promise<void>>();
@@ -155,18 +158,23 @@ export class LocalEventBus {
     };
   }
 
-  /** Puts an event on the bus; each matching rule's target gets it, asynchronously. */
-  put(event: BusEvent): void {
+  /**
+   * Puts an event on a bus; each matching rule of that bus gets it, asynchronously. Returns the
+   * event's id.
+   */
+  put(event: BusEvent, eventBusName = 'default'): string {
     const delivered = this.envelope(event);
     for (const rule of this.#options.rules) {
-      if (matchesPattern(rule.pattern, delivered)) this.#track(this.#deliver(rule, delivered));
+      if (rule.eventBusName === eventBusName && matchesPattern(rule.pattern, delivered))
+        this.#track(this.#deliver(rule, delivered));
     }
+    return delivered.id;
   }
 
   /** Invokes `target` with `event` as EventBridge would, retrying a failure. */
   deliver(target: string, event: unknown, maximumRetryAttempts = 185): Promise<void> {
     const delivery = this.#deliver(
-      { name: 'direct', target, pattern: {}, maximumRetryAttempts },
+      { name: 'direct', target, eventBusName: 'default', pattern: {}, maximumRetryAttempts },
       event,
     );
     this.#track(delivery);

@@ -25,6 +25,12 @@ export const functionArn = (account: LocalAccount, name: string) =>
 export const stateMachineArn = (account: LocalAccount, name: string) =>
   `arn:aws:states:${account.region}:${account.accountId}:stateMachine:${name}`;
 
+export const topicArn = (account: LocalAccount, name: string) =>
+  `arn:aws:sns:${account.region}:${account.accountId}:${name}`;
+
+export const eventBusArn = (account: LocalAccount, name: string) =>
+  `arn:aws:events:${account.region}:${account.accountId}:event-bus/${name}`;
+
 /** A resource's Ref and attributes, by type, as CloudFormation gives them. */
 const resourceValues = (
   account: LocalAccount,
@@ -45,9 +51,14 @@ const resourceValues = (
       return { ref: arn, attributes: { Arn: arn, Name: logicalId } };
     }
     case 'AWS::SNS::Topic': {
-      const arn = `arn:aws:sns:${region}:${accountId}:${logicalId}`;
+      const arn = topicArn(account, logicalId);
       return { ref: arn, attributes: { TopicArn: arn, TopicName: logicalId } };
     }
+    case 'AWS::Events::EventBus':
+      return {
+        ref: logicalId,
+        attributes: { Arn: eventBusArn(account, logicalId), Name: logicalId },
+      };
     case 'AWS::Logs::LogGroup':
       return {
         ref: logicalId,

@@ -2,8 +2,9 @@
  * The whole application on this machine, read from template.yaml: DynamoDB (AWS's DynamoDB
  * Local, or dynalite, or an external one), the functions built from their Metadata and run
  * in-process, the Lambda Invoke API, the Step Functions API running the ASL with its
- * substitutions resolved (or an external Step Functions Local), and the HTTP API with the
- * template's routes.
+ * substitutions resolved (or an external Step Functions Local), the HTTP API with the
+ * template's routes, and SNS and EventBridge (local/messaging.ts) for the template's topics and
+ * buses.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,7 @@ import { httpApi, routesOf } from './http-api.ts';
 import { type Listening, listen, type RequestHandler } from './http-server.ts';
 import { lambdaApi } from './lambda-api.ts';
 import { type FunctionConfig, LocalLambda } from './lambda-runtime.ts';
+import { LocalTopics, messagingApi, messagingOf, type TopicMessage } from './messaging.ts';
 import {
   createResolver,
   functionArn,
@@ -55,8 +57,11 @@ export const MOCK_CONFIG_PATH = join(PROJECT_ROOT, 'statemachine', 'test', 'Mock
 
 export interface StackOptions {
   host?: string;
-  /** 0 picks a free port. The console starts only when given a port. */
-  ports?: Partial<Record<keyof typeof DEFAULT_PORTS | 'console', number>>;
+  /**
+   * 0 picks a free port. The console starts only when given a port. SNS and EventBridge
+   * (`messaging`) take a free port unless given one: only the functions need to find them.
+   */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS | 'console' | 'messaging', number>>;
   /** Which DynamoDB to run (default: DynamoDB Local when Java is found, else dynalite). */
   dynamodb?: DynamoDBChoice;
   /** An external DynamoDB instead of running one. */
@@ -97,6 +102,8 @@ export interface StackOptions {
   allowedHosts?: string[];
   /** Closed executions kept in memory (the built-in Step Functions); older ones leave it. */
   retainedExecutions?: number;
+  /** Told of every message published to one of the template's SNS topics. */
+  onMessage?: (message: TopicMessage) => void;
 }
 
 export interface Endpoints {
@@ -104,6 +111,8 @@ export interface Endpoints {
   lambda: string;
   sfn: string;
   dynamodb: string;
+  /** SNS and EventBridge, one endpoint for both. */
+  messaging: string;
   /** The local console's page, when it was asked for. */
   console?: string;
 }
@@ -117,8 +126,10 @@ export interface LocalStack {
   lambda: LocalLambda;
   /** The built-in Step Functions service; undefined with an external one. */
   stepFunctions: StepFunctionsService | undefined;
-  /** The local EventBridge: execution status changes and the template's schedules. */
+  /** The local EventBridge: execution status changes, the template's buses and schedules. */
   events: LocalEventBus;
+  /** The template's SNS topics, with every message published to them. */
+  topics: LocalTopics;
   /** Runs each of the template's schedules once, now, and waits for its target. */
   runSchedules: (input?: unknown) => Promise<void>;
   close: () => Promise<void>;
@@ -136,7 +147,7 @@ export const functionConfigs = (
   template: Template,
   resolve: Resolve,
   account: LocalAccount,
-  endpoints: Pick<Endpoints, 'dynamodb' | 'sfn' | 'lambda'>,
+  endpoints: Pick<Endpoints, 'dynamodb' | 'sfn' | 'lambda'> & { messaging?: string },
   buildDir: string,
   extra: Record<string, string> = {},
 ): FunctionConfig[] =>
@@ -163,6 +174,12 @@ export const functionConfigs = (
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SFN: endpoints.sfn,
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+      ...(endpoints.messaging
+        ? {
+            AWS_ENDPOINT_URL_SNS: endpoints.messaging,
+            AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.messaging,
+          }
+        : {}),
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
       // The SDK names the caller in its User-Agent: how the platform tells the functions apart.
@@ -287,6 +304,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     let sfnHandler: RequestHandler = async () => undefined;
     let apiHandler: RequestHandler = async () => undefined;
     const guard = options.allowedHosts ? { allowedHosts: options.allowedHosts } : {};
+    let messagingHandler: RequestHandler = async () => undefined;
     const lambdaServer: Listening = await listen(
       'Lambda API',
       (rq, rs) => lambdaHandler(rq, rs),
@@ -307,12 +325,21 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       guard,
     );
     opened.push(apiServer);
+    const messagingServer = await listen(
+      'SNS and EventBridge',
+      (rq, rs) => messagingHandler(rq, rs),
+      options.ports?.messaging ?? 0,
+      host,
+      guard,
+    );
+    opened.push(messagingServer);
 
     const endpoints: Endpoints = {
       api: apiServer.url,
       lambda: lambdaServer.url,
       sfn: options.sfnEndpoint ?? sfnServer?.url ?? '',
       dynamodb: dynamodb.endpoint,
+      messaging: messagingServer.url,
     };
     const configs = functionConfigs(
       template,
@@ -349,6 +376,15 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         }),
     });
     opened.push({ close: () => events.idle() });
+    const { topicArns, busNames } = messagingOf(template, account);
+    const topics = new LocalTopics(topicArns, options.onMessage);
+    messagingHandler = messagingApi({
+      account,
+      topics,
+      events,
+      busNames,
+      recorder: options.recorder,
+    });
     const runSchedule = (schedule: (typeof schedules)[number], input?: unknown) =>
       events.deliver(
         schedule.target,
@@ -476,6 +512,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       lambda,
       stepFunctions,
       events,
+      topics,
       runSchedules,
       close,
     };

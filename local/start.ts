@@ -13,8 +13,10 @@
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { parseArgs } from 'node:util';
+import { maskContact } from '../functions/commons/trip.ts';
 import { DYNAMODB_CHOICES, type DynamoDBChoice, INSTALL_JAVA } from './dynamodb-backend.ts';
 import { DYNAMODB_LOCAL } from './dynamodb-local/install.ts';
+import type { TopicMessage } from './messaging.ts';
 import { parseParameterOverrides } from './resolve.ts';
 import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
 import {
@@ -41,6 +43,7 @@ Options:
   --console-port <port>         the local console's port (default ${DEFAULT_CONSOLE_PORT})
   --dynamodb <local|dynalite>   local: AWS's DynamoDB Local ${DYNAMODB_LOCAL.version} (needs Java: ${INSTALL_JAVA});
                                 dynalite: no Java needed (default: local when Java is found)
+  --messaging-port <port>       SNS and EventBridge, for the functions (default: a free port)
   --data-dir <folder>           keep the table's data in this folder (default: in memory), and
                                 the closed executions that leave memory in <folder>/${ARCHIVE_FILE}
   --keep-executions <count>     closed executions kept in memory, the oldest leave first
@@ -73,6 +76,7 @@ const { values } = parseArgs({
     'dynamodb-port': { type: 'string' },
     'console-port': { type: 'string' },
     dynamodb: { type: 'string' },
+    'messaging-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'keep-executions': { type: 'string' },
     'allow-host': { type: 'string', multiple: true },
@@ -123,14 +127,23 @@ const retainedExecutions = integer(values['keep-executions'], '--keep-executions
 const ports = {
   console: DEFAULT_CONSOLE_PORT,
   ...Object.fromEntries(
-    (['api', 'lambda', 'sfn', 'dynamodb', 'console'] as const).flatMap((name) => {
+    (['api', 'lambda', 'sfn', 'dynamodb', 'console', 'messaging'] as const).flatMap((name) => {
       const port = integer(values[`${name}-port`], `--${name}-port`);
       return port === undefined ? [] : [[name, port]];
     }),
   ),
 };
 
+/** A message to a topic, as the customer would get it (the contact masked). */
+const printMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
+  const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
+  const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
+  const indented = message.replaceAll('\n', '\n    ');
+  process.stdout.write(`\n[${topic}]${to}: ${subject}\n    ${indented}\n`);
+};
+
 const options: StackOptions = {
+  onMessage: printMessage,
   ...(values.host ? { host: values.host } : {}),
   ports,
   parameters,
@@ -179,6 +192,8 @@ Booking saga running locally, from template.yaml
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
   Saga ends        each execution's end goes to ReconcileTripFunction (EventBridge); SweepTripsFunction
                    runs every ${scheduleSeconds === undefined ? "15 minutes (the template's rate)" : `${scheduleSeconds} s`}${dataDir ? ', and ran at start over the kept data' : ''}
+  Notifications    ${stack.endpoints.messaging}    SNS and EventBridge: each concluded trip's event goes on
+                   TripEventsBus to NotifyCustomerFunction; what it sends the customer is printed here
 
   Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
 

@@ -7,6 +7,7 @@
  *   sk PAYMENT#<id>              (none) -> confirmed;             any of them -> refunded
  *   sk LEFTOVER#<booking sk>     a booking that may still be live after the saga: open -> resolved
  *   sk TRIP                      the trip record (trip-record.ts)
+ *   sk NOTIFICATION#<notice>     what the customer was sent (notification-record.ts)
  *
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
@@ -27,6 +28,7 @@ import {
   BookingNotFound,
   PaymentAlreadyRefunded,
 } from '#commons/errors.ts';
+import { NOTIFICATION_TYPE } from '#commons/notification-record.ts';
 import { type Trip, toExecutionInput } from '#commons/trip.ts';
 import { TRIP_SK } from '#commons/trip-record.ts';
 
@@ -427,9 +429,14 @@ export interface TripItems {
   record: TripItem | undefined;
   bookings: TripItem[];
   leftovers: TripItem[];
+  /** What its customer was sent, one item per notice (notification-record.ts). */
+  notifications: TripItem[];
 }
 
-/** Every item of a trip, in one query: its record, its bookings and its recorded leftovers. */
+/**
+ * Every item of a trip, in one query: its record, its bookings, its recorded leftovers and its
+ * notifications.
+ */
 export const readTrip = async (tripId: string): Promise<TripItems> => {
   const items: TripItem[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -454,6 +461,7 @@ export const readTrip = async (tripId: string): Promise<TripItems> => {
     record: items.find((item) => item.sk === TRIP_SK),
     bookings: items.filter((item) => Object.hasOwn(COMPENSATION_OF_TYPE, item.type ?? '')),
     leftovers: items.filter((item) => item.type === LEFTOVER_TYPE),
+    notifications: items.filter((item) => item.type === NOTIFICATION_TYPE),
   };
 };
 

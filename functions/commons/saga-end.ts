@@ -59,7 +59,7 @@ export const countLeftover = (compensation: Compensation): void => {
 };
 
 /** The trip document of an execution input, if it still parses. */
-const tripOf = (input: string | undefined): Trip | undefined => {
+export const tripOf = (input: string | undefined): Trip | undefined => {
   if (input === undefined) return undefined;
   try {
     const parsed = TripSchema.safeParse(JSON.parse(input));

@@ -1,6 +1,7 @@
 /**
  * The status of a trip as GET /trips/{tripId} reports it: the saga's status from the trip record
- * and the table, the execution as the record knows it, the bookings and any leftovers to repair.
+ * and the table, the execution as the record knows it, the bookings, any leftovers to repair,
+ * and what the customer was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { TripItem, TripItems } from '#commons/bookings.ts';
@@ -63,5 +64,6 @@ export const tripStatus = (tripId: string, items: TripItems, execution?: Executi
         : null,
     bookings: items.bookings.map(withoutKeys),
     leftovers: items.leftovers.map(withoutKeys),
+    notifications: items.notifications.map(withoutKeys),
   };
 };

@@ -62,6 +62,22 @@ export const tripId = () =>
 
 export const runType = () => z.enum(RUN_TYPES, { error: `must be one of ${RUN_TYPES.join(', ')}` });
 
+// RFC 5321's limit on a forward path.
+const MAX_CONTACT_LENGTH = 254;
+
+/** Where the customer is told the outcome: an email address. Personal data: never logged whole. */
+const contact = () =>
+  requiredString('must be an email address').check(
+    z.maxLength(MAX_CONTACT_LENGTH, `must be at most ${MAX_CONTACT_LENGTH} characters`),
+    z.email({ error: 'must be an email address, e.g. jane@example.com' }),
+  );
+
+/** A contact as logs, the console and npm start may show it: its first letter and its domain. */
+export const maskContact = (value: string): string => {
+  const at = value.lastIndexOf('@');
+  return at > 0 ? `${value.slice(0, 1)}***${value.slice(at)}` : '***';
+};
+
 const tripFields = {
   trip_id: tripId(),
   depart: text(),
@@ -75,6 +91,8 @@ const tripFields = {
   rental_from: z.optional(instant()),
   rental_to: z.optional(instant()),
   run_type: z._default(runType(), 'success'),
+  // Last: a trip without a contact keeps the execution input it had before contacts existed.
+  contact: z.optional(contact()),
 };
 
 const BaseTrip = z.object(tripFields);

@@ -210,7 +210,7 @@ const renderDetails = (view: ExecutionResponse) => {
   items?.replaceChildren(
     ...view.items.map((item) => {
       const row = document.createElement('tr');
-      const itemStatus = item.transaction_status ?? item.repair_status;
+      const itemStatus = item.transaction_status ?? item.repair_status ?? item.delivery_status;
       row.dataset.sk = item.sk ?? '';
       row.dataset.type = item.type ?? '';
       row.dataset.status = itemStatus ?? '';
@@ -221,6 +221,7 @@ const renderDetails = (view: ExecutionResponse) => {
       return row;
     }),
   );
+  renderNotifications(view.items);
   const events = byId<HTMLTableElement>('events').tBodies[0];
   events?.replaceChildren(
     ...view.events.map((event) => {
@@ -238,6 +239,35 @@ const renderDetails = (view: ExecutionResponse) => {
   );
 };
 
+const notificationsOf = (items: ExecutionResponse['items']) =>
+  items.filter((item) => item.type === 'Notification');
+
+/** What the customer was told: each notice's subject and message, as NotifyCustomer sent it. */
+const renderNotifications = (items: ExecutionResponse['items']) => {
+  const notifications = notificationsOf(items);
+  const panel = byId('notifications');
+  if (notifications.length === 0) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = "Nothing yet: the customer is told once the trip's outcome is known.";
+    panel.replaceChildren(empty);
+    return;
+  }
+  panel.replaceChildren(
+    ...notifications.map((item) => {
+      const article = document.createElement('article');
+      article.dataset.notice = item.notice ?? '';
+      article.dataset.status = item.delivery_status ?? '';
+      const subject = document.createElement('strong');
+      subject.textContent = `${item.subject ?? ''}${item.sent_to ? ` (to ${item.sent_to})` : ''}`;
+      const message = document.createElement('pre');
+      message.textContent = item.message ?? '';
+      article.append(subject, message);
+      return article;
+    }),
+  );
+};
+
 const refreshSelected = async () => {
   const arn = selectedArn;
   if (!arn) return;
@@ -248,7 +278,12 @@ const refreshSelected = async () => {
     if (arn !== selectedArn) return;
     renderDetails(view);
     paintPath(view);
-    running = view.execution.status === 'RUNNING';
+    // The customer is told after the execution ends (and again after a repair): keep looking.
+    const notifications = notificationsOf(view.items);
+    running =
+      view.execution.status === 'RUNNING' ||
+      notifications.length === 0 ||
+      notifications.some((item) => item.delivery_status !== 'sent');
   } catch {
     // Not there yet (just started) or the platform is busy: try again.
   }

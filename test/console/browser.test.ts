@@ -144,16 +144,25 @@ describe('the console in Chromium', () => {
       }
       badgesSeen += onPath.filter((state) => state.badgeShown).length;
 
+      // what the customer was told, once the trip was concluded: shown with the items
+      await page.waitForSelector('#notifications article[data-status="sent"]');
+      expect(await page.textContent('#notifications article strong')).toBe(
+        runType === 'success'
+          ? `Your trip ${tripId} is booked`
+          : `Your trip ${tripId} could not be booked`,
+      );
+
       // the items: what the table holds for the trip
+      await page.waitForSelector('#items tbody tr[data-type="Notification"][data-status="sent"]');
       const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
       expect(await itemsShown()).toEqual(
         items.map((item) => ({
           sk: item.sk ?? '',
-          status: item.transaction_status ?? item.repair_status ?? '',
+          status: item.transaction_status ?? item.repair_status ?? item.delivery_status ?? '',
         })),
       );
       const statuses = items
-        .filter((item) => item.type !== 'Trip')
+        .filter((item) => item.type !== 'Trip' && item.type !== 'Notification')
         .map((item) => item.transaction_status)
         .sort();
       expect(statuses).toEqual(

@@ -88,7 +88,7 @@ describe('the APIs the page uses', () => {
     const second = await book({ run_type: 'failPayment', trip_id: `console-api-b-${Date.now()}` });
     const arn = String(second.body.execution_arn);
     await waitForExecution(platform.clients.sfn, arn);
-    // And the reconciler's conclusion of the trip record, which the items below include.
+    // The end reconciled and the customer told: the items stop changing.
     await platform.stack.events.idle();
     const list = (await (
       await fetch(`${consoleUrl()}/api/executions`)
@@ -113,10 +113,14 @@ describe('the APIs the page uses', () => {
     );
     expect(
       view.items
-        .filter((item) => item.type !== 'Trip')
+        .filter((item) => item.type !== 'Trip' && item.type !== 'Notification')
         .map((item) => item.transaction_status)
         .sort(),
     ).toEqual(['cancelled', 'cancelled', 'refunded']);
+    expect(view.items.find((item) => item.type === 'Notification')).toMatchObject({
+      notice: 'failed',
+      delivery_status: 'sent',
+    });
   });
 
   it('gives a fresh trip id when the form leaves it blank', async () => {

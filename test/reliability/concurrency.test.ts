@@ -69,9 +69,15 @@ describe('one trip id, many requests at once', () => {
     expect(items.map((item) => [item.type, item.transaction_status]).sort()).toEqual([
       ['Flight', 'confirmed'],
       ['Hotel', 'confirmed'],
+      // The customer told once, that it is booked.
+      ['Notification', undefined],
       ['Payment', 'confirmed'],
       ['Trip', undefined],
     ]);
+    expect(items.find((item) => item.type === 'Notification')).toMatchObject({
+      notice: 'booked',
+      delivery_status: 'sent',
+    });
     expect(items.find((item) => item.type === 'Trip')).toMatchObject({
       execution_status: 'SUCCEEDED',
       outcome: 'booked',
@@ -115,7 +121,9 @@ describe('one trip id, many requests at once', () => {
     expect(await executionsNamed(trip.trip_id)).toHaveLength(1);
     expect(JSON.parse(ended.description.input ?? '{}')).toEqual(trip);
     await platform.stack.events.idle();
-    const items = (await itemsOf(trip.trip_id)).filter((item) => item.type !== 'Trip');
+    const items = (await itemsOf(trip.trip_id)).filter(
+      (item) => item.type !== 'Trip' && item.type !== 'Notification',
+    );
     expect(items.map((item) => item.transaction_status)).toEqual([
       'confirmed',
       'confirmed',

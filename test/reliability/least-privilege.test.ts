@@ -257,6 +257,45 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     expect(stateCalls.map((call) => call.action).sort()).toContain('states:DescribeExecution');
   });
 
+  it('lets only the concluding functions put events, only on the trip events bus, and only the notifier publish, only to its topic', () => {
+    // Prepare
+    const bus = String(resolve({ 'Fn::GetAtt': ['TripEventsBus', 'Arn'] }));
+    const topic = String(resolve({ Ref: 'CustomerNotificationsTopic' }));
+    const messagingCalls = recorder.calls.filter(
+      (call) => call.action.startsWith('events:') || call.action.startsWith('sns:'),
+    );
+    const grantedTo = (prefix: string) =>
+      Object.fromEntries(
+        rolesOf(resources).flatMap((roleId) =>
+          statementsOf(resources, roleId)
+            .filter((statement) =>
+              [statement.Action].flat().some((action) => action.startsWith(prefix)),
+            )
+            .map((statement) => [roleId, [resolve(statement.Resource)].flat()]),
+        ),
+      );
+
+    // Assess
+    expect(grantedTo('events:')).toEqual({
+      ReconcileTripFunctionRole: [bus],
+      SweepTripsFunctionRole: [bus],
+      RepairTripFunctionRole: [bus],
+    });
+    expect(grantedTo('sns:')).toEqual({ NotifyCustomerFunctionRole: [topic] });
+    expect(
+      [
+        ...new Set(messagingCalls.map((call) => `${call.caller} ${call.action} ${call.resource}`)),
+      ].sort(),
+    ).toEqual([
+      `NotifyCustomerFunction sns:Publish ${topic}`,
+      `ReconcileTripFunction events:PutEvents ${bus}`,
+      `RepairTripFunction events:PutEvents ${bus}`,
+      `SweepTripsFunction events:PutEvents ${bus}`,
+    ]);
+    // Each trip that ended was told: one message per notice.
+    expect(seen.notices).toEqual({ leftover: ['needs_repair', 'repaired'], success: ['booked'] });
+  });
+
   it('keeps every DynamoDB permission and every DynamoDB call to the bookings table and its index', () => {
     // Prepare
     const dynamodbCalls = recorder.calls.filter(
@@ -448,6 +487,12 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
   );
   lambda.destroy();
 
+  await stack.events.idle();
+  const noticesOf = (tripId: string) =>
+    stack.topics.messages
+      .filter((message) => message.attributes.trip_id === tripId)
+      .map((message) => message.attributes.notice);
+
   const [status, repeat, conflict] = await Promise.all([
     api(`/trips/${leftover.trip.trip_id}`),
     // The same request after its execution ended: StartBooking describes that execution.
@@ -479,5 +524,9 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
       executionArn: ((await repeat.json()) as { execution_arn: string }).execution_arn,
     },
     conflict: conflict.status,
+    notices: {
+      leftover: noticesOf(leftover.trip.trip_id),
+      success: noticesOf(success.trip.trip_id),
+    },
   };
 };

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { noticeOf } from '../../functions/commons/notices.ts';
 import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
 import { checkInvariant, type Item, isLiveItem } from '../../local/invariant.ts';
@@ -114,6 +115,37 @@ const settleAndCheck = async (
     for (const violation of checkTable(items)) violations.push(`${trip.name}: ${violation}`);
   }
   return violations;
+};
+
+/**
+ * What each trip's customer was told, from the topic and the table: no notice twice, each one
+ * sent recorded as sent, and the last one the notice the trip's table calls for now.
+ */
+const toldOnce = async (platform: TestPlatform, tripIds: string[]) => {
+  await platform.stack.events.idle();
+  const wrong: string[] = [];
+  for (const tripId of tripIds) {
+    const told = platform.stack.topics.messages
+      .filter((message) => message.attributes.trip_id === tripId)
+      .map((message) => message.attributes.notice ?? '');
+    const items = (
+      await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId)
+    ).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v ?? ''])));
+    const notice = noticeOf({
+      record: items.find((item) => item.sk === 'TRIP'),
+      bookings: [],
+      leftovers: items.filter((item) => item.type === 'Leftover'),
+      notifications: [],
+    });
+    const sent = items
+      .filter((item) => item.type === 'Notification' && item.delivery_status === 'sent')
+      .map((item) => item.notice ?? '');
+    if (new Set(told).size !== told.length) wrong.push(`${tripId}: told ${told.join(', ')}`);
+    if ([...sent].sort().join() !== [...told].sort().join())
+      wrong.push(`${tripId}: told ${told.join(', ')}, recorded ${sent.join(', ')}`);
+    if (told.at(-1) !== notice) wrong.push(`${tripId}: last told ${told.at(-1)}, not ${notice}`);
+  }
+  return wrong;
 };
 
 /** After the sweep and a repair of every trip that needs one: nothing live unless booked. */
@@ -240,6 +272,15 @@ describe.skipIf(externalStepFunctions)(
         ),
       ).toEqual([]);
     });
+
+    it('told each customer each outcome once, the last one the outcome after the repair', async () => {
+      expect(
+        await toldOnce(
+          platform,
+          runs.map((run) => run.tripId),
+        ),
+      ).toEqual([]);
+    });
   },
 );
 
@@ -275,6 +316,12 @@ describe.skipIf(externalStepFunctions)('an operator stopping the execution at ev
 
   it('undoes what the stopped saga did, a task landing after the stop included', async () => {
     expect(await settleAndCheck(platform, runs)).toEqual([]);
+    expect(
+      await toldOnce(
+        platform,
+        runs.map((run) => run.tripId),
+      ),
+    ).toEqual([]);
     for (const run of runs) {
       const items = await tripItems(
         platform.clients.dynamodb,
@@ -313,6 +360,12 @@ describe.skipIf(externalStepFunctions)('an execution timing out at every task', 
 
   it('undoes what the timed-out saga did: nothing live, the record concluded', async () => {
     expect(await settleAndCheck(platform, runs)).toEqual([]);
+    expect(
+      await toldOnce(
+        platform,
+        runs.map((run) => run.tripId),
+      ),
+    ).toEqual([]);
     for (const run of runs) {
       const items = await tripItems(
         platform.clients.dynamodb,

@@ -80,10 +80,11 @@ describe('the SAM transform of template.yaml', () => {
 
   const permissionsOf = (roleId: string) => rolePermissions(resources, roleId);
 
-  it('produces the saga: fourteen functions, a standard state machine, the table, an HTTP API', () => {
+  it('produces the saga: fifteen functions, a standard state machine, the table, an HTTP API', () => {
     const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
 
-    expect(count('AWS::Lambda::Function')).toBe(14);
+    expect(count('AWS::Lambda::Function')).toBe(15);
+    expect(count('AWS::Events::EventBus')).toBe(1);
     expect(count('AWS::StepFunctions::StateMachine')).toBe(1);
     expect(count('AWS::DynamoDB::Table')).toBe(1);
     expect(count('AWS::ApiGatewayV2::Api')).toBe(1);
@@ -95,6 +96,7 @@ describe('the SAM transform of template.yaml', () => {
   });
 
   const TABLE = '!GetAtt BookingsTable.Arn';
+  const BUS = '!GetAtt TripEventsBus.Arn';
   const EXECUTIONS =
     '!Sub arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${BookingSaga.Name}:*';
   const leastPrivilege: Record<string, Record<string, string[]>> = {
@@ -107,17 +109,29 @@ describe('the SAM transform of template.yaml', () => {
     CancelFlightFunction: { 'dynamodb:UpdateItem': [TABLE] },
     CancelHotelFunction: { 'dynamodb:UpdateItem': [TABLE] },
     RecordLeftoverFunction: { 'dynamodb:PutItem': [TABLE] },
-    RepairTripFunction: { 'dynamodb:Query': [TABLE], 'dynamodb:UpdateItem': [TABLE] },
+    RepairTripFunction: {
+      'dynamodb:Query': [TABLE],
+      'dynamodb:UpdateItem': [TABLE],
+      'events:PutEvents': [BUS],
+    },
     ReconcileTripFunction: {
       'dynamodb:Query': [TABLE],
       'dynamodb:UpdateItem': [TABLE],
       'dynamodb:PutItem': [TABLE],
+      'events:PutEvents': [BUS],
+    },
+    NotifyCustomerFunction: {
+      'dynamodb:Query': [TABLE],
+      'dynamodb:PutItem': [TABLE],
+      'dynamodb:UpdateItem': [TABLE],
+      'sns:Publish': ['!Ref CustomerNotificationsTopic'],
     },
     SweepTripsFunction: {
       'dynamodb:Query': [TABLE, '!Sub ${BookingsTable.Arn}/index/OpenTrips'],
       'dynamodb:UpdateItem': [TABLE],
       'dynamodb:PutItem': [TABLE],
       'states:DescribeExecution': [EXECUTIONS],
+      'events:PutEvents': [BUS],
     },
     StartBookingFunction: {
       'dynamodb:PutItem': [TABLE],

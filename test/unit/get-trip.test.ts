@@ -95,6 +95,7 @@ describe('GET /trips/{tripId}', () => {
         }),
       ],
       leftovers: [],
+      notifications: [],
     });
     expect(json.bookings[0]).not.toHaveProperty('pk');
   });

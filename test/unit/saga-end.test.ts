@@ -20,6 +20,7 @@ import { handler as reserveHotel } from '../../functions/reserve-hotel.ts';
 import { handler as startBooking } from '../../functions/start-booking.ts';
 import { handler as sweep } from '../../functions/sweep-trips.ts';
 import { handler as takePayment } from '../../functions/take-payment.ts';
+import { fakeMessaging } from '../support/fake-messaging.ts';
 import { fakeStepFunctions } from '../support/fake-sfn.ts';
 import { type Handler, invoke, invokeFailing, readEvent } from '../support/lambda.ts';
 import { itemsOf, newTripId, statusesOf } from '../support/table.ts';
@@ -100,6 +101,8 @@ let stepFunctions: ReturnType<typeof fakeStepFunctions>;
 
 beforeEach(() => {
   stepFunctions = fakeStepFunctions();
+  // The outcome events the reconciler, the sweep and the repair announce (notify-customer.test.ts).
+  fakeMessaging();
 });
 
 afterEach(() => {

@@ -1,0 +1,166 @@
+/**
+ * The offline SNS and EventBridge endpoint as the AWS SDK sees it: PutEvents onto the template's
+ * buses reaches only the rules of that bus, Publish to the template's topics is kept (and shown
+ * to the listener), anything else gets AWS's error; each call is recorded with its caller.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallRecorder } from '../../local/calls.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
+import type { Delivery } from '../../local/events.ts';
+import type { TopicMessage } from '../../local/messaging.ts';
+import { startTestStack } from '../support/stack.ts';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+let stack: Stack;
+let events: EventBridgeClient;
+let sns: SNSClient;
+const deliveries: Delivery[] = [];
+const heard: TopicMessage[] = [];
+const recorder = new CallRecorder();
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic';
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    recorder,
+    onDelivery: (delivery) => deliveries.push(delivery),
+    onMessage: (message) => heard.push(message),
+  });
+  const config = {
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: stack.endpoints.messaging,
+    // What the functions send: the platform tells callers apart by it.
+    customUserAgent: 'app/MessagingTest',
+  };
+  events = new EventBridgeClient(config);
+  sns = new SNSClient(config);
+});
+
+afterAll(async () => {
+  events.destroy();
+  sns.destroy();
+  await stack.close();
+});
+
+const outcomeEvent = (tripId: string, bus: string) => ({
+  EventBusName: bus,
+  Source: 'booking-saga',
+  DetailType: 'BookingFailed',
+  Detail: JSON.stringify({ trip_id: tripId }),
+});
+
+describe('PutEvents', () => {
+  it("delivers an event on the trip events bus to that bus's rules, by the bus's name or ARN", async () => {
+    // Prepare
+    const [byName, byArn] = [`messaging-${randomUUID()}`, `messaging-${randomUUID()}`];
+
+    // Act
+    const result = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          outcomeEvent(byName, 'TripEventsBus'),
+          outcomeEvent(byArn, 'arn:aws:events:us-east-1:123456789012:event-bus/TripEventsBus'),
+        ],
+      }),
+    );
+    await stack.events.idle();
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    expect(result.Entries?.every((entry) => typeof entry.EventId === 'string')).toBe(true);
+    const reached = deliveries
+      .filter((delivery) => delivery.rule === 'NotifyCustomerFunctionTripConcluded')
+      .map((delivery) => (delivery.event as { detail: { trip_id: string } }).detail.trip_id);
+    expect(reached).toEqual(expect.arrayContaining([byName, byArn]));
+    expect(deliveries.filter((delivery) => delivery.error)).toEqual([]);
+  });
+
+  it('keeps the same event on the default bus away from the trip events rules', async () => {
+    // Prepare
+    const tripId = `messaging-${randomUUID()}`;
+
+    // Act
+    const result = await events.send(
+      new PutEventsCommand({ Entries: [outcomeEvent(tripId, 'default')] }),
+    );
+    await stack.events.idle();
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    expect(
+      deliveries.filter(
+        (delivery) =>
+          (delivery.event as { detail?: { trip_id?: string } }).detail?.trip_id === tripId,
+      ),
+    ).toEqual([]);
+  });
+
+  it('fails the entry for a bus that does not exist, as EventBridge does', async () => {
+    // Act
+    const result = await events.send(
+      new PutEventsCommand({ Entries: [outcomeEvent('messaging-nowhere', 'NoSuchBus')] }),
+    );
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]).toMatchObject({ ErrorCode: 'ResourceNotFoundException' });
+  });
+});
+
+describe('Publish', () => {
+  it('keeps a message to a topic of the template, with its subject and attributes', async () => {
+    // Act
+    const { MessageId } = await sns.send(
+      new PublishCommand({
+        TopicArn: TOPIC,
+        Subject: 'A subject',
+        Message: 'Line one\nline two & <three>',
+        MessageAttributes: { notice: { DataType: 'String', StringValue: 'failed' } },
+      }),
+    );
+
+    // Assess
+    const kept = stack.topics.messages.find((message) => message.messageId === MessageId);
+    expect(kept).toMatchObject({
+      topicArn: TOPIC,
+      subject: 'A subject',
+      message: 'Line one\nline two & <three>',
+      attributes: { notice: 'failed' },
+      caller: 'MessagingTest',
+    });
+    expect(heard).toContainEqual(kept);
+  });
+
+  it("answers a topic that does not exist with SNS's NotFound, and keeps nothing", async () => {
+    // Prepare
+    const before = stack.topics.messages.length;
+
+    // Act
+    const error = await sns
+      .send(new PublishCommand({ TopicArn: `${TOPIC}Nowhere`, Message: 'hello' }))
+      .catch((caught: Error) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('NotFoundException');
+    expect(stack.topics.messages).toHaveLength(before);
+  });
+
+  it('records each call with its caller, action and resource', () => {
+    // Assess
+    const calls = recorder.calls.filter((call) => call.caller === 'MessagingTest');
+    expect(calls).toContainEqual({
+      caller: 'MessagingTest',
+      action: 'sns:Publish',
+      resource: TOPIC,
+    });
+    expect(calls).toContainEqual({
+      caller: 'MessagingTest',
+      action: 'events:PutEvents',
+      resource: 'arn:aws:events:us-east-1:123456789012:event-bus/TripEventsBus',
+    });
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * The outcome's announcement and the customer's message, handler by handler against the emulated
+ * DynamoDB, with EventBridge and SNS recorded: the domain event's documented detail (and no
+ * contact in it), the notice claimed before it is published, a sender that died holding a claim,
+ * a publish that fails.
+ */
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
+import { announceOutcomes } from '../../functions/commons/trip-events.ts';
+import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
+import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
+import { handler as notify } from '../../functions/notify-customer.ts';
+import { handler as reconcile } from '../../functions/reconcile-trip.ts';
+import { handler as reserveFlight } from '../../functions/reserve-flight.ts';
+import { handler as reserveHotel } from '../../functions/reserve-hotel.ts';
+import { handler as startBooking } from '../../functions/start-booking.ts';
+import { handler as takePayment } from '../../functions/take-payment.ts';
+import { fakeMessaging } from '../support/fake-messaging.ts';
+import { fakeStepFunctions } from '../support/fake-sfn.ts';
+import { type Handler, invoke, invokeFailing, readEvent } from '../support/lambda.ts';
+import { itemsOf, newTripId } from '../support/table.ts';
+
+const CONTACT = 'sam.customer@example.org';
+const postEvent = readEvent<APIGatewayProxyEventV2>('start-booking.json');
+
+const run = (handler: unknown, event: unknown) => invoke(handler as Handler, event);
+
+let messaging: ReturnType<typeof fakeMessaging>;
+let stepFunctions: ReturnType<typeof fakeStepFunctions>;
+
+beforeEach(() => {
+  stepFunctions = fakeStepFunctions();
+  messaging = fakeMessaging();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** A trip booked through the API and every forward step, its success reconciled and announced. */
+const bookedTrip = async () => {
+  const tripId = newTripId('notify');
+  const trip = {
+    ...(JSON.parse(postEvent.body ?? '{}') as Record<string, string>),
+    trip_id: tripId,
+    run_type: 'success',
+    contact: CONTACT,
+  };
+  const started = (await run(startBooking, { ...postEvent, body: JSON.stringify(trip) })) as {
+    statusCode: number;
+  };
+  expect(started.statusCode).toBe(202);
+  for (const step of [reserveHotel, reserveFlight, takePayment, confirmHotel, confirmFlight])
+    await run(step, trip);
+  const [executionArn = ''] = stepFunctions.executions.keys();
+  stepFunctions.end(executionArn, 'SUCCEEDED');
+  const fixture = readEvent<{ detail: Record<string, unknown> }>('reconcile-trip.json');
+  await run(reconcile, {
+    ...fixture,
+    detail: { ...fixture.detail, executionArn, name: tripId, status: 'SUCCEEDED', input: null },
+  });
+  return tripId;
+};
+
+/** The domain event as the bus delivers it to NotifyCustomerFunction. */
+const delivered = (tripId: string) => ({
+  ...readEvent('notify-customer.json'),
+  detail: { trip_id: tripId },
+});
+
+const claimedAt = async (tripId: string, at: Date) =>
+  dynamodb.send(
+    new UpdateItemCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: { S: tripId }, sk: { S: 'NOTIFICATION#booked' } },
+      UpdateExpression: 'SET delivery_status = :sending, claimed_at = :at',
+      ExpressionAttributeValues: { ':sending': { S: 'sending' }, ':at': { S: at.toISOString() } },
+    }),
+  );
+
+describe('the outcome event', () => {
+  it('goes on the trip events bus with the documented detail, and without the contact', async () => {
+    // Act
+    const tripId = await bookedTrip();
+
+    // Assess
+    expect(messaging.events).toHaveLength(1);
+    const [entry] = messaging.events;
+    expect(entry).toMatchObject({
+      EventBusName: 'TripEventsBus',
+      Source: 'booking-saga',
+      DetailType: 'BookingConfirmed',
+    });
+    expect(entry?.Detail).not.toContain(CONTACT);
+    const detail = JSON.parse(entry?.Detail ?? '{}') as Record<string, unknown>;
+    expect(Object.keys(detail).sort()).toEqual([
+      'bookings',
+      'ended_at',
+      'execution_status',
+      'notice',
+      'outcome',
+      'trip_id',
+    ]);
+    expect(detail).toMatchObject({
+      trip_id: tripId,
+      notice: 'booked',
+      outcome: 'booked',
+      execution_status: 'SUCCEEDED',
+    });
+    expect(detail.bookings).toEqual(
+      ['Flight', 'Hotel', 'Payment'].map((type) =>
+        expect.objectContaining({ type, transaction_status: 'confirmed' }),
+      ),
+    );
+  });
+});
+
+describe('announcing several trips (the sweep)', () => {
+  it('tries every trip, then fails naming the ones the bus refused', async () => {
+    // Prepare
+    const [refused, announced] = [await bookedTrip(), await bookedTrip()];
+    messaging.events.length = 0;
+    messaging.failures.putEvents = 1;
+
+    // Act
+    const error = await announceOutcomes([refused, announced]).catch((caught: Error) => caught);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'OutcomeNotAnnounced' });
+    expect((error as Error).message).toContain(refused);
+    expect((error as Error).message).not.toContain(announced);
+    expect(messaging.events.map((entry) => JSON.parse(entry.Detail ?? '{}').trip_id)).toEqual([
+      announced,
+    ]);
+  });
+});
+
+describe("the customer's message", () => {
+  it('is sent once, to the contact, with a masked copy of the contact in the table', async () => {
+    // Prepare
+    const tripId = await bookedTrip();
+
+    // Act
+    const first = await run(notify, delivered(tripId));
+    const again = await run(notify, delivered(tripId));
+
+    // Assess
+    expect(first).toMatchObject({ trip_id: tripId, notice: 'booked', sent: true });
+    expect(again).toEqual({ trip_id: tripId, notice: 'booked', sent: false });
+    expect(messaging.published).toHaveLength(1);
+    expect(messaging.published[0]?.MessageAttributes?.contact?.StringValue).toBe(CONTACT);
+    expect(messaging.published[0]?.Message).not.toContain(CONTACT);
+    const items = await itemsOf(tripId);
+    expect(items['NOTIFICATION#booked']).toMatchObject({
+      delivery_status: 'sent',
+      sent_to: 's***@example.org',
+      subject: `Your trip ${tripId} is booked`,
+    });
+    expect(JSON.stringify(items['NOTIFICATION#booked'])).not.toContain(CONTACT);
+  });
+
+  it('is not sent while another sender holds a fresh claim, and is sent once when that sender died', async () => {
+    // Prepare: another sender claimed it a moment ago.
+    const tripId = await bookedTrip();
+    await run(notify, delivered(tripId));
+    messaging.published.length = 0;
+    await claimedAt(tripId, new Date());
+
+    // Act
+    const inFlight = await invokeFailing(notify as Handler, delivered(tripId));
+    const publishedWhileClaimed = messaging.published.length;
+    await claimedAt(tripId, new Date(Date.now() - 120_000));
+    const takenOver = await run(notify, delivered(tripId));
+    await run(notify, delivered(tripId));
+
+    // Assess
+    expect(inFlight.name).toBe('NotificationInFlight');
+    expect(publishedWhileClaimed).toBe(0);
+    expect(takenOver).toMatchObject({ notice: 'booked', sent: true });
+    expect(messaging.published).toHaveLength(1);
+    expect((await itemsOf(tripId))['NOTIFICATION#booked']?.delivery_status).toBe('sent');
+  });
+
+  it('gives its claim up when publishing fails, so the next delivery sends it, once', async () => {
+    // Prepare
+    const tripId = await bookedTrip();
+    messaging.failures.publish = 1;
+
+    // Act
+    const failed = await invokeFailing(notify as Handler, delivered(tripId));
+    const claim = (await itemsOf(tripId))['NOTIFICATION#booked'];
+    await run(notify, delivered(tripId));
+    await run(notify, delivered(tripId));
+
+    // Assess
+    expect(failed.name).toBe('ThrottledException');
+    expect(claim).toMatchObject({
+      delivery_status: 'sending',
+      claimed_at: new Date(0).toISOString(),
+    });
+    expect(messaging.published).toHaveLength(1);
+    expect((await itemsOf(tripId))['NOTIFICATION#booked']?.delivery_status).toBe('sent');
+  });
+
+  it('refuses an event that names no valid trip, and sends nothing', async () => {
+    // Act
+    const error = await invokeFailing(notify as Handler, {
+      ...readEvent<Record<string, unknown>>('notify-customer.json'),
+      detail: { trip_id: 'not a trip id!' },
+    });
+
+    // Assess
+    expect(error.name).toBe('ParseError');
+    expect(messaging.published).toEqual([]);
+  });
+});
