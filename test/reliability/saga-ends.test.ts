@@ -88,6 +88,9 @@ const runWith = async (platform: TestPlatform, runType: RunType, plan: Plan, nam
   return { tripId, name, status: description.status ?? '', error: description.error };
 };
 
+const itemsOf = (platform: TestPlatform, tripId: string) =>
+  tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
+
 /** The invariant, from the table alone: the trip record says how the saga ended. */
 const checkTable = (items: Item[]) => {
   const record = items.find((item) => item.sk === 'TRIP');
@@ -323,11 +326,7 @@ describe.skipIf(externalStepFunctions)('an operator stopping the execution at ev
       ),
     ).toEqual([]);
     for (const run of runs) {
-      const items = await tripItems(
-        platform.clients.dynamodb,
-        platform.stack.tableName,
-        run.tripId,
-      );
+      const items = await itemsOf(platform, run.tripId);
       expect(items.filter(isLiveItem), run.name).toEqual([]);
     }
   });
@@ -367,11 +366,7 @@ describe.skipIf(externalStepFunctions)('an execution timing out at every task', 
       ),
     ).toEqual([]);
     for (const run of runs) {
-      const items = await tripItems(
-        platform.clients.dynamodb,
-        platform.stack.tableName,
-        run.tripId,
-      );
+      const items = await itemsOf(platform, run.tripId);
       expect(items.filter(isLiveItem), run.name).toEqual([]);
       expect(
         items.find((item) => item.sk === 'TRIP'),
