@@ -143,24 +143,31 @@ describe('the repair', () => {
       credentials: LOCAL_CREDENTIALS,
     });
 
+  /** `npm run repair` as an operator runs it, against this file's platform. */
+  const repairCli = (...args: string[]) =>
+    promisify(execFile)(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'repair',
+        '--',
+        ...args,
+        '--lambda-endpoint',
+        platform.stack.endpoints.lambda,
+        '--dynamodb-endpoint',
+        platform.stack.endpoints.dynamodb,
+        '--table-name',
+        platform.stack.tableName,
+      ],
+      { cwd: PROJECT_ROOT },
+    );
+
   it('npm run repair undoes what the leftover names, brings the leftovers to zero, and repeats harmlessly', async () => {
     // Prepare: a payment failure whose refund never succeeds: the payment tombstone is missing.
     const run = await book('failPayment', 'RefundPayment', compensationRetries + 1);
     expect((await getTrip(run.tripId)).saga_status).toBe('needs_repair');
-    const repair = () =>
-      promisify(execFile)(
-        'npm',
-        [
-          'run',
-          '--silent',
-          'repair',
-          '--',
-          run.tripId,
-          '--lambda-endpoint',
-          platform.stack.endpoints.lambda,
-        ],
-        { cwd: PROJECT_ROOT },
-      );
+    const repair = () => repairCli(run.tripId);
 
     // Act
     const first = await repair();
@@ -189,24 +196,7 @@ describe('the repair', () => {
       book('failPayment', 'CancelHotel', compensationRetries + 1),
       book('failFlightsConfirmation', 'CancelFlight', compensationRetries + 1),
     ]);
-    const cli = (...args: string[]) =>
-      promisify(execFile)(
-        'npm',
-        [
-          'run',
-          '--silent',
-          'repair',
-          '--',
-          ...args,
-          '--lambda-endpoint',
-          platform.stack.endpoints.lambda,
-          '--dynamodb-endpoint',
-          platform.stack.endpoints.dynamodb,
-          '--table-name',
-          platform.stack.tableName,
-        ],
-        { cwd: PROJECT_ROOT },
-      );
+    const cli = repairCli;
 
     // Act
     const all = await cli();
