@@ -10,11 +10,18 @@ import type { InferOutput } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
 import type { Outcome } from '#commons/bookings.ts';
+import { InjectedStepFailure, InjectedTransientFailure } from '#commons/errors.ts';
 import { logger } from '#commons/logger.ts';
 import { type Trip, TripSchema } from '#commons/trip.ts';
 
 const logFailure = {
   onError: ({ error }: { error: unknown }) => {
+    // The demo's own failures (a run type, the injected rate) were asked for: a warning that
+    // names them, without a stack trace. Anything else is an error, with its stack.
+    if (error instanceof InjectedStepFailure || error instanceof InjectedTransientFailure) {
+      logger.warn('step failed, as the demo asked', { error: error.name, reason: error.message });
+      return;
+    }
     logger.error('step failed', error instanceof Error ? error : String(error));
   },
 };

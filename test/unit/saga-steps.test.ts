@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as cancelFlightModule from '../../functions/cancel-flight.ts';
 import * as cancelHotelModule from '../../functions/cancel-hotel.ts';
+import { logger } from '../../functions/commons/logger.ts';
 import * as confirmFlightModule from '../../functions/confirm-flight.ts';
 import * as confirmHotelModule from '../../functions/confirm-hotel.ts';
 import * as recordLeftoverModule from '../../functions/record-leftover.ts';
@@ -269,6 +270,37 @@ describe('failure injection by run type', () => {
     expect(error.name).toBe(name);
     expect(error.message).toContain(runType);
     expect(await itemsOf(trip.trip_id)).toEqual({});
+  });
+
+  it('logs a failure the demo asked for as a warning without a stack trace, and any other failure as an error with one', async () => {
+    // Prepare
+    const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
+    const asked = newTrip({ run_type: 'failPayment' });
+    const unasked = newTrip();
+    await invoke(reserveHotel, unasked);
+    await invoke(cancelHotel, unasked);
+
+    // Act
+    await invokeFailing(takePayment, asked);
+    await invokeFailing(confirmHotel, unasked);
+
+    // Assess
+    expect(warn.mock.calls).toEqual([
+      [
+        'step failed, as the demo asked',
+        {
+          error: 'PaymentFailed',
+          reason: 'Failed to take the payment (run_type failPayment)',
+        },
+      ],
+    ]);
+    expect(error.mock.calls).toEqual([
+      ['step failed', expect.objectContaining({ name: 'BookingAlreadyCancelled' })],
+    ]);
+    expect(String((error.mock.calls[0]?.[1] as Error | undefined)?.stack)).toContain(
+      'BookingAlreadyCancelled',
+    );
   });
 
   it('a run type leaves the other steps alone', async () => {
