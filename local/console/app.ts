@@ -3,6 +3,8 @@
  * for the selected one colours its path, counts its retries, and shows its history and the
  * trip's items, refreshed while it runs. Plain DOM: text goes in through textContent only.
  */
+
+import { shortName, sinceStart } from './format.ts';
 import type {
   ExecutionResponse,
   ExecutionSummary,
@@ -75,19 +77,29 @@ const drawNode = (node: PlacedNode) => {
     'data-retries': 0,
     transform: `translate(${node.x} ${node.y})`,
   });
-  const radius = node.type === 'Choice' ? 2 : node.kind === 'end' ? node.height / 2 : 8;
-  group.append(
-    svgElement('rect', {
-      class: 'shape',
-      width: node.width,
-      height: node.height,
-      rx: radius,
-      ry: radius,
-    }),
-  );
-  const name = svgElement('text', { class: 'name', x: node.width / 2, y: node.height / 2 + 4 });
+  const { width, height } = node;
+  // A decision is a diamond, as in any flowchart; an end is rounded; a step is a box.
+  const shape =
+    node.kind === 'choice'
+      ? svgElement('polygon', {
+          class: 'shape',
+          points: `0,${height / 2} ${width / 2},0 ${width},${height / 2} ${width / 2},${height}`,
+        })
+      : svgElement('rect', {
+          class: 'shape',
+          width,
+          height,
+          rx: node.kind === 'end' ? height / 2 : 8,
+          ry: node.kind === 'end' ? height / 2 : 8,
+        });
+  group.append(shape);
+  const name = svgElement('text', { class: 'name', x: width / 2, y: height / 2 + 4 });
   name.textContent = node.id;
-  const kind = svgElement('text', { class: 'kind-label', x: node.width / 2, y: 9 });
+  const kind = svgElement('text', {
+    class: 'kind-label',
+    x: width / 2,
+    y: node.kind === 'choice' ? 13 : 8,
+  });
   kind.textContent = node.kind === 'end' ? node.type : node.kind;
   const retries = svgElement('g', {
     class: 'retries',
@@ -104,9 +116,12 @@ const drawNode = (node: PlacedNode) => {
 const drawGraph = (layout: Layout) => {
   const svg = byId('graph') as unknown as SVGSVGElement;
   svg.replaceChildren();
+  // Scaled to its frame (console.css sizes the frame to the window): the whole machine, its
+  // ends included, is in sight without scrolling. Never drawn larger than laid out.
   svg.setAttribute('viewBox', `0 -12 ${layout.width} ${layout.height + 12}`);
-  svg.setAttribute('width', String(layout.width));
-  svg.setAttribute('height', String(layout.height + 12));
+  svg.setAttribute('preserveAspectRatio', 'xMidYMin meet');
+  svg.style.maxWidth = `${layout.width}px`;
+  svg.style.maxHeight = `${layout.height + 12}px`;
   const defs = svgElement('defs', {});
   const marker = svgElement('marker', {
     id: 'arrow',
@@ -163,12 +178,16 @@ const renderExecutions = (executions: ExecutionSummary[]) => {
       button.type = 'button';
       const name = document.createElement('span');
       name.className = 'execution-name';
-      name.textContent = execution.name ?? '';
+      name.textContent = shortName(execution.name ?? '');
+      name.title = execution.name ?? '';
+      const runType = document.createElement('span');
+      runType.className = 'execution-run-type';
+      runType.textContent = execution.runType ?? '';
       const status = document.createElement('span');
       status.className = 'execution-status';
       status.dataset.status = execution.status ?? '';
       status.textContent = `${execution.status ?? ''} · ${time(execution.startDate)}`;
-      button.append(name, status);
+      button.append(name, runType, status);
       button.addEventListener('click', () => select(execution.executionArn));
       item.append(button);
       return item;
@@ -202,6 +221,7 @@ const renderDetails = (view: ExecutionResponse) => {
     execution.status,
     execution.error,
     execution.tripId && `trip ${execution.tripId}`,
+    execution.runType && `run type ${execution.runType}`,
   ]
     .filter((part) => part)
     .join(' · ');
@@ -227,8 +247,13 @@ const renderDetails = (view: ExecutionResponse) => {
     ...view.events.map((event) => {
       const row = document.createElement('tr');
       row.dataset.type = event.type ?? '';
+      row.dataset.timestamp = event.timestamp ?? '';
+      // After the start: how long each step and each retry's wait took reads off the column.
+      const at = cell(sinceStart(event.timestamp, execution.startDate));
+      at.title = event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '';
       row.append(
         cell(String(event.id ?? '')),
+        at,
         cell(event.type),
         cell(event.state),
         cell(event.error),

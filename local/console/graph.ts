@@ -1,6 +1,6 @@
 /**
  * The state machine as the console draws it, read from the ASL: every state, told apart as a
- * forward step, a compensation or an end, and every transition with what takes it (the next
+ * forward step, a compensation, a choice or an end, and every transition with what takes it (the next
  * state, a catch and its errors, a choice rule, the default). Laid out by ELK (elkjs), the
  * Eclipse Layout Kernel's layered algorithm: no coordinates are written down here, so the
  * drawing follows the ASL when it changes.
@@ -36,14 +36,15 @@ export const graphOf = (definition: Definition): Graph => {
   };
   visit(definition.StartAt);
 
-  const nodes = Object.entries(definition.States).map(([id, state]): GraphNode => {
-    const end = state.Type === 'Succeed' || state.Type === 'Fail';
-    return {
-      id,
-      type: state.Type,
-      kind: end ? 'end' : forward.has(id) ? 'forward' : 'compensation',
-    };
-  });
+  // By the state's type, never its name: a Choice decides, wherever it stands.
+  const kindOf = (id: string, type: string): GraphNode['kind'] => {
+    if (type === 'Succeed' || type === 'Fail') return 'end';
+    if (type === 'Choice') return 'choice';
+    return forward.has(id) ? 'forward' : 'compensation';
+  };
+  const nodes = Object.entries(definition.States).map(
+    ([id, state]): GraphNode => ({ id, type: state.Type, kind: kindOf(id, state.Type) }),
+  );
 
   const labelled = Object.entries(definition.States).flatMap(([from, state]) => [
     ...(state.Catch ?? []).flatMap((catcher) => {
@@ -75,11 +76,17 @@ export const graphOf = (definition: Definition): Graph => {
   return { startAt: definition.StartAt, nodes, edges: graphEdges };
 };
 
-const NODE_HEIGHT = 40;
+// Compact enough that the whole machine fits a 1600x1000 window at a readable size (the
+// browser test checks it): the page scales the drawing down to its frame, never past it.
+const NODE_HEIGHT = 36;
 const CHARACTER_WIDTH = 7.5;
 const LABEL_HEIGHT = 16;
 
-const nodeWidth = (id: string) => Math.max(120, Math.ceil(id.length * CHARACTER_WIDTH) + 32);
+/** A choice is drawn as a diamond: its name must fit across the middle, so it is wider. */
+const nodeWidth = (node: GraphNode) => {
+  const text = Math.max(120, Math.ceil(node.id.length * CHARACTER_WIDTH) + 32);
+  return node.kind === 'choice' ? Math.ceil(text * 1.6) : text;
+};
 const labelWidth = (text: string) => Math.ceil(text.length * 6.2) + 8;
 
 /** Places every state and routes every transition, top to bottom. */
@@ -90,7 +97,7 @@ export const layoutGraph = async (graph: Graph): Promise<Layout> => {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '30',
       'elk.spacing.nodeNode': '36',
       'elk.spacing.edgeNode': '20',
       'elk.spacing.edgeEdge': '12',
@@ -100,8 +107,8 @@ export const layoutGraph = async (graph: Graph): Promise<Layout> => {
     },
     children: graph.nodes.map((node) => ({
       id: node.id,
-      width: nodeWidth(node.id),
-      height: NODE_HEIGHT,
+      width: nodeWidth(node),
+      height: node.kind === 'choice' ? NODE_HEIGHT + 12 : NODE_HEIGHT,
     })),
     edges: graph.edges.map((edge) => ({
       id: edge.id,
@@ -133,7 +140,7 @@ export const layoutGraph = async (graph: Graph): Promise<Layout> => {
         ...node,
         x: child?.x ?? 0,
         y: child?.y ?? 0,
-        width: child?.width ?? nodeWidth(node.id),
+        width: child?.width ?? nodeWidth(node),
         height: child?.height ?? NODE_HEIGHT,
       };
     }),

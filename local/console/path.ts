@@ -67,13 +67,15 @@ export const pathOf = (graph: Graph, events: PathEvent[]): ExecutionPath => {
     }
   }
 
-  const statusOf = (visit: Visit, left: boolean): StateStatus => {
+  const statusOf = (visit: Visit, left: boolean, before: Visit | undefined): StateStatus => {
     const node = nodes.get(visit.name);
     if (node?.type === 'Fail') return 'failed';
     if (node?.type === 'Succeed') return 'succeeded';
     if (!left) return ended ? 'failed' : 'running';
     if (visit.task === 'failed') return 'caught';
-    return node?.kind === 'compensation' ? 'compensating' : 'succeeded';
+    // A choice decides and undoes nothing: it takes the colour of the way that reached it.
+    const kind = node?.kind === 'choice' ? nodes.get(before?.name ?? '')?.kind : node?.kind;
+    return kind === 'compensation' ? 'compensating' : 'succeeded';
   };
 
   const states: Record<string, StateOnPath> = {};
@@ -83,7 +85,7 @@ export const pathOf = (graph: Graph, events: PathEvent[]): ExecutionPath => {
     const left = visit.exited || next !== undefined;
     const known = states[visit.name];
     states[visit.name] = {
-      status: statusOf(visit, left),
+      status: statusOf(visit, left, visits[index - 1]),
       retries: (known?.retries ?? 0) + Math.max(0, visit.attempts - 1),
     };
     if (next) {

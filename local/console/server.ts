@@ -8,7 +8,7 @@
  *   GET  /                     the page
  *   GET  /app.js, /console.css its script (bundled from app.ts on first use) and styles
  *   GET  /api/graph            the state machine, laid out
- *   GET  /api/executions       the executions, newest first
+ *   GET  /api/executions       the executions, newest first, each with its booking's run type
  *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
  *   POST /api/bookings         { run_type?, trip_id? }: starts a booking through the HTTP API,
  *                              with the page's Authorization header (the production profile)
@@ -94,12 +94,16 @@ const summary = (event: HistoryEvent) => {
   };
 };
 
-const tripIdOf = (input: string | undefined): string | undefined => {
+/** The trip id and run type an execution's input names, if it is a trip document. */
+const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
   try {
-    const parsed = JSON.parse(input ?? '') as { trip_id?: unknown };
-    return typeof parsed.trip_id === 'string' ? parsed.trip_id : undefined;
+    const parsed = JSON.parse(input ?? '') as { trip_id?: unknown; run_type?: unknown } | null;
+    return {
+      ...(typeof parsed?.trip_id === 'string' ? { tripId: parsed.trip_id } : {}),
+      ...(typeof parsed?.run_type === 'string' ? { runType: parsed.run_type } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 };
 
@@ -113,7 +117,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
   const execution = async (executionArn: string): Promise<ExecutionResponse> => {
     const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     const events = await readHistory(sfn, executionArn);
-    const tripId = tripIdOf(description.input);
+    const { tripId, runType } = tripOf(description.input);
     return {
       execution: {
         executionArn,
@@ -124,11 +128,35 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         ...(description.error ? { error: description.error } : {}),
         ...(description.cause ? { cause: description.cause } : {}),
         tripId,
+        runType,
       },
       path: pathOf(graph, events),
       events: events.map(summary),
       items: tripId ? await tripItems(dynamodb, options.tableName, tripId) : [],
     };
+  };
+
+  // ListExecutions does not give the input: each execution's run type is read once, with
+  // DescribeExecution, and kept while the execution is listed (an input never changes).
+  let runTypeByArn = new Map<string, string | undefined>();
+  const runTypesOf = async (arns: string[]) => {
+    const known = new Map<string, string | undefined>();
+    await Promise.all(
+      arns.map(async (executionArn) => {
+        if (runTypeByArn.has(executionArn)) {
+          known.set(executionArn, runTypeByArn.get(executionArn));
+          return;
+        }
+        try {
+          const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          known.set(executionArn, tripOf(input).runType);
+        } catch {
+          // Gone between the list and the description (past retention): shown without one.
+        }
+      }),
+    );
+    runTypeByArn = known;
+    return known;
   };
 
   const runTypes = options.runTypes ?? RUN_TYPES;
@@ -196,6 +224,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         const newestFirst = [...executions].sort(
           (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
         );
+        const runTypeOf = await runTypesOf(newestFirst.map((item) => item.executionArn ?? ''));
         const body: ExecutionsResponse = {
           executions: newestFirst.map((item) => ({
             executionArn: item.executionArn,
@@ -203,6 +232,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
             status: item.status,
             startDate: item.startDate?.toISOString(),
             stopDate: item.stopDate?.toISOString(),
+            runType: runTypeOf.get(item.executionArn ?? ''),
           })),
         };
         sendJson(response, 200, body);

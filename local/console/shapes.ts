@@ -4,8 +4,11 @@
  * (the browser), so neither can drift from the other.
  */
 
-/** Forward steps run from StartAt on the happy path; compensations only after a failure. */
-export type StateKind = 'forward' | 'compensation' | 'end';
+/**
+ * Forward steps run from StartAt on the happy path; compensations only after a failure; a
+ * choice (a Choice state, whatever its name) decides between ways on; an end stops the saga.
+ */
+export type StateKind = 'forward' | 'compensation' | 'choice' | 'end';
 
 /** next: the state's Next; catch: a Catch; choice: a Choice rule; default: a Choice's Default. */
 export type EdgeKind = 'next' | 'catch' | 'choice' | 'default';
@@ -97,6 +100,8 @@ export interface ExecutionSummary {
   status?: string | undefined;
   startDate?: string | undefined;
   stopDate?: string | undefined;
+  /** The booking's run type, from the execution's input (absent when the input has none). */
+  runType?: string | undefined;
 }
 
 export interface ExecutionsResponse {

@@ -7,13 +7,17 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { readDefinition } from '../../local/asl.ts';
 import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
 import { PICTURES, takePictures } from '../../local/pictures.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
+
+const definition = readDefinition();
 
 const platform = useTestStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
@@ -187,6 +191,139 @@ describe('the console in Chromium', () => {
 
   it('showed retry badges in those runs, so the badges were really checked', () => {
     expect(badgesSeen).toBeGreaterThan(0);
+  });
+
+  it('at 1600x1000: the whole machine in sight, its ends included, at a readable size', async () => {
+    // Prepare
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.evaluate(() =>
+      (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+    );
+    const ends = Object.entries(definition.States)
+      .filter(([, state]) => state.Type === 'Succeed' || state.Type === 'Fail')
+      .map(([name]) => name);
+
+    // Act
+    const boxes = await Promise.all(
+      Object.keys(definition.States).map(async (name) => ({
+        name,
+        box: await page.locator(`g.state[data-state="${name}"]`).boundingBox(),
+      })),
+    );
+
+    // Assess: every state, each end among them, lies inside the window, unscrolled
+    expect(ends.sort()).toEqual(['BookingConfirmed', 'BookingFailed', 'BookingNeedsRepair']);
+    for (const { name, box } of boxes) {
+      if (!box) throw new Error(`${name} is not drawn`);
+      expect(box.x, name).toBeGreaterThanOrEqual(0);
+      expect(box.y, name).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, name).toBeLessThanOrEqual(1600);
+      expect(box.y + box.height, name).toBeLessThanOrEqual(1000);
+      // Not fitted by shrinking it past reading: a state's box keeps most of its laid-out size.
+      expect(box.height, name).toBeGreaterThanOrEqual(26);
+    }
+  });
+
+  it('draws every Choice state as a decision (a diamond), and no other state so', async () => {
+    // Prepare
+    const choices = Object.entries(definition.States)
+      .filter(([, state]) => state.Type === 'Choice')
+      .map(([name]) => name);
+
+    // Act
+    const diamonds = await page.$$eval('g.state', (groups) =>
+      groups
+        .filter((group) => group.querySelector('polygon.shape'))
+        .map((group) => ({
+          name: group.getAttribute('data-state'),
+          kind: group.getAttribute('data-kind'),
+          label: group.querySelector('.kind-label')?.textContent,
+        })),
+    );
+
+    // Assess
+    expect(choices).toEqual(['CheckLeftovers']);
+    expect(diamonds).toEqual(choices.map((name) => ({ name, kind: 'choice', label: 'choice' })));
+  });
+
+  it("lists each execution on one line, its whole name in the tooltip, with its booking's run type", async () => {
+    // Prepare: a booking started with the trip id left blank, named by a UUID
+    await page.fill('#trip-id', '');
+    await page.selectOption('#run-type', 'failHotelReservation');
+    await page.click('#start-button');
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as {
+        document: { getElementById(id: string): { textContent: string | null } | null };
+      };
+      return /^Started [0-9a-f-]{36}$/.test(
+        document.getElementById('start-result')?.textContent ?? '',
+      );
+    });
+    const { executions = [] } = await platform.clients.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: platform.stack.stateMachineArn }),
+    );
+    await page.waitForSelector(`#executions li:nth-child(${executions.length})`);
+
+    // Act
+    const listed = await page.$$eval('#executions li', (items) =>
+      items.map((item) => {
+        const name = item.querySelector('.execution-name') as unknown as {
+          textContent: string | null;
+          title: string;
+          getBoundingClientRect(): { height: number };
+        };
+        return {
+          arn: item.getAttribute('data-execution-arn') ?? '',
+          name: name.textContent ?? '',
+          title: name.title,
+          height: name.getBoundingClientRect().height,
+          runType: item.querySelector('.execution-run-type')?.textContent ?? '',
+        };
+      }),
+    );
+
+    // Assess: every execution, newest first, each as DescribeExecution tells it
+    expect(listed).toHaveLength(executions.length);
+    const uuid = listed.find((item) => /^[0-9a-f-]{36}$/.test(item.title));
+    expect(uuid?.name).toBe(`${uuid?.title.slice(0, 8)}…`);
+    for (const item of listed) {
+      const { name, input } = await platform.clients.sfn.send(
+        new DescribeExecutionCommand({ executionArn: item.arn }),
+      );
+      expect(item.title).toBe(name);
+      expect(item.runType, name).toBe(
+        (JSON.parse(input ?? '{}') as { run_type?: string }).run_type,
+      );
+      // One line: the longest names (browser-failFlightsConfirmation-...) once wrapped to three.
+      expect(item.height, name).toBeLessThan(26);
+    }
+    expect(uuid?.runType).toBe('failHotelReservation');
+  });
+
+  it('shows each history event at its time after the execution started', async () => {
+    // Prepare: the execution shown, ended, read here on its own
+    const executionArn = (await page.getAttribute('#selected-title', 'data-execution-arn')) ?? '';
+    const ended = await waitForExecution(platform.clients.sfn, executionArn);
+    const start = ended.description.startDate?.getTime() ?? Number.NaN;
+    await page.waitForSelector(`#events tbody tr:nth-child(${ended.events.length})`);
+
+    // Act
+    const rows = await page.$$eval('#events tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+
+    // Assess: one row per event, in order, each "+<seconds> s" after the start
+    expect(rows).toHaveLength(ended.events.length);
+    ended.events.forEach((event, index) => {
+      const [id, after, type] = rows[index] ?? [];
+      expect(id).toBe(String(event.id));
+      expect(type).toBe(event.type);
+      const seconds = Number(/^\+(\d+\.\d{3}) s$/.exec(after ?? '')?.[1]);
+      const expected = ((event.timestamp?.getTime() ?? Number.NaN) - start) / 1000;
+      expect(Math.abs(seconds - expected), `${after} for event ${event.id}`).toBeLessThanOrEqual(
+        0.0005,
+      );
+    });
   });
 
   it('asked nothing of any other origin', () => {

@@ -55,22 +55,54 @@ describe('graphOf', () => {
     ]);
   });
 
-  it('tells the forward steps, the compensations and the ends apart', () => {
+  it('tells the forward steps, the compensations, the choice and the ends apart', () => {
     // Prepare
     const kinds = Object.fromEntries(graph.nodes.map((node) => [node.id, node.kind]));
     const ends = ['BookingConfirmed', 'BookingFailed', 'BookingNeedsRepair'];
+    const choices = ['CheckLeftovers'];
 
     // Assess
     for (const name of FORWARD) expect(kinds[name]).toBe('forward');
     for (const name of ends) expect(kinds[name]).toBe('end');
+    for (const name of choices) expect(kinds[name]).toBe('choice');
     const compensations = graph.nodes
-      .filter((node) => !FORWARD.includes(node.id) && !ends.includes(node.id))
+      .filter((node) => ![...FORWARD, ...ends, ...choices].includes(node.id))
       .map((node) => node.id);
     // Every compensation and record is on the longest path, after the forward steps.
     expect(compensations.sort()).toEqual(
-      LONGEST_PATH.filter((name) => !FORWARD.includes(name) && !ends.includes(name)).sort(),
+      LONGEST_PATH.filter((name) => ![...FORWARD, ...ends, ...choices].includes(name)).sort(),
     );
     for (const name of compensations) expect(kinds[name]).toBe('compensation');
+  });
+
+  it('takes every Choice state for a decision, whatever its name and wherever it stands', () => {
+    // Prepare: the choice renamed like a compensation, and a second one on the forward path.
+    const changed: Definition = structuredClone(definition);
+    const choice = changed.States.CheckLeftovers;
+    if (!choice) throw new Error('CheckLeftovers is gone from the ASL');
+    delete changed.States.CheckLeftovers;
+    changed.States.CancelEverything = choice;
+    for (const state of Object.values(changed.States)) {
+      if (state.Next === 'CheckLeftovers') state.Next = 'CancelEverything';
+      for (const catcher of state.Catch ?? [])
+        if (catcher.Next === 'CheckLeftovers') catcher.Next = 'CancelEverything';
+    }
+    changed.States.IsItCheap = {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.total', NumericLessThan: 100, Next: 'ConfirmHotel' }],
+      Default: 'ConfirmHotel',
+    } as unknown as Definition['States'][string];
+    const takePayment = changed.States.TakePayment;
+    if (!takePayment) throw new Error('TakePayment is gone from the ASL');
+    takePayment.Next = 'IsItCheap';
+
+    // Act
+    const kinds = Object.fromEntries(graphOf(changed).nodes.map((node) => [node.id, node.kind]));
+
+    // Assess
+    expect(kinds.CancelEverything).toBe('choice');
+    expect(kinds.IsItCheap).toBe('choice');
+    expect(kinds.RefundPayment).toBe('compensation');
   });
 
   it('labels a catch of chosen errors, the choice rule by its comment, and the default', () => {
@@ -84,6 +116,36 @@ describe('graphOf', () => {
     expect(label('ReserveHotel->CancelHotel:catch')).toBeUndefined();
     expect(label('CheckLeftovers->BookingNeedsRepair:choice')).toBe('a leftover was recorded');
     expect(label('CheckLeftovers->BookingFailed:default')).toBe('Default');
+  });
+
+  it("labels no arrow of the saga with an error name: a catch is told by the legend's dashed line", () => {
+    // Prepare: every error the ASL names, in a Retry or a Catch (ParseError among them).
+    const errors = new Set(
+      Object.values(definition.States).flatMap((state) => [
+        ...(state.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals),
+        ...(state.Catch ?? []).flatMap((catcher) => catcher.ErrorEquals),
+      ]),
+    );
+    // What a label may say: a choice rule's Comment, or Default.
+    const explained = new Set([
+      'Default',
+      ...Object.values(definition.States).flatMap((state) =>
+        (state.Choices ?? []).map((choice) => String(choice.Comment)),
+      ),
+    ]);
+
+    // Act
+    const labels = graph.edges.flatMap((edge) => (edge.label ? [edge.label] : []));
+
+    // Assess
+    expect(errors).toContain('ParseError');
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      expect(explained, label).toContain(label);
+      for (const error of errors) expect(label, label).not.toContain(error);
+    }
+    for (const edge of graph.edges.filter((edge) => edge.kind === 'catch'))
+      expect(edge.label, edge.id).toBeUndefined();
   });
 });
 

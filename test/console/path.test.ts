@@ -67,6 +67,33 @@ describe('pathOf, on histories a run type does not reach', () => {
     expect(path.states.ReserveHotel).toEqual({ status: 'failed', retries: 0 });
   });
 
+  it('colours a choice as the way that reached it: a decision, never a compensation', () => {
+    // Prepare: the undo chain's end, through the choice to BookingFailed.
+    const events = [
+      event('ExecutionStarted'),
+      entered('CancelHotel'),
+      event('TaskScheduled'),
+      event('TaskStarted'),
+      event('TaskSucceeded'),
+      event('TaskStateExited'),
+      entered('CheckLeftovers', 'Choice'),
+      event('ChoiceStateExited'),
+      entered('BookingFailed', 'Fail'),
+      event('ExecutionFailed'),
+    ];
+
+    // Act
+    const path = pathOf(graph, events);
+
+    // Assess
+    expect(graph.nodes.find((node) => node.id === 'CheckLeftovers')?.kind).toBe('choice');
+    expect(path.states.CheckLeftovers).toEqual({ status: 'compensating', retries: 0 });
+    expect(path.edges).toEqual([
+      'CancelHotel->CheckLeftovers:next',
+      'CheckLeftovers->BookingFailed:default',
+    ]);
+  });
+
   it('shows the state a stopped execution was in as failed, its retries counted', () => {
     // Prepare
     const events = [

@@ -4,7 +4,11 @@
  * and items, starting a booking through the HTTP API, and clear errors for bad requests that
  * start nothing.
  */
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import type {
   ExecutionResponse,
@@ -121,6 +125,51 @@ describe('the APIs the page uses', () => {
       notice: 'failed',
       delivery_status: 'sent',
     });
+  });
+
+  it("lists each execution with its booking's run type, as DescribeExecution's input says", async () => {
+    // Prepare: bookings of three run types, and one execution whose input is no trip at all.
+    const started = [];
+    for (const runType of ['failHotelReservation', 'success', 'failFlightsConfirmation']) {
+      const { body } = await book({ run_type: runType, trip_id: `console-run-type-${runType}` });
+      started.push(String(body.execution_arn));
+    }
+    const { executionArn: notATrip = '' } = await platform.clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: platform.stack.stateMachineArn,
+        name: `console-run-type-none-${Date.now()}`,
+        input: '{"hello":"world"}',
+      }),
+    );
+    for (const arn of [...started, notATrip]) await waitForExecution(platform.clients.sfn, arn);
+
+    // Act: twice, the second from what the first read
+    const first = (await (
+      await fetch(`${consoleUrl()}/api/executions`)
+    ).json()) as ExecutionsResponse;
+    const again = (await (
+      await fetch(`${consoleUrl()}/api/executions`)
+    ).json()) as ExecutionsResponse;
+
+    // Assess: each listed run type is its execution's input's, read here on its own
+    for (const list of [first, again]) {
+      expect(list.executions.length).toBeGreaterThanOrEqual(4);
+      for (const listed of list.executions) {
+        const { input } = await platform.clients.sfn.send(
+          new DescribeExecutionCommand({ executionArn: listed.executionArn }),
+        );
+        const runType = (JSON.parse(input ?? '{}') as { run_type?: string }).run_type;
+        expect(listed.runType, listed.name).toBe(runType);
+      }
+      const byArn = new Map(list.executions.map((item) => [item.executionArn, item.runType]));
+      expect(started.map((arn) => byArn.get(arn))).toEqual([
+        'failHotelReservation',
+        'success',
+        'failFlightsConfirmation',
+      ]);
+      expect(byArn.has(notATrip)).toBe(true);
+      expect(byArn.get(notATrip)).toBeUndefined();
+    }
   });
 
   it('gives a fresh trip id when the form leaves it blank', async () => {
