@@ -24,7 +24,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { build } from 'esbuild';
-import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
 import type { Definition } from '../asl.ts';
 import { LOCAL_CREDENTIALS, tripItems } from '../dynamodb.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
@@ -94,17 +94,23 @@ const summary = (event: HistoryEvent) => {
   };
 };
 
-/** The trip id and run type an execution's input names, if it is a trip document. */
+/**
+ * The trip id and run type an execution's input names. A trip document without a run type has
+ * the schema's default (a saga started with the AWS CLI, say); other input, only what it says.
+ */
 const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
+  let parsed: { trip_id?: unknown; run_type?: unknown } | null;
   try {
-    const parsed = JSON.parse(input ?? '') as { trip_id?: unknown; run_type?: unknown } | null;
-    return {
-      ...(typeof parsed?.trip_id === 'string' ? { tripId: parsed.trip_id } : {}),
-      ...(typeof parsed?.run_type === 'string' ? { runType: parsed.run_type } : {}),
-    };
+    parsed = JSON.parse(input ?? '') as typeof parsed;
   } catch {
     return {};
   }
+  const trip = TripSchema.safeParse(parsed);
+  const runType = trip.success ? trip.data.run_type : parsed?.run_type;
+  return {
+    ...(typeof parsed?.trip_id === 'string' ? { tripId: parsed.trip_id } : {}),
+    ...(typeof runType === 'string' ? { runType } : {}),
+  };
 };
 
 export const startConsole = async (options: ConsoleOptions): Promise<Listening> => {

@@ -10,6 +10,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
 import type {
   ExecutionResponse,
   ExecutionsResponse,
@@ -141,6 +142,16 @@ describe('the APIs the page uses', () => {
         input: '{"hello":"world"}',
       }),
     );
+    // A trip document without a run type (started with the AWS CLI, say) books: success.
+    const bare = `console-run-type-bare-${Date.now()}`;
+    const { executionArn: noRunType = '' } = await platform.clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: platform.stack.stateMachineArn,
+        name: bare,
+        input: JSON.stringify({ trip_id: bare, ...REFERENCE_TRIP }),
+      }),
+    );
+    const bareRun = await waitForExecution(platform.clients.sfn, noRunType);
     for (const arn of [...started, notATrip]) await waitForExecution(platform.clients.sfn, arn);
 
     // Act: twice, the second from what the first read
@@ -159,7 +170,7 @@ describe('the APIs the page uses', () => {
           new DescribeExecutionCommand({ executionArn: listed.executionArn }),
         );
         const runType = (JSON.parse(input ?? '{}') as { run_type?: string }).run_type;
-        expect(listed.runType, listed.name).toBe(runType);
+        if (runType !== undefined) expect(listed.runType, listed.name).toBe(runType);
       }
       const byArn = new Map(list.executions.map((item) => [item.executionArn, item.runType]));
       expect(started.map((arn) => byArn.get(arn))).toEqual([
@@ -169,6 +180,8 @@ describe('the APIs the page uses', () => {
       ]);
       expect(byArn.has(notATrip)).toBe(true);
       expect(byArn.get(notATrip)).toBeUndefined();
+      expect(bareRun.description.status).toBe('SUCCEEDED');
+      expect(byArn.get(noRunType)).toBe('success');
     }
   });
 

@@ -29,6 +29,16 @@ const countByState = (events: Awaited<ReturnType<typeof runTestCase>>['events'],
 const failuresByState = (events: Awaited<ReturnType<typeof runTestCase>>['events']) =>
   countByState(events, 'TaskFailed');
 
+/** The undo chain after RefundPayment gave up: its leftover recorded, the rest undone. */
+const REFUND_LEFT_OVER = [
+  'RefundPayment',
+  'RecordRefundPaymentLeftover',
+  'CancelFlight',
+  'CancelHotel',
+  'CheckLeftovers',
+  'BookingNeedsRepair',
+];
+
 describe('MockConfigFile.json', () => {
   it('has a test case for every path this suite proves, and no other', () => {
     const config = JSON.parse(readFileSync(MOCK_CONFIG_PATH, 'utf8'));
@@ -42,6 +52,7 @@ describe('MockConfigFile.json', () => {
         'FlightConfirmationFailureTest',
         'CompensationRetryRecoversTest',
         'CompensationExhaustedTest',
+        'CompensationParseErrorTest',
         'RetryOnServiceExceptionTest',
       ].sort(),
     );
@@ -64,15 +75,14 @@ describe.each([
   ['CompensationRetryRecoversTest', EXPECTED_PATH.failPayment, 'FAILED', 'BookingFailed'],
   [
     'CompensationExhaustedTest',
-    [
-      ...FORWARD.slice(0, 3),
-      'RefundPayment',
-      'RecordRefundPaymentLeftover',
-      'CancelFlight',
-      'CancelHotel',
-      'CheckLeftovers',
-      'BookingNeedsRepair',
-    ],
+    [...FORWARD.slice(0, 3), ...REFUND_LEFT_OVER],
+    'FAILED',
+    'BookingNeedsRepair',
+  ],
+  // ConfirmHotel fails; the refund's ParseError is never retried.
+  [
+    'CompensationParseErrorTest',
+    [...FORWARD.slice(0, 4), ...REFUND_LEFT_OVER],
     'FAILED',
     'BookingNeedsRepair',
   ],
@@ -109,6 +119,32 @@ describe('retries in the history', () => {
         repair_status: 'open',
       }),
     ]);
+  });
+
+  it('a compensation that cannot parse its input is never retried: its leftover is recorded at once, the payment left live', async () => {
+    const run = await runTestCase('CompensationParseErrorTest');
+
+    // One attempt, whatever the retry schedule: the ASL's ParseError retrier has MaxAttempts 0.
+    expect(countByState(run.events, 'TaskScheduled').RefundPayment).toBe(1);
+    expect(failuresByState(run.events)).toMatchObject({ ConfirmHotel: 1, RefundPayment: 1 });
+    const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, run.tripId);
+    const payment = items.find((item) => item.type === 'Payment');
+    expect(items.filter((item) => item.type === 'Leftover')).toEqual([
+      expect.objectContaining({
+        compensation: 'RefundPayment',
+        booking_sk: payment?.sk,
+        error: 'ParseError',
+        repair_status: 'open',
+      }),
+    ]);
+    // The forward steps ran for real: the hotel and the flight were really cancelled, the
+    // payment really taken and never refunded.
+    expect(payment?.transaction_status).not.toBe('refunded');
+    expect(
+      items
+        .filter((item) => item.type === 'Hotel' || item.type === 'Flight')
+        .map((item) => item.transaction_status),
+    ).toEqual(['cancelled', 'cancelled']);
   });
 
   it('a transient Lambda.ServiceException on a forward step is retried, not compensated', async () => {
