@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { queryTripItems, type TableItem } from '#commons/trip-items.ts';
+import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
 import { startDynamoDB } from '../../local/dynamodb-backend.ts';
 import { readHistory } from '../../local/sfn/read-history.ts';
