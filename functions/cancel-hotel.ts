@@ -1,5 +1,5 @@
 /** CancelHotel (compensation): cancels the hotel booking, whatever state it reached. */
-import { cancel } from '#commons/bookings.ts';
+import { cancel } from '#commons/booking-transitions.ts';
 import { failAtRandom } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 

@@ -1,5 +1,5 @@
 /** ConfirmHotel: turns the held room into a `confirmed` booking. */
-import { confirm } from '#commons/bookings.ts';
+import { confirm } from '#commons/booking-transitions.ts';
 import { failIfRequested } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 

@@ -3,9 +3,10 @@
  * its items, read in one query. Only a trip started outside the API (no record) asks Step
  * Functions for its execution.
  */
-import { readTrip } from '#commons/bookings.ts';
+
 import { describeTripExecution } from '#commons/executions.ts';
 import { badRequest, ClientError, callerOf, httpHandler, json } from '#commons/http.ts';
+import { readTrip } from '#commons/table.ts';
 import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#commons/trip.ts';
 import { isVisibleTo } from '#commons/trip-record.ts';
 import { tripStatus } from '#commons/trip-status.ts';

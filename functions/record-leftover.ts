@@ -6,13 +6,14 @@
  * from the table once the execution has ended. The saga then goes on with the next compensation.
  */
 import * as z from 'zod/mini';
-import { COMPENSATIONS, type Compensation, recordLeftover } from '#commons/bookings.ts';
+import { recordLeftover } from '#commons/leftovers.ts';
 import { countLeftover } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
+import { COMPENSATION_NAMES } from '#commons/table-keys.ts';
 import { TripSchema } from '#commons/trip.ts';
 
 const LeftoverInput = z.object({
-  compensation: z.enum(Object.keys(COMPENSATIONS) as [Compensation, ...Compensation[]]),
+  compensation: z.enum(COMPENSATION_NAMES),
   trip: TripSchema,
   // Step Functions may report an error without a cause.
   failure: z.object({ Error: z.string(), Cause: z._default(z.string(), '') }),

@@ -1,5 +1,5 @@
 /** RefundPayment (compensation): refunds the payment, whether or not it was taken. */
-import { refundPayment } from '#commons/bookings.ts';
+import { refundPayment } from '#commons/booking-transitions.ts';
 import { failAtRandom } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 

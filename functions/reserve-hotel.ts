@@ -1,5 +1,5 @@
 /** ReserveHotel: holds a room for the trip, a `pending` hotel booking. */
-import { reserve } from '#commons/bookings.ts';
+import { reserve } from '#commons/booking-transitions.ts';
 import { failIfRequested } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 

@@ -1,5 +1,5 @@
 /** TakePayment: charges the trip, a `confirmed` payment. */
-import { takePayment } from '#commons/bookings.ts';
+import { takePayment } from '#commons/booking-transitions.ts';
 import { failIfRequested } from '#commons/failure-injection.ts';
 import { sagaTask } from '#commons/saga-task.ts';
 

@@ -12,12 +12,12 @@ import {
   DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
-  QueryCommand,
   ResourceInUseException,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
+import { TRIP_SK } from '#commons/table-keys.ts';
 import { type CallRecorder, dynamodbCallOf } from './calls.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from './http-server.ts';
 import type { Template } from './template.ts';
@@ -272,21 +272,6 @@ export const createTables = async (
   return names;
 };
 
-/** Every item of a trip, its string attributes as plain values (for checks, not for the app). */
-export const tripItems = async (dynamodb: DynamoDBClient, tableName: string, tripId: string) => {
-  const { Items = [] } = await dynamodb.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :trip',
-      ExpressionAttributeValues: { ':trip': { S: tripId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) =>
-    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S])),
-  );
-};
-
 /**
  * dynalite writes a secondary index entry and its item in two steps, so a process killed between
  * them can leave an open trip record (functions/commons/trip-record.ts) out of the OpenTrips
@@ -307,7 +292,7 @@ export const reindexOpenTrips = async (endpoint: string, tableName: string): Pro
         new ScanCommand({
           TableName: tableName,
           FilterExpression: 'sk = :trip AND attribute_exists(open_shard)',
-          ExpressionAttributeValues: { ':trip': { S: 'TRIP' } },
+          ExpressionAttributeValues: { ':trip': { S: TRIP_SK } },
           ProjectionExpression: 'pk, sk',
           ExclusiveStartKey: startKey,
         }),

@@ -2,25 +2,20 @@
  * The saga's invariant, checked after an execution has ended: the trip's bookings are all
  * confirmed (the saga succeeded), or none of them is live (it failed and undid everything), or
  * every live one is named by an open leftover (it failed and recorded what is left to repair).
- * Once a repair has resolved the leftovers, nothing may be live either.
+ * Once a repair has resolved the leftovers, nothing may be live either. What is a booking, which
+ * is live and what is a leftover are the functions' own rules (functions/commons/trip-items.ts).
  */
+import { BOOKING_TYPES } from '#commons/table-keys.ts';
+import { isBooking, isLeftover, isLive, isOpenLeftover } from '#commons/trip-items.ts';
 
-export type Item = Record<string, string | undefined>;
+/** An item of the trip, as read from the table (parsed or not). */
+export type Item = Readonly<Record<string, unknown>>;
 
 export interface InvariantCheck {
   /** booked, undone, recorded for repair, or repaired; `violated` when none of them holds. */
   outcome: 'booked' | 'undone' | 'recorded' | 'repaired' | 'violated';
   violations: string[];
 }
-
-const LIVE: Record<string, string[]> = {
-  Hotel: ['pending', 'confirmed'],
-  Flight: ['pending', 'confirmed'],
-  Payment: ['confirmed'],
-};
-
-export const isLiveItem = (item: Item) =>
-  (LIVE[item.type ?? ''] ?? []).includes(item.transaction_status ?? '');
 
 /**
  * `status` and `error` are the execution's (DescribeExecution), `items` every item of the trip.
@@ -30,18 +25,16 @@ export const checkInvariant = (
   error: string | undefined,
   items: Item[],
 ): InvariantCheck => {
-  const bookings = items.filter((item) => Object.hasOwn(LIVE, item.type ?? ''));
-  const leftovers = items.filter((item) => item.type === 'Leftover');
-  const openLeftovers = new Set(
-    leftovers.filter((item) => item.repair_status === 'open').map((item) => item.booking_sk),
-  );
+  const bookings = items.filter(isBooking);
+  const leftovers = items.filter(isLeftover);
+  const openLeftovers = new Set(leftovers.filter(isOpenLeftover).map((item) => item.booking_sk));
   const violations: string[] = [];
 
   if (status === 'RUNNING')
     return { outcome: 'violated', violations: ['the execution has not ended'] };
 
   if (status === 'SUCCEEDED') {
-    for (const type of ['Hotel', 'Flight', 'Payment']) {
+    for (const type of BOOKING_TYPES) {
       const ofType = bookings.filter((item) => item.type === type);
       if (ofType.length !== 1)
         violations.push(`${ofType.length} ${type} bookings, expected exactly 1`);
@@ -54,7 +47,7 @@ export const checkInvariant = (
     return { outcome: violations.length === 0 ? 'booked' : 'violated', violations };
   }
 
-  const unrecorded = bookings.filter((item) => isLiveItem(item) && !openLeftovers.has(item.sk));
+  const unrecorded = bookings.filter((item) => isLive(item) && !openLeftovers.has(item.sk));
   for (const item of unrecorded)
     violations.push(`${item.sk} is still ${item.transaction_status} and no leftover names it`);
   if (error === 'BookingFailed' && leftovers.length > 0)

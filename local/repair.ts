@@ -7,10 +7,17 @@
  * '{"trip_id":"<tripId>"}' out.json`.
  */
 import { parseArgs } from 'node:util';
-import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  isLive,
+  isOpenLeftover,
+  type TableItem,
+  TableItemSchema,
+  tripItemsOf,
+} from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from './dynamodb.ts';
-import { isLiveItem } from './invariant.ts';
 import { DEFAULT_PORTS } from './stack.ts';
 
 const HELP = `Usage: npm run repair -- [<tripId>] [options]
@@ -76,28 +83,26 @@ const tripsNeedingRepair = async (): Promise<string[]> => {
     region,
     credentials: LOCAL_CREDENTIALS,
   });
-  const byTrip = new Map<string, Record<string, string | undefined>[]>();
-  let startKey: Record<string, AttributeValue> | undefined;
+  const documents = DynamoDBDocumentClient.from(client);
+  const byTrip = new Map<string, TableItem[]>();
+  let startKey: ScanCommandInput['ExclusiveStartKey'];
   do {
-    const page = await client
+    const page = await documents
       .send(new ScanCommand({ TableName: values['table-name'], ExclusiveStartKey: startKey }))
       .catch(unreachable('DynamoDB API', values['dynamodb-endpoint']));
-    for (const item of page.Items ?? []) {
-      const flat = Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S]));
-      const items = byTrip.get(flat.pk ?? '') ?? [];
-      items.push(flat);
-      byTrip.set(flat.pk ?? '', items);
+    for (const found of page.Items ?? []) {
+      const item = TableItemSchema.parse(found);
+      byTrip.set(item.pk, [...(byTrip.get(item.pk) ?? []), item]);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   client.destroy();
   return [...byTrip.entries()]
     .filter(([, items]) => {
-      const record = items.find((item) => item.sk === 'TRIP');
+      const { record, bookings, leftovers } = tripItemsOf(items);
       if (record && !record.execution_status) return false; // still running
-      if (items.some((item) => item.type === 'Leftover' && item.repair_status === 'open'))
-        return true;
-      return record?.outcome !== 'booked' && items.some(isLiveItem);
+      if (leftovers.some(isOpenLeftover)) return true;
+      return record?.outcome !== 'booked' && bookings.some(isLive);
     })
     .map(([tripId]) => tripId)
     .sort();

@@ -14,6 +14,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
 import {
   REFERENCE_TRIP,
   RUN_TYPES,
@@ -21,8 +23,8 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS, tripItems } from './dynamodb.ts';
-import { checkInvariant, type InvariantCheck, isLiveItem } from './invariant.ts';
+import { LOCAL_CREDENTIALS } from './dynamodb.ts';
+import { checkInvariant, type InvariantCheck } from './invariant.ts';
 import type { Fault, FaultPlan } from './sfn/service.ts';
 import { type StackOptions, startStack } from './stack.ts';
 
@@ -161,6 +163,7 @@ export const soak = async ({
   const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
   const sfn = new SFNClient({ ...config, endpoint: stack.endpoints.sfn });
   const dynamodb = new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb });
+  const documents = DynamoDBDocumentClient.from(dynamodb);
   const service = stack.stepFunctions;
   if (!service) throw new Error('The soak runs on the built-in Step Functions (no SFN_ENDPOINT)');
 
@@ -198,7 +201,11 @@ export const soak = async ({
     const record = service.execution(executionArn);
     await record.done;
     const { status = '', error } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    const check = checkInvariant(status, error, await tripItems(dynamodb, stack.tableName, tripId));
+    const check = checkInvariant(
+      status,
+      error,
+      await queryTripItems(documents, stack.tableName, tripId),
+    );
     outcomes[runType][check.outcome]++;
     if (check.outcome === 'violated')
       report.violations.push({ tripId, runType, violations: check.violations });
@@ -277,6 +284,7 @@ export const soakWithFaults = async ({
     service.stopExecution({ executionArn, error: 'Soak.Operator', cause: 'stopped by the soak' });
   const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
   const dynamodb = new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb });
+  const documents = DynamoDBDocumentClient.from(dynamodb);
   const lambda = new LambdaClient({ ...config, endpoint: stack.endpoints.lambda });
   const report: FaultSoakReport = {
     runs,
@@ -308,8 +316,8 @@ export const soakWithFaults = async ({
     // Everything the ends set off: the reconciler, for every trip.
     await stack.events.idle();
     for (const { tripId } of plan) {
-      const items = await tripItems(dynamodb, stack.tableName, tripId);
-      const record = items.find((item) => item.sk === 'TRIP');
+      const items = await queryTripItems(documents, stack.tableName, tripId);
+      const { record } = tripItemsOf(items);
       const status = record?.execution_status ?? 'RUNNING';
       count(report.ends, status === 'FAILED' ? (record?.execution_error ?? status) : status);
       count(report.outcomes, record?.outcome ?? 'open');
@@ -320,8 +328,8 @@ export const soakWithFaults = async ({
     // The operator's part: the sweep, then a repair of every trip that did not book.
     await stack.runSchedules({ older_than_seconds: 0 });
     for (const { tripId } of plan) {
-      const before = await tripItems(dynamodb, stack.tableName, tripId);
-      if (before.find((item) => item.sk === 'TRIP')?.outcome === 'booked') continue;
+      const before = await readTripItems(documents, stack.tableName, tripId);
+      if (before.record?.outcome === 'booked') continue;
       const repaired = await lambda.send(
         new InvokeCommand({
           FunctionName: 'RepairTripFunction',
@@ -329,8 +337,8 @@ export const soakWithFaults = async ({
         }),
       );
       if (repaired.FunctionError) report.leftAfterRepair.push(`${tripId}: the repair failed`);
-      const after = await tripItems(dynamodb, stack.tableName, tripId);
-      for (const item of after.filter(isLiveItem))
+      const after = await queryTripItems(documents, stack.tableName, tripId);
+      for (const item of after.filter(isLive))
         report.leftAfterRepair.push(`${tripId}: ${item.sk} still ${item.transaction_status}`);
     }
   } finally {

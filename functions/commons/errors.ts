@@ -39,3 +39,8 @@ export class PaymentAlreadyRefunded extends Error {
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
+
+/** An item read from the table that does not have the shape its kind must have. */
+export class MalformedItem extends Error {
+  override readonly name = 'MalformedItem';
+}

@@ -8,7 +8,8 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { sfn } from '#clients/sfn.ts';
 import { requireEnv } from '#commons/env.ts';
 import { type Trip, toExecutionInput } from '#commons/trip.ts';
-import { createTripRecord, digestOf, isVisibleTo, type TripRecord } from '#commons/trip-record.ts';
+import type { TripRecord } from '#commons/trip-items.ts';
+import { createTripRecord, digestOf, isVisibleTo } from '#commons/trip-record.ts';
 
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
 

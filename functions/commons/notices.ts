@@ -11,10 +11,10 @@
  * A running trip calls for none. A trip's notice changes only forward: needs_repair to repaired
  * (a repair), booked to failed or needs_repair (a booking undone after its confirmation).
  */
-import type { TripItem, TripItems } from '#commons/bookings.ts';
 import { tripOf } from '#commons/saga-end.ts';
+import { BOOKING_TYPES } from '#commons/table-keys.ts';
 import type { Trip } from '#commons/trip.ts';
-import { toTripRecord } from '#commons/trip-record.ts';
+import type { BookingItem, TripItems } from '#commons/trip-items.ts';
 
 export const NOTICES = ['booked', 'failed', 'needs_repair', 'repaired'] as const;
 export type Notice = (typeof NOTICES)[number];
@@ -35,7 +35,7 @@ export const EVENT_SOURCE = 'booking-saga';
  * trip without a record, which no customer asked for through the API).
  */
 export const noticeOf = (items: TripItems): Notice | undefined => {
-  const outcome = toTripRecord(items.record)?.outcome;
+  const outcome = items.record?.outcome;
   if (outcome === undefined) return undefined;
   if (outcome !== 'failed') return outcome;
   // Leftovers are only ever resolved by a repair: a failed trip with leftovers was repaired.
@@ -43,41 +43,38 @@ export const noticeOf = (items: TripItems): Notice | undefined => {
 };
 
 /** The trip document of the record, when it still parses. */
-export const tripOfRecord = (items: TripItems): Trip | undefined =>
-  tripOf(toTripRecord(items.record)?.input);
+export const tripOfRecord = (items: TripItems): Trip | undefined => tripOf(items.record?.input);
 
 /** The domain event's detail: what other services need, never the customer's contact. */
 export const eventDetail = (tripId: string, notice: Notice, items: TripItems) => {
-  const record = toTripRecord(items.record);
+  const record = items.record;
   return {
     trip_id: tripId,
     notice,
     outcome: record?.outcome ?? '',
     execution_status: record?.execution_status ?? '',
     ended_at: record?.ended_at ?? '',
-    bookings: items.bookings.map((booking: TripItem) => ({
-      type: booking.type ?? '',
-      id: booking.id ?? '',
-      transaction_status: booking.transaction_status ?? '',
+    bookings: items.bookings.map((booking: BookingItem) => ({
+      type: booking.type,
+      id: booking.id,
+      transaction_status: booking.transaction_status,
     })),
   };
 };
 
 const day = (instant: string) => instant.slice(0, 10);
 
-const describeBooking = (booking: TripItem, trip: Trip | undefined): string => {
+const describeBooking = (booking: BookingItem, trip: Trip | undefined): string => {
   if (booking.type === 'Payment') return `Payment of ${booking.amount} ${booking.currency}`;
   if (booking.type === 'Hotel')
     return trip ? `Hotel ${trip.hotel}, ${day(trip.check_in)} to ${day(trip.check_out)}` : 'Hotel';
   return trip ? `Flight ${trip.depart} to ${trip.arrive}, departing ${trip.depart_at}` : 'Flight';
 };
 
-const BOOKING_ORDER = ['Hotel', 'Flight', 'Payment'];
-
 /** Each booking and where it stands: confirmed, or cancelled and refunded. */
 const bookingLines = (items: TripItems, trip: Trip | undefined): string[] =>
   [...items.bookings]
-    .sort((a, b) => BOOKING_ORDER.indexOf(a.type ?? '') - BOOKING_ORDER.indexOf(b.type ?? ''))
+    .sort((a, b) => BOOKING_TYPES.indexOf(a.type) - BOOKING_TYPES.indexOf(b.type))
     .map((booking) => `  ${describeBooking(booking, trip)}: ${booking.transaction_status}.`);
 
 /** Why the saga did not book, in the customer's words. */
@@ -102,7 +99,7 @@ const failedStep = (items: TripItems): string => {
 };
 
 const reasonOf = (items: TripItems): string => {
-  const end = toTripRecord(items.record)?.execution_status ?? '';
+  const end = items.record?.execution_status ?? '';
   return end === 'FAILED' ? failedStep(items) : (REASONS[end] ?? 'it failed');
 };
 

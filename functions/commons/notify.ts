@@ -7,7 +7,6 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#clients/sns.ts';
-import { readTrip } from '#commons/bookings.ts';
 import { requireEnv } from '#commons/env.ts';
 import { messageOf, NOTICES, type Notice, noticeOf, tripOfRecord } from '#commons/notices.ts';
 import {
@@ -15,6 +14,7 @@ import {
   markNotificationSent,
   releaseNotification,
 } from '#commons/notification-record.ts';
+import { readTrip } from '#commons/table.ts';
 import { maskContact } from '#commons/trip.ts';
 
 const TOPIC_ARN = requireEnv('NOTIFICATIONS_TOPIC_ARN');

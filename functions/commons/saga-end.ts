@@ -10,38 +10,30 @@
  *                 booking is named by an open leftover, which the alarm and the repair act on
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  COMPENSATION_OF_TYPE,
-  type Compensation,
-  isLive,
-  openLeftover,
-  readTrip,
-  resolveLeftover,
-  type TripItem,
-  type TripItems,
-  UNDO,
-  undoItem,
-} from '#commons/bookings.ts';
+import { openLeftover, resolveLeftover, UNDO, undoItem } from '#commons/leftovers.ts';
 import { logger } from '#commons/logger.ts';
 import { metrics } from '#commons/metrics.ts';
+import type { Outcome as StepOutcome } from '#commons/saga-task.ts';
+import { readTrip } from '#commons/table.ts';
+import { COMPENSATION_OF_TYPE, type Compensation } from '#commons/table-keys.ts';
 import { type Trip, TripSchema } from '#commons/trip.ts';
-import { concludeTrip, type Outcome, type SagaEnd, toTripRecord } from '#commons/trip-record.ts';
+import {
+  type BookingItem,
+  isBooked,
+  isLive,
+  isOpenLeftover,
+  type Outcome,
+  type SagaEnd,
+  type TripItems,
+} from '#commons/trip-items.ts';
+import { concludeTrip } from '#commons/trip-record.ts';
 
 /** The undo steps, in the saga's own order: refund, cancel the flight, cancel the hotel. */
 const UNDO_ORDER: readonly Compensation[] = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
 
-const BOOKED_TYPES = ['Hotel', 'Flight', 'Payment'] as const;
-
-/** Hotel, flight and payment each there once, and each confirmed. */
-export const isBooked = (bookings: readonly TripItem[]): boolean =>
-  BOOKED_TYPES.every((type) => {
-    const ofType = bookings.filter((booking) => booking.type === type);
-    return ofType.length === 1 && ofType[0]?.transaction_status === 'confirmed';
-  });
-
 /** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
 export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
-  if (items.leftovers.some((leftover) => leftover.repair_status === 'open')) return 'needs_repair';
+  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
   if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
   return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
 };
@@ -81,7 +73,7 @@ const describeError = (error: unknown) =>
 const undoEverything = async (
   tripId: string,
   trip: Trip | undefined,
-  bookings: readonly TripItem[],
+  bookings: readonly BookingItem[],
 ): Promise<{ undone: Compensation[]; failures: Map<Compensation, string> }> => {
   const undone: Compensation[] = [];
   const failures = new Map<Compensation, string>();
@@ -91,7 +83,7 @@ const undoEverything = async (
         await UNDO[compensation](trip);
       } else {
         const live = bookings.filter(
-          (booking) => isLive(booking) && COMPENSATION_OF_TYPE[booking.type ?? ''] === compensation,
+          (booking) => isLive(booking) && COMPENSATION_OF_TYPE[booking.type] === compensation,
         );
         for (const booking of live) await undoItem(tripId, booking);
       }
@@ -126,7 +118,7 @@ export const reconcileTrip = async (
   options: { executionInput?: string | undefined; error?: string | undefined; undo?: boolean } = {},
 ): Promise<Reconciled> => {
   let items = await readTrip(tripId);
-  const record = toTripRecord(items.record);
+  const { record } = items;
   // An execution that is gone (forgotten, or lost with a local platform that crashed) after its
   // last step confirmed everything had nothing left but its Succeed state: it booked the trip.
   const end: SagaEnd =
@@ -143,21 +135,18 @@ export const reconcileTrip = async (
 
   const recorded: Compensation[] = [];
   const alreadyOpen = new Set(
-    items.leftovers
-      .filter((leftover) => leftover.repair_status === 'open')
-      .map((leftover) => leftover.booking_sk),
+    items.leftovers.filter(isOpenLeftover).map((leftover) => leftover.booking_sk),
   );
   const booked = end === 'SUCCEEDED' && isBooked(items.bookings);
   if (!booked) {
-    for (const booking of items.bookings.filter((item) => isLive(item))) {
+    for (const booking of items.bookings.filter(isLive)) {
       if (alreadyOpen.has(booking.sk)) continue;
-      const compensation = COMPENSATION_OF_TYPE[booking.type ?? ''];
-      if (!compensation) continue;
+      const compensation = COMPENSATION_OF_TYPE[booking.type];
       countLeftover(compensation);
       const failure = failures.get(compensation);
       await openLeftover(
         tripId,
-        { sk: booking.sk ?? '', id: booking.id ?? '' },
+        { sk: booking.sk, id: booking.id },
         compensation,
         {
           Error: `Saga.${end}`,
@@ -198,11 +187,9 @@ export interface Repaired {
  * record concluded. Refused while the saga runs; a booked trip is left alone. Repeating it
  * changes nothing.
  */
-export const repairTrip = async (
-  tripId: string,
-): Promise<{ result: Repaired; changed: boolean }> => {
+export const repairTrip = async (tripId: string): Promise<StepOutcome<Repaired>> => {
   const items = await readTrip(tripId);
-  const record = toTripRecord(items.record);
+  const { record } = items;
   if (record && record.execution_status === undefined) {
     throw new RepairRefused(
       `Trip ${tripId} is still running: its saga undoes what it did itself; repair it once it has ended`,
@@ -215,7 +202,7 @@ export const repairTrip = async (
   if (!booked) {
     const trip =
       tripOf(record?.input) ?? tripOf(items.leftovers.find((leftover) => leftover.trip)?.trip);
-    const live = items.bookings.filter((booking) => isLive(booking));
+    const live = items.bookings.filter(isLive);
     if (trip) {
       // Tombstones too: nothing that arrives late can bring a booking back after the repair.
       for (const compensation of UNDO_ORDER) {
@@ -224,8 +211,8 @@ export const repairTrip = async (
     } else {
       for (const booking of live) if (await undoItem(tripId, booking)) changed = true;
     }
-    undone.push(...live.map((booking) => booking.sk ?? ''));
-    for (const leftover of items.leftovers.filter((item) => item.repair_status === 'open')) {
+    undone.push(...live.map((booking) => booking.sk));
+    for (const leftover of items.leftovers.filter(isOpenLeftover)) {
       if (await resolveLeftover(tripId, leftover)) changed = true;
     }
   }
@@ -233,10 +220,7 @@ export const repairTrip = async (
   const outcome = outcomeOf(after, end);
   if (record && record.outcome !== outcome) await concludeTrip(tripId, end ?? 'FAILED', outcome);
   const resolved = after.leftovers
-    .map((leftover) => ({
-      compensation: leftover.compensation as Compensation,
-      booking_id: leftover.booking_id ?? '',
-    }))
+    .map(({ compensation, booking_id }) => ({ compensation, booking_id }))
     .sort((a, b) => a.compensation.localeCompare(b.compensation));
   return { result: { trip_id: tripId, outcome, undone, resolved }, changed };
 };

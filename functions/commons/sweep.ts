@@ -2,15 +2,15 @@
  * The sweep's rule: which open trips it looks at and what it does with each. A trip is open from
  * its record's write until its saga is concluded (the OpenTrips index holds exactly those).
  */
-import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { dynamodb } from '#clients/dynamodb.ts';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#clients/dynamodb.ts';
 import { requireEnv } from '#commons/env.ts';
 import { ConfigurationError } from '#commons/errors.ts';
 import { describeTripExecution } from '#commons/executions.ts';
 import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
-import { OPEN_TRIPS_INDEX, openShards, type SagaEnd } from '#commons/trip-record.ts';
-
-const TABLE_NAME = requireEnv('TABLE_NAME');
+import { TABLE_NAME } from '#commons/table.ts';
+import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
+import { OPEN_TRIPS_INDEX, openShards } from '#commons/trip-record.ts';
 
 /**
  * How old an open record must be before the sweep looks at it. Longer than the window in which
@@ -30,18 +30,18 @@ const GRACE_SECONDS = (() => {
 const openTripsBefore = async (cutoff: string): Promise<string[]> => {
   const tripIds: string[] = [];
   for (const shard of openShards()) {
-    let startKey: Record<string, AttributeValue> | undefined;
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
     do {
-      const page = await dynamodb.send(
+      const page = await documentClient.send(
         new QueryCommand({
           TableName: TABLE_NAME,
           IndexName: OPEN_TRIPS_INDEX,
           KeyConditionExpression: 'open_shard = :shard AND started_at < :cutoff',
-          ExpressionAttributeValues: { ':shard': { S: shard }, ':cutoff': { S: cutoff } },
+          ExpressionAttributeValues: { ':shard': shard, ':cutoff': cutoff },
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) if (item.pk?.S) tripIds.push(item.pk.S);
+      for (const item of page.Items ?? []) tripIds.push(TableItemSchema.parse(item).pk);
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
   }

@@ -8,7 +8,6 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
-import { readTrip } from '#commons/bookings.ts';
 import { requireEnv } from '#commons/env.ts';
 import { logger } from '#commons/logger.ts';
 import {
@@ -18,6 +17,7 @@ import {
   type Notice,
   noticeOf,
 } from '#commons/notices.ts';
+import { readTrip } from '#commons/table.ts';
 
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 

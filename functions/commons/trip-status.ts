@@ -4,9 +4,8 @@
  * and what the customer was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import type { TripItem, TripItems } from '#commons/bookings.ts';
 import { outcomeOf } from '#commons/saga-end.ts';
-import { type Outcome, type SagaEnd, toTripRecord } from '#commons/trip-record.ts';
+import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
 
 /**
  * running       the saga has not ended (its record is not concluded)
@@ -29,7 +28,7 @@ const ENDS: readonly string[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
  * change under it): a status is never read torn. Once concluded, the items decide.
  */
 export const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus => {
-  const record = toTripRecord(items.record);
+  const { record } = items;
   if (record)
     return record.execution_status ? outcomeOf(items, record.execution_status) : 'running';
   const status = execution?.status;
@@ -37,10 +36,10 @@ export const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus 
   return outcomeOf(items, status as SagaEnd | undefined);
 };
 
-const withoutKeys = ({ pk: _pk, sk: _sk, ...rest }: TripItem) => rest;
+const withoutKeys = <Item extends TableItem>({ pk: _pk, sk: _sk, ...rest }: Item) => rest;
 
 export const tripStatus = (tripId: string, items: TripItems, execution?: Execution) => {
-  const record = toTripRecord(items.record);
+  const { record } = items;
   return {
     trip_id: tripId,
     saga_status: sagaStatus(items, execution),

@@ -23,10 +23,12 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
+import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
 import type { Definition } from '../asl.ts';
-import { LOCAL_CREDENTIALS, tripItems } from '../dynamodb.ts';
+import { LOCAL_CREDENTIALS } from '../dynamodb.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
 import { detailsField } from '../sfn/history.ts';
 import { readHistory } from '../sfn/read-history.ts';
@@ -113,10 +115,20 @@ const tripOf = (input: string | undefined): { tripId?: string; runType?: string 
   };
 };
 
+/** An item as the page shows it: each attribute as text (the saga's own are all strings). */
+const asText = (item: TableItem): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+
 export const startConsole = async (options: ConsoleOptions): Promise<Listening> => {
   const clientConfig = { region: options.region, credentials: LOCAL_CREDENTIALS };
   const sfn = new SFNClient({ ...clientConfig, endpoint: options.endpoints.sfn });
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: options.endpoints.dynamodb });
+  const documents = DynamoDBDocumentClient.from(dynamodb);
   const graph: Graph = graphOf(options.definition);
   let layout: Promise<Layout> | undefined;
 
@@ -138,7 +150,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
       },
       path: pathOf(graph, events),
       events: events.map(summary),
-      items: tripId ? await tripItems(dynamodb, options.tableName, tripId) : [],
+      items: tripId ? (await queryTripItems(documents, options.tableName, tripId)).map(asText) : [],
     };
   };
 

@@ -13,6 +13,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { isLive } from '../../functions/commons/trip-items.ts';
 import { freePorts } from '../../local/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template.ts';
 
@@ -203,12 +204,6 @@ const followToEnd = async (statusUrl: string): Promise<TripStatus> => {
     await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
   }
 };
-
-/** Live: a hotel or flight pending or confirmed, a payment confirmed. */
-const isLive = (booking: TripStatus['bookings'][number]) =>
-  booking.type === 'Payment'
-    ? booking.transaction_status === 'confirmed'
-    : booking.transaction_status === 'pending' || booking.transaction_status === 'confirmed';
 
 const UNDO_ALL = [
   ['Flight', 'cancelled'],

@@ -14,9 +14,10 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
+import { isLeftover, isLive } from '../../functions/commons/trip-items.ts';
 import { readDefinition } from '../../local/asl.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant, isLiveItem } from '../../local/invariant.ts';
+import { checkInvariant } from '../../local/invariant.ts';
 import { PROJECT_ROOT } from '../../local/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
@@ -113,10 +114,7 @@ describe.each(FAILURE_POINTS)('after %s', (runType, chain) => {
           expect(checkInvariant('FAILED', run.description.error, run.items).outcome, label).toBe(
             'recorded',
           );
-          expect(
-            run.items.filter((item) => item.type === 'Leftover'),
-            label,
-          ).toEqual([
+          expect(run.items.filter(isLeftover), label).toEqual([
             expect.objectContaining({
               compensation,
               repair_status: 'open',
@@ -211,7 +209,7 @@ describe('the repair', () => {
         platform.stack.tableName,
         run.tripId,
       );
-      expect(items.filter(isLiveItem)).toEqual([]);
+      expect(items.filter(isLive)).toEqual([]);
     }
     expect(again.stdout).toBe('No trip needs a repair.\n');
     expect(help.stdout).toMatch(/^Usage: npm run repair -- \[<tripId>\]/);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { isLive } from '../../functions/commons/trip-items.ts';
 import { checkInvariant } from '../../local/invariant.ts';
 import { listExecutions, seededRandom } from '../support/reliability.ts';
 import {
@@ -201,10 +202,6 @@ describe('clients polling the status while sagas run', () => {
       saga_status: string;
       bookings: { type: string; transaction_status: string }[];
     };
-    const isLive = (booking: Seen['bookings'][number]) =>
-      booking.type === 'Payment'
-        ? booking.transaction_status === 'confirmed'
-        : ['pending', 'confirmed'].includes(booking.transaction_status);
     const poll = async (tripId: string, until: () => boolean) => {
       const seen: Seen[] = [];
       while (!until()) {

@@ -16,8 +16,15 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noticeOf } from '../../functions/commons/notices.ts';
 import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
+import {
+  isLeftover,
+  isLive,
+  isOpenLeftover,
+  type TableItem,
+  tripItemsOf,
+} from '../../functions/commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant, type Item, isLiveItem } from '../../local/invariant.ts';
+import { checkInvariant } from '../../local/invariant.ts';
 import type { Fault, FaultPlan } from '../../local/sfn/service.ts';
 import { mapConcurrently } from '../support/reliability.ts';
 import {
@@ -92,8 +99,8 @@ const itemsOf = (platform: TestPlatform, tripId: string) =>
   tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
 
 /** The invariant, from the table alone: the trip record says how the saga ended. */
-const checkTable = (items: Item[]) => {
-  const record = items.find((item) => item.sk === 'TRIP');
+const checkTable = (items: TableItem[]) => {
+  const { record } = tripItemsOf(items);
   if (!record?.execution_status) return ['the trip record was not concluded'];
   const { outcome, violations } = checkInvariant(
     record.execution_status,
@@ -131,18 +138,13 @@ const toldOnce = async (platform: TestPlatform, tripIds: string[]) => {
     const told = platform.stack.topics.messages
       .filter((message) => message.attributes.trip_id === tripId)
       .map((message) => message.attributes.notice ?? '');
-    const items = (
-      await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId)
-    ).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v ?? ''])));
-    const notice = noticeOf({
-      record: items.find((item) => item.sk === 'TRIP'),
-      bookings: [],
-      leftovers: items.filter((item) => item.type === 'Leftover'),
-      notifications: [],
-    });
-    const sent = items
-      .filter((item) => item.type === 'Notification' && item.delivery_status === 'sent')
-      .map((item) => item.notice ?? '');
+    const items = tripItemsOf(
+      await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId),
+    );
+    const notice = noticeOf(items);
+    const sent = items.notifications
+      .filter((item) => item.delivery_status === 'sent')
+      .map((item) => item.notice);
     if (new Set(told).size !== told.length) wrong.push(`${tripId}: told ${told.join(', ')}`);
     if ([...sent].sort().join() !== [...told].sort().join())
       wrong.push(`${tripId}: told ${told.join(', ')}, recorded ${sent.join(', ')}`);
@@ -169,11 +171,9 @@ const repairAndCheck = async (platform: TestPlatform, tripIds: string[]) => {
     );
     if (repair.FunctionError) left.push(`${tripId}: repair failed`);
     const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId);
-    const record = items.find((item) => item.sk === 'TRIP');
-    if (record?.outcome === 'booked') continue;
-    for (const item of items.filter(isLiveItem)) left.push(`${tripId}: ${item.sk} still live`);
-    for (const item of items.filter((i) => i.type === 'Leftover' && i.repair_status === 'open'))
-      left.push(`${tripId}: ${item.sk} still open`);
+    if (tripItemsOf(items).record?.outcome === 'booked') continue;
+    for (const item of items.filter(isLive)) left.push(`${tripId}: ${item.sk} still live`);
+    for (const item of items.filter(isOpenLeftover)) left.push(`${tripId}: ${item.sk} still open`);
   }
   lambda.destroy();
   return left;
@@ -245,10 +245,7 @@ describe.skipIf(externalStepFunctions)(
           run.tripId,
         );
         expect(run.error, run.name).toBe('BookingNeedsRepair');
-        expect(
-          items.filter((item) => item.type === 'Leftover'),
-          run.name,
-        ).toHaveLength(1);
+        expect(items.filter(isLeftover), run.name).toHaveLength(1);
       }
     });
 
@@ -260,10 +257,9 @@ describe.skipIf(externalStepFunctions)(
           run.tripId,
         );
         expect(run.error, run.name).toBe('BookingNeedsRepair');
-        expect(
-          items.filter((item) => item.type === 'Leftover' && item.repair_status === 'open'),
-          run.name,
-        ).toEqual([expect.objectContaining({ error: 'Saga.FAILED' })]);
+        expect(items.filter(isOpenLeftover), run.name).toEqual([
+          expect.objectContaining({ error: 'Saga.FAILED' }),
+        ]);
       }
     });
 
@@ -303,7 +299,7 @@ const undoneAndToldOnce = async (
     )),
   ];
   for (const run of runs) {
-    for (const item of (await itemsOf(platform, run.tripId)).filter(isLiveItem))
+    for (const item of (await itemsOf(platform, run.tripId)).filter(isLive))
       problems.push(`${run.name}: ${item.sk} still live`);
   }
   return problems;

@@ -18,8 +18,10 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { LOCAL_CREDENTIALS, tripItems } from '../../local/dynamodb.ts';
+import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
+import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
 import { startDynamoDB } from '../../local/dynamodb-backend.ts';
 import { readHistory } from '../../local/sfn/read-history.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
@@ -151,4 +153,9 @@ export const runTrip = async (
   return { tripId, executionArn, ...(await waitForExecution(clients.sfn, executionArn)) };
 };
 
-export { tripItems };
+/** Every item of a trip as stored, read by the functions' own reader (every page). */
+export const tripItems = (
+  client: DynamoDBClient,
+  tableName: string,
+  tripId: string,
+): Promise<TableItem[]> => queryTripItems(DynamoDBDocumentClient.from(client), tableName, tripId);

@@ -4,10 +4,10 @@
  * contact in it), the notice claimed before it is published, a sender that died holding a claim,
  * a publish that fails.
  */
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
+import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
 import { announceOutcomes } from '../../functions/commons/trip-events.ts';
 import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
 import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
@@ -71,12 +71,12 @@ const delivered = (tripId: string) => ({
 });
 
 const claimedAt = async (tripId: string, at: Date) =>
-  dynamodb.send(
-    new UpdateItemCommand({
+  documentClient.send(
+    new UpdateCommand({
       TableName: process.env.TABLE_NAME,
-      Key: { pk: { S: tripId }, sk: { S: 'NOTIFICATION#booked' } },
+      Key: { pk: tripId, sk: 'NOTIFICATION#booked' },
       UpdateExpression: 'SET delivery_status = :sending, claimed_at = :at',
-      ExpressionAttributeValues: { ':sending': { S: 'sending' }, ':at': { S: at.toISOString() } },
+      ExpressionAttributeValues: { ':sending': 'sending', ':at': at.toISOString() },
     }),
   );
 

@@ -4,11 +4,11 @@
  * table, the reconciler under duplicated, late and out-of-order events, undo steps that fail,
  * a trip document that no longer parses, the sweep, and the repair.
  */
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as cancelHotel } from '../../functions/cancel-hotel.ts';
-import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
+import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
 import { sfn } from '../../functions/commons/clients/sfn.ts';
 import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
 import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
@@ -263,12 +263,9 @@ describe('the reconciler', () => {
     const trip = tripOf(newTripId());
     await post(trip);
     await halfway(trip);
-    const send = dynamodb.send.bind(dynamodb);
-    vi.spyOn(dynamodb, 'send').mockImplementation(((command: unknown) => {
-      if (
-        command instanceof UpdateItemCommand &&
-        String(command.input.Key?.sk?.S).startsWith('FLIGHT#')
-      ) {
+    const send = documentClient.send.bind(documentClient);
+    vi.spyOn(documentClient, 'send').mockImplementation(((command: unknown) => {
+      if (command instanceof UpdateCommand && String(command.input.Key?.sk).startsWith('FLIGHT#')) {
         return Promise.reject(
           Object.assign(new Error('unavailable'), { name: 'InternalServerError' }),
         );
@@ -303,19 +300,19 @@ describe('the reconciler', () => {
     const tripId = newTripId();
     const trip = tripOf(tripId);
     await run(reserveHotel, trip);
-    await dynamodb.send(
-      new PutItemCommand({
+    await documentClient.send(
+      new PutCommand({
         TableName: process.env.TABLE_NAME,
         Item: {
-          pk: { S: tripId },
-          sk: { S: 'TRIP' },
-          type: { S: 'Trip' },
-          trip_id: { S: tripId },
-          input: { S: JSON.stringify({ ...trip, hotel: '' }) },
-          input_digest: { S: 'x' },
-          execution_arn: { S: executionArnOf(tripId) },
-          started_at: { S: new Date().toISOString() },
-          open_shard: { S: 'OPEN#1' },
+          pk: tripId,
+          sk: 'TRIP',
+          type: 'Trip',
+          trip_id: tripId,
+          input: JSON.stringify({ ...trip, hotel: '' }),
+          input_digest: 'x',
+          execution_arn: executionArnOf(tripId),
+          started_at: new Date().toISOString(),
+          open_shard: 'OPEN#1',
         },
       }),
     );

@@ -3,10 +3,10 @@
  * one trip id maps to one execution.
  */
 
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dynamodb } from '../../functions/commons/clients/dynamodb.ts';
+import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
 import { sfn } from '../../functions/commons/clients/sfn.ts';
 import { handler } from '../../functions/start-booking.ts';
 import { fakeStepFunctions } from '../support/fake-sfn.ts';
@@ -240,7 +240,7 @@ describe('bad input', () => {
     '%s gets 400 naming %s, and starts and writes nothing',
     async (fixture, field, rule) => {
       // Prepare
-      const writes = vi.spyOn(dynamodb, 'send');
+      const writes = vi.spyOn(documentClient, 'send');
 
       // Act
       const response = await call(readEvent<Event>(`api/${fixture}`));
@@ -264,7 +264,7 @@ describe('bad input', () => {
       Buffer.from([0xff]),
       Buffer.from(after ?? ''),
     ]);
-    const writes = vi.spyOn(dynamodb, 'send');
+    const writes = vi.spyOn(documentClient, 'send');
 
     // Act
     const response = await call({
@@ -291,7 +291,7 @@ describe('bad input', () => {
     async (_what, contentType) => {
       // Prepare
       const { 'content-type': _json, ...headers } = postEvent.headers;
-      const writes = vi.spyOn(dynamodb, 'send');
+      const writes = vi.spyOn(documentClient, 'send');
 
       // Act
       const response = await call({
@@ -401,13 +401,13 @@ describe('POST /trips by a signed-in customer (production profile)', () => {
     expect(first.statusCode).toBe(202);
     expect(again.statusCode).toBe(202);
     expect(again.json.execution_arn).toBe(first.json.execution_arn);
-    const record = await dynamodb.send(
-      new GetItemCommand({
+    const record = await documentClient.send(
+      new GetCommand({
         TableName: process.env.TABLE_NAME,
-        Key: { pk: { S: document.trip_id }, sk: { S: 'TRIP' } },
+        Key: { pk: document.trip_id, sk: 'TRIP' },
       }),
     );
-    expect(record.Item?.owner).toEqual({ S: 'alice' });
+    expect(record.Item?.owner).toBe('alice');
   });
 
   it("answers another customer's repeat and conflict exactly as any conflict, and starts nothing", async () => {

@@ -1,0 +1,101 @@
+/**
+ * The bookings table's key schema: the kinds of item under a trip's partition, their sort keys
+ * and types, and the booking ids. Nothing else builds a key or hashes an id. Pure: no client, no
+ * environment, so the tools and the tests take their rules from here too.
+ *
+ * Items (pk = trip id):
+ *   sk HOTEL#<id>, FLIGHT#<id>   (none) -> pending -> confirmed; any of them -> cancelled
+ *   sk PAYMENT#<id>              (none) -> confirmed;             any of them -> refunded
+ *   sk LEFTOVER#<booking sk>     a booking that may still be live after the saga: open -> resolved
+ *   sk TRIP                      the trip record (trip-record.ts)
+ *   sk NOTIFICATION#<notice>     what the customer was sent (notification-record.ts)
+ */
+import { createHash } from 'node:crypto';
+import type { Trip } from '#commons/trip.ts';
+
+export type BookingKind = 'hotel' | 'flight' | 'payment';
+export type ReservationKind = Exclude<BookingKind, 'payment'>;
+export const TRANSACTION_STATUSES = ['pending', 'confirmed', 'cancelled', 'refunded'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** The reference's price for every trip. */
+export const PAYMENT = { amount: '450.00', currency: 'USD' } as const;
+
+export const BOOKING_KINDS = {
+  hotel: {
+    prefix: 'HOTEL',
+    type: 'Hotel',
+    details: (trip: Trip) => ({
+      hotel: trip.hotel,
+      check_in: trip.check_in,
+      check_out: trip.check_out,
+    }),
+  },
+  flight: {
+    prefix: 'FLIGHT',
+    type: 'Flight',
+    details: (trip: Trip) => ({
+      depart: trip.depart,
+      depart_at: trip.depart_at,
+      arrive: trip.arrive,
+      arrive_at: trip.arrive_at,
+    }),
+  },
+  payment: {
+    prefix: 'PAYMENT',
+    type: 'Payment',
+    details: (_trip: Trip): Record<string, string> => ({ ...PAYMENT }),
+  },
+} as const satisfies Record<BookingKind, unknown>;
+
+/** The booking items' `type`, in the saga's forward order. */
+export const BOOKING_TYPES = ['Hotel', 'Flight', 'Payment'] as const;
+export type BookingType = (typeof BOOKING_TYPES)[number];
+
+export const TRIP_SK = 'TRIP';
+export const TRIP_TYPE = 'Trip';
+export const LEFTOVER_TYPE = 'Leftover';
+export const NOTIFICATION_TYPE = 'Notification';
+
+/** An item's key. */
+export const keyOf = (tripId: string, sortKey: string) => ({ pk: tripId, sk: sortKey });
+
+const hash = (parts: readonly string[]): string =>
+  // JSON encoding keeps the parts unambiguous ("ab"+"c" differs from "a"+"bc").
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+
+/**
+ * A booking's id, from the trip id and the booked thing (SHA-256, 128 bits in hex). Every step
+ * recomputes it from the saga input, so a compensation never depends on a forward step's result.
+ */
+export const bookingId = (kind: BookingKind, trip: Trip): string => {
+  const thing =
+    kind === 'payment'
+      ? [bookingId('hotel', trip), bookingId('flight', trip)]
+      : Object.values(BOOKING_KINDS[kind].details(trip));
+  return hash([kind, trip.trip_id, ...thing]);
+};
+
+export const bookingSortKey = (kind: BookingKind, trip: Trip): string =>
+  `${BOOKING_KINDS[kind].prefix}#${bookingId(kind, trip)}`;
+
+/** A leftover is keyed by the booking it names: one open leftover per booking. */
+export const leftoverSortKey = (bookingSortKey: string): string => `LEFTOVER#${bookingSortKey}`;
+
+export const notificationSortKey = (notice: string): string => `NOTIFICATION#${notice}`;
+
+/** The compensations, and the booking each one undoes. */
+export const COMPENSATIONS = {
+  RefundPayment: 'payment',
+  CancelFlight: 'flight',
+  CancelHotel: 'hotel',
+} as const satisfies Record<string, BookingKind>;
+export type Compensation = keyof typeof COMPENSATIONS;
+export const COMPENSATION_NAMES = Object.keys(COMPENSATIONS) as [Compensation, ...Compensation[]];
+
+/** The compensation that undoes a booking item, by the item's type. */
+export const COMPENSATION_OF_TYPE = {
+  [BOOKING_KINDS.payment.type]: 'RefundPayment',
+  [BOOKING_KINDS.flight.type]: 'CancelFlight',
+  [BOOKING_KINDS.hotel.type]: 'CancelHotel',
+} as const satisfies Record<BookingType, Compensation>;
