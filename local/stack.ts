@@ -188,6 +188,9 @@ export const functionConfigs = (
       AWS_SDK_UA_APP_ID: `${fn.logicalId}/PTEnv/local`,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+      // As Lambda says of an environment started by an invocation: without it, Powertools
+      // counts no cold start, and every log line says cold_start false.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
       LAMBDA_TASK_ROOT: dirname(bundle),
       LANG: 'en_US.UTF-8',

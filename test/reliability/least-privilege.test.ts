@@ -179,10 +179,10 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
         ].sort(),
       ).toEqual(Object.keys(permissionsOf(resources, roleId)).sort());
       expect(callsOf(functionId).filter((call) => !allows(statements, call))).toEqual([]);
-      // Beyond its inline policy: only what the Lambda runtime itself uses (logs, X-Ray).
+      // Beyond its inline policy: only what the Lambda runtime itself uses (its logs; the
+      // functions are not traced).
       expect(managedPoliciesOf(resources, roleId)).toEqual([
         'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
       ]);
     },
   );

@@ -146,12 +146,28 @@ describe('the SAM transform of template.yaml', () => {
     '%s may do exactly what its code needs',
     (logicalId, expected) => {
       expect(permissionsOf(`${logicalId}Role`)).toEqual(expected);
+      // Its logs, and no X-Ray: the functions are not traced (the state machine is).
       expect(managedPoliciesOf(resources, `${logicalId}Role`)).toEqual([
         'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
       ]);
     },
   );
+
+  it('traces each saga in the state machine, not in the functions', () => {
+    const functionIds = Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+      .map(([logicalId]) => logicalId);
+
+    expect(functionIds).toHaveLength(15);
+    for (const logicalId of functionIds)
+      expect(resources[logicalId]?.Properties, logicalId).not.toHaveProperty('TracingConfig');
+    expect(resources.BookingSaga?.Properties).toMatchObject({
+      TracingConfiguration: { Enabled: true },
+    });
+    expect(managedPoliciesOf(resources, 'BookingSagaRole')).toEqual([
+      'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess',
+    ]);
+  });
 
   it('grants exactly the same in the production profile', () => {
     const production = transformTemplate(TEMPLATE_PATH, { Profile: 'production' });
