@@ -179,10 +179,13 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
         ].sort(),
       ).toEqual(Object.keys(permissionsOf(resources, roleId)).sort());
       expect(callsOf(functionId).filter((call) => !allows(statements, call))).toEqual([]);
-      // Beyond its inline policy: only what the Lambda runtime itself uses (its logs; the
-      // functions are not traced).
+      // Beyond its inline policy: only what the Lambda runtime itself uses (its logs; X-Ray
+      // segments where the saga's trace begins, StartBooking).
       expect(managedPoliciesOf(resources, roleId)).toEqual([
         'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        ...(functionId === 'StartBookingFunction'
+          ? ['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']
+          : []),
       ]);
     },
   );

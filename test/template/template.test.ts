@@ -146,21 +146,25 @@ describe('the SAM transform of template.yaml', () => {
     '%s may do exactly what its code needs',
     (logicalId, expected) => {
       expect(permissionsOf(`${logicalId}Role`)).toEqual(expected);
-      // Its logs, and no X-Ray: the functions are not traced (the state machine is).
+      // Its logs, and X-Ray only where the saga's trace begins (StartBooking).
       expect(managedPoliciesOf(resources, `${logicalId}Role`)).toEqual([
         'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        ...(logicalId === 'StartBookingFunction'
+          ? ['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']
+          : []),
       ]);
     },
   );
 
-  it('traces each saga in the state machine, not in the functions', () => {
+  it('traces each saga in the state machine, from the request that started it, with no tracer in the functions', () => {
     const functionIds = Object.entries(resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(([logicalId]) => logicalId);
 
     expect(functionIds).toHaveLength(15);
-    for (const logicalId of functionIds)
-      expect(resources[logicalId]?.Properties, logicalId).not.toHaveProperty('TracingConfig');
+    const traced = functionIds.filter((id) => resources[id]?.Properties?.TracingConfig);
+    expect(traced).toEqual(['StartBookingFunction']);
+    expect(resources.StartBookingFunction?.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
     expect(resources.BookingSaga?.Properties).toMatchObject({
       TracingConfiguration: { Enabled: true },
     });
