@@ -9,9 +9,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CallRecorder } from '../local/calls.ts';
+import { CallRecorder } from '../local/checks/calls.ts';
 import { startStack } from '../local/stack.ts';
-import { PROJECT_ROOT } from '../local/template.ts';
+import { PROJECT_ROOT } from '../local/template/template.ts';
 import { measureBundles } from './bundles.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { costOf, countPaths, PRICES, referenceSuccess } from './cost.ts';

@@ -15,37 +15,46 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { RUN_TYPES } from '../functions/commons/trip.ts';
-import { localIssuer } from './api-auth.ts';
-import type { Definition } from './asl.ts';
-import { substitute } from './asl.ts';
-import { BUILD_DIR, buildAll } from './build.ts';
-import type { CallRecorder } from './calls.ts';
+import type { CallRecorder } from './checks/calls.ts';
 import { startConsole } from './console/server.ts';
-import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './dynamodb.ts';
-import { type DynamoDBChoice, type RunningDynamoDB, startDynamoDB } from './dynamodb-backend.ts';
-import { type Delivery, eventsOf, LocalEventBus } from './events.ts';
-import { httpApi, routesOf } from './http-api.ts';
-import { type Listening, listen, type RequestHandler } from './http-server.ts';
-import { lambdaApi } from './lambda-api.ts';
-import { type FunctionConfig, LocalLambda } from './lambda-runtime.ts';
-import { LocalTopics, messagingApi, messagingOf, type TopicMessage } from './messaging.ts';
+import { localIssuer } from './emulators/api-auth.ts';
+import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './emulators/dynamodb.ts';
+import {
+  type DynamoDBChoice,
+  type RunningDynamoDB,
+  startDynamoDB,
+} from './emulators/dynamodb-backend.ts';
+import { type Delivery, eventsOf, LocalEventBus } from './emulators/events.ts';
+import { httpApi, routesOf } from './emulators/http-api.ts';
+import { lambdaApi } from './emulators/lambda-api.ts';
+import { type FunctionConfig, LocalLambda } from './emulators/lambda-runtime.ts';
+import {
+  LocalTopics,
+  messagingApi,
+  messagingOf,
+  type TopicMessage,
+} from './emulators/messaging.ts';
+import { stepFunctionsApi } from './emulators/sfn/api.ts';
+import { type MockConfig, readMockConfig } from './emulators/sfn/mock-config.ts';
+import {
+  type ArchivedExecution,
+  type FaultPlan,
+  StepFunctionsService,
+  TaskFailure,
+} from './emulators/sfn/service.ts';
+import { executionStatusChange } from './emulators/sfn/status-events.ts';
+import { type Listening, listen, type RequestHandler } from './http/http-server.ts';
+import type { Definition } from './template/asl.ts';
+import { substitute } from './template/asl.ts';
+import { BUILD_DIR, buildAll } from './template/build.ts';
 import {
   createResolver,
   functionArn,
   type LocalAccount,
   localAccount,
   type Resolve,
-} from './resolve.ts';
-import { stepFunctionsApi } from './sfn/api.ts';
-import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
-import {
-  type ArchivedExecution,
-  type FaultPlan,
-  StepFunctionsService,
-  TaskFailure,
-} from './sfn/service.ts';
-import { executionStatusChange } from './sfn/status-events.ts';
-import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
+} from './template/resolve.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template/template.ts';
 
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
 export const DEFAULT_PORTS = { api: 3000, lambda: 3001, sfn: 8083, dynamodb: 8000 } as const;

@@ -25,11 +25,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import { build } from 'esbuild';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
-import type { Definition } from '../asl.ts';
-import { LOCAL_CREDENTIALS, tripItems } from '../dynamodb.ts';
-import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
-import { detailsField } from '../sfn/history.ts';
-import { readHistory } from '../sfn/read-history.ts';
+import { readHistory } from '../aws/read-history.ts';
+import { LOCAL_CREDENTIALS, tripItems } from '../emulators/dynamodb.ts';
+import { detailsField } from '../emulators/sfn/history.ts';
+import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
+import type { Definition } from '../template/asl.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { PICTURES, takePictures } from '../../local/cli/pictures.ts';
 import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
-import { PICTURES, takePictures } from '../../local/pictures.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
 

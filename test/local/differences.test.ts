@@ -15,7 +15,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { LocalFunction } from '../../local/lambda-runtime.ts';
+import { LocalFunction } from '../../local/emulators/lambda-runtime.ts';
 import { readEvent } from '../support/lambda.ts';
 import { runTrip, useTestStack } from '../support/stack.ts';
 

@@ -14,10 +14,10 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
-import { readDefinition } from '../../local/asl.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant, isLiveItem } from '../../local/invariant.ts';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { checkInvariant, isLiveItem } from '../../local/checks/invariant.ts';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
+import { readDefinition } from '../../local/template/asl.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 

@@ -19,9 +19,9 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { LOCAL_CREDENTIALS, tripItems } from '../../local/dynamodb.ts';
-import { startDynamoDB } from '../../local/dynamodb-backend.ts';
-import { readHistory } from '../../local/sfn/read-history.ts';
+import { readHistory } from '../../local/aws/read-history.ts';
+import { LOCAL_CREDENTIALS, tripItems } from '../../local/emulators/dynamodb.ts';
+import { startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;

@@ -2,7 +2,7 @@
  * `npm run build`: bundles every function of template.yaml with esbuild, from the function's own
  * `Metadata.BuildProperties`, into the layout `sam build` produces:
  *   .aws-sam/build/<LogicalId>/<entry>.mjs (+ .map)   one artifact folder per function
- *   .aws-sam/build/<LayerId>/nodejs/node_modules/     the layer (local/layer.ts), linked from
+ *   .aws-sam/build/<LayerId>/nodejs/node_modules/     the layer (layers/build.ts), linked from
  *   .aws-sam/build/node_modules                       so local runs load it as Lambda does
  *   .aws-sam/build/template.yaml                      CodeUri and ContentUri pointing at them
  * `sam deploy` and `sam local` accept that folder as it is; the offline platform runs it.
@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { basename, extname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parseDocument } from 'yaml';
-import { buildDependenciesLayer } from './layer.ts';
+import { buildDependenciesLayer } from '../../layers/build.ts';
 import {
   type FunctionDefinition,
   functionsOf,
@@ -64,7 +64,7 @@ export const bundleFunction = async (fn: FunctionDefinition, outdir: string): Pr
   return join(outdir, `${handlerFile}${extensions['.js'] ?? '.js'}`);
 };
 
-/** The template's layers, which `sam build` builds through the Makefile (local/layer.ts). */
+/** The template's layers, which `sam build` builds through the Makefile (layers/build.ts). */
 const layersOf = () =>
   Object.entries(readTemplate().Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Serverless::LayerVersion')

@@ -4,7 +4,7 @@
  * one asked for by name; or none, when DYNAMODB_ENDPOINT names an external one.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallRecorder } from './calls.ts';
+import type { CallRecorder } from '../checks/calls.ts';
 import { startDynalite } from './dynamodb.ts';
 import {
   DYNAMODB_LOCAL,

@@ -10,6 +10,9 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
+import type { Resolve } from '../template/resolve.ts';
+import { type FunctionDefinition, functionsOf, type Template } from '../template/template.ts';
 import {
   type Claims,
   JWKS_PATH,
@@ -17,10 +20,7 @@ import {
   type LocalIssuer,
   routeAccessOf,
 } from './api-auth.ts';
-import { BodyTooLarge, readBody, sendJson } from './http-server.ts';
 import type { LocalFunction, LocalLambda } from './lambda-runtime.ts';
-import type { Resolve } from './resolve.ts';
-import { type FunctionDefinition, functionsOf, type Template } from './template.ts';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 

@@ -9,9 +9,9 @@
 import { parseArgs } from 'node:util';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { LOCAL_CREDENTIALS } from './dynamodb.ts';
-import { isLiveItem } from './invariant.ts';
-import { DEFAULT_PORTS } from './stack.ts';
+import { isLiveItem } from '../checks/invariant.ts';
+import { LOCAL_CREDENTIALS } from '../emulators/dynamodb.ts';
+import { DEFAULT_PORTS } from '../stack.ts';
 
 const HELP = `Usage: npm run repair -- [<tripId>] [options]
 

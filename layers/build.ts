@@ -4,12 +4,12 @@
  * the code they share split into common chunks, each package given an `exports` map. A cold
  * start then loads a handful of files instead of the hundreds of the npm packages.
  * `npm run build` calls it; so does `sam build`, through the Makefile (BuildMethod: makefile).
- * Usage: node local/layer.ts <artifacts dir>
+ * Usage: node layers/build.ts <artifacts dir>
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PROJECT_ROOT } from './template.ts';
+import { PROJECT_ROOT } from '../local/template/template.ts';
 
 export const LAYER_SOURCE = join(PROJECT_ROOT, 'layers', 'dependencies');
 
@@ -75,7 +75,7 @@ export const buildDependenciesLayer = async (artifactsDir: string): Promise<stri
 if (import.meta.main) {
   const [artifactsDir] = process.argv.slice(2);
   if (!artifactsDir) {
-    console.error('Usage: node local/layer.ts <artifacts dir>');
+    console.error('Usage: node layers/build.ts <artifacts dir>');
     process.exit(2);
   }
   console.log(`DependenciesLayer built in ${await buildDependenciesLayer(artifactsDir)}`);

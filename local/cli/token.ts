@@ -5,10 +5,10 @@
  * user pool (or your JwtIssuer) instead.
  */
 import { parseArgs } from 'node:util';
-import { issuerKey, signToken } from './api-auth.ts';
-import { routesOf } from './http-api.ts';
-import { createResolver, localAccount, parseParameterOverrides } from './resolve.ts';
-import { readTemplate } from './template.ts';
+import { issuerKey, signToken } from '../emulators/api-auth.ts';
+import { routesOf } from '../emulators/http-api.ts';
+import { createResolver, localAccount, parseParameterOverrides } from '../template/resolve.ts';
+import { readTemplate } from '../template/template.ts';
 
 const HELP = `Usage: npm run token -- --user <name> [options]
 

@@ -20,10 +20,16 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
 } from 'node:http';
-import { type CallRecorder, dynamodbCallOf } from '../calls.ts';
+import { type CallRecorder, dynamodbCallOf } from '../../checks/calls.ts';
+import {
+  BodyTooLarge,
+  type Listening,
+  listen,
+  readBody,
+  sendJson,
+} from '../../http/http-server.ts';
+import { nestsDeeperThan } from '../../http/nesting.ts';
 import { dynamoDbRefusal } from '../dynamodb.ts';
-import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
-import { nestsDeeperThan } from '../nesting.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;

@@ -24,8 +24,8 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import type { Resolve } from './resolve.ts';
-import { PROJECT_ROOT, type Template } from './template.ts';
+import type { Resolve } from '../template/resolve.ts';
+import { PROJECT_ROOT, type Template } from '../template/template.ts';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const ISSUER_KEY_PATH =

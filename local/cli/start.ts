@@ -13,19 +13,23 @@
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { parseArgs } from 'node:util';
-import { maskContact } from '../functions/commons/trip.ts';
-import { DYNAMODB_CHOICES, type DynamoDBChoice, INSTALL_JAVA } from './dynamodb-backend.ts';
-import { DYNAMODB_LOCAL } from './dynamodb-local/install.ts';
-import type { TopicMessage } from './messaging.ts';
-import { parseParameterOverrides } from './resolve.ts';
-import { DEFAULT_RETAINED_EXECUTIONS } from './sfn/service.ts';
+import { maskContact } from '../../functions/commons/trip.ts';
+import {
+  DYNAMODB_CHOICES,
+  type DynamoDBChoice,
+  INSTALL_JAVA,
+} from '../emulators/dynamodb-backend.ts';
+import { DYNAMODB_LOCAL } from '../emulators/dynamodb-local/install.ts';
+import type { TopicMessage } from '../emulators/messaging.ts';
+import { DEFAULT_RETAINED_EXECUTIONS } from '../emulators/sfn/service.ts';
 import {
   ARCHIVE_FILE,
   DEFAULT_CONSOLE_PORT,
   DEFAULT_PORTS,
   type StackOptions,
   startStack,
-} from './stack.ts';
+} from '../stack.ts';
+import { parseParameterOverrides } from '../template/resolve.ts';
 
 const HELP = `Usage: npm start -- [options]
 

@@ -5,7 +5,7 @@
  * `X-Amz-Function-Error: Unhandled`, and `{ errorType, errorMessage, trace }` as the body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLarge, readBody, sendJson } from './http-server.ts';
+import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
 import type { LocalFunction, LocalLambda } from './lambda-runtime.ts';
 
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;

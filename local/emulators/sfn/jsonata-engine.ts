@@ -12,7 +12,7 @@
  * variables and assigns only its own copies.
  */
 import jsonata from 'jsonata';
-import type { Retrier } from '../asl.ts';
+import type { Retrier } from '../../template/asl.ts';
 import type { EventLog } from './state-events.ts';
 
 type Json = unknown;

@@ -6,9 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bookFromConsole, launchChromium } from './console/browser.ts';
-import { startStack } from './stack.ts';
-import { PROJECT_ROOT } from './template.ts';
+import { bookFromConsole, launchChromium } from '../console/browser.ts';
+import { startStack } from '../stack.ts';
+import { PROJECT_ROOT } from '../template/template.ts';
 
 export const PICTURES = [
   { runType: 'success', file: 'console-success.png' },

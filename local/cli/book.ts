@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { REFERENCE_TRIP, RUN_TYPES } from '../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS } from './dynamodb.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { readHistory } from '../aws/read-history.ts';
+import { LOCAL_CREDENTIALS } from '../emulators/dynamodb.ts';
+import { DEFAULT_PORTS } from '../stack.ts';
 import { describeEvent, newProgress } from './progress.ts';
-import { readHistory } from './sfn/read-history.ts';
-import { DEFAULT_PORTS } from './stack.ts';
 
 const { values } = parseArgs({
   options: {

@@ -20,11 +20,11 @@ import {
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS, tripItems } from './dynamodb.ts';
-import { checkInvariant, type InvariantCheck, isLiveItem } from './invariant.ts';
-import type { Fault, FaultPlan } from './sfn/service.ts';
-import { type StackOptions, startStack } from './stack.ts';
+} from '../../functions/commons/trip.ts';
+import { checkInvariant, type InvariantCheck, isLiveItem } from '../checks/invariant.ts';
+import { LOCAL_CREDENTIALS, tripItems } from '../emulators/dynamodb.ts';
+import type { Fault, FaultPlan } from '../emulators/sfn/service.ts';
+import { type StackOptions, startStack } from '../stack.ts';
 
 export interface SoakOptions {
   runs: number;

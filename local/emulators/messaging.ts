@@ -8,12 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallRecorder } from './calls.ts';
-import { callerOf } from './calls.ts';
+import type { CallRecorder } from '../checks/calls.ts';
+import { callerOf } from '../checks/calls.ts';
+import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
+import { eventBusArn, type LocalAccount, topicArn } from '../template/resolve.ts';
+import type { Template } from '../template/template.ts';
 import type { LocalEventBus } from './events.ts';
-import { BodyTooLarge, readBody, sendJson } from './http-server.ts';
-import { eventBusArn, type LocalAccount, topicArn } from './resolve.ts';
-import type { Template } from './template.ts';
 
 // Both services' own limits: 256 KiB per PutEvents request and per SNS message.
 const MAX_REQUEST_BYTES = 512 * 1024;

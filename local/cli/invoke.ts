@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildAll } from './build.ts';
-import { createTables } from './dynamodb.ts';
-import { LocalFunction } from './lambda-runtime.ts';
-import { createResolver, localAccount } from './resolve.ts';
-import { DEFAULT_PORTS, functionConfigs } from './stack.ts';
-import { functionsOf, PROJECT_ROOT, readTemplate } from './template.ts';
+import { createTables } from '../emulators/dynamodb.ts';
+import { LocalFunction } from '../emulators/lambda-runtime.ts';
+import { DEFAULT_PORTS, functionConfigs } from '../stack.ts';
+import { buildAll } from '../template/build.ts';
+import { createResolver, localAccount } from '../template/resolve.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate } from '../template/template.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

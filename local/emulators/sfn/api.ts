@@ -4,8 +4,8 @@
  * them: HTTP 400 with `{ "__type": "...#<ErrorName>", "message": ... }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type CallRecorder, callerOf } from '../calls.ts';
-import { BodyTooLarge, readBody, sendJson } from '../http-server.ts';
+import { type CallRecorder, callerOf } from '../../checks/calls.ts';
+import { BodyTooLarge, readBody, sendJson } from '../../http/http-server.ts';
 import { StepFunctionsError, type StepFunctionsService } from './service.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';

@@ -18,9 +18,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
-import { type CallRecorder, dynamodbCallOf } from './calls.ts';
-import { BodyTooLarge, listen, readBody, sendJson } from './http-server.ts';
-import type { Template } from './template.ts';
+import { type CallRecorder, dynamodbCallOf } from '../checks/calls.ts';
+import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
+import type { Template } from '../template/template.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { nestsDeeperThan } from '../nesting.ts';
+import { nestsDeeperThan } from '../../http/nesting.ts';
 import { type ParsedDefinition, parseDefinition } from './definition.ts';
 import { StepFunctionsError } from './errors.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';

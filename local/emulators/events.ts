@@ -11,9 +11,9 @@
  * `prefix`, `anything-but` and `exists` filters.
  */
 import { randomUUID } from 'node:crypto';
+import type { LocalAccount, Resolve } from '../template/resolve.ts';
+import { functionsOf, type Template } from '../template/template.ts';
 import type { LocalLambda } from './lambda-runtime.ts';
-import type { LocalAccount, Resolve } from './resolve.ts';
-import { functionsOf, type Template } from './template.ts';
 
 export interface BusEvent {
   source: string;
