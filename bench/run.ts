@@ -88,10 +88,10 @@ const costStack = await startStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
   build: false,
   retryDelayMs: 0,
-  recorder,
   parameters: { CompensationFailureRate: '0' },
   environment: quiet,
 });
+recorder.observe(costStack);
 const paths = await countPaths(costStack, recorder).finally(() => costStack.close());
 const success = paths.find((path) => path.path === 'success');
 if (!success) throw new Error('No success path counted');

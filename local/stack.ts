@@ -15,7 +15,6 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { RUN_TYPES } from '../functions/commons/trip.ts';
-import type { CallRecorder } from './checks/calls.ts';
 import { startConsole } from './console/server.ts';
 import { localIssuer } from './emulators/api-auth.ts';
 import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './emulators/dynamodb.ts';
@@ -38,7 +37,6 @@ import { stepFunctionsApi } from './emulators/sfn/api.ts';
 import { type MockConfig, readMockConfig } from './emulators/sfn/mock-config.ts';
 import {
   type ArchivedExecution,
-  type FaultPlan,
   StepFunctionsService,
   TaskFailure,
 } from './emulators/sfn/service.ts';
@@ -94,12 +92,8 @@ export interface StackOptions {
   mockConfigPath?: string | null;
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
-  /** Faults to inject into task calls (reliability tests only). */
-  faults?: FaultPlan;
   /** Replaces the state machine's TimeoutSeconds (reliability tests only). */
   executionTimeoutMs?: number;
-  /** Records which operations each function and the state machine make (least-privilege test). */
-  recorder?: CallRecorder;
   /**
    * Run the template's schedules this often instead of their rate (0: never on a timer; tests
    * run them through `events`).
@@ -301,7 +295,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       port: ports.dynamodb,
       host,
       dataDir: options.dataDir,
-      recorder: options.recorder,
       allowedHosts: options.allowedHosts,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -392,7 +385,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       topics,
       events,
       busNames,
-      recorder: options.recorder,
     });
     const runSchedule = (schedule: (typeof schedules)[number], input?: unknown) =>
       events.deliver(
@@ -435,7 +427,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         ...(mockConfig ? { mockConfig } : {}),
         dynamodbEndpoint: dynamodb.endpoint,
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-        ...(options.faults ? { faults: options.faults } : {}),
         ...(options.executionTimeoutMs === undefined
           ? {}
           : { executionTimeoutMs: options.executionTimeoutMs }),
@@ -448,11 +439,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           : { retainedExecutions: options.retainedExecutions }),
         ...(archive ? { archive: archive.write } : {}),
         invokeFunction: async (functionName, payload) => {
-          options.recorder?.record({
-            caller: machine.name,
-            action: 'lambda:InvokeFunction',
-            resource: functionName,
-          });
           const fn = lambda.find(functionName);
           if (!fn)
             throw new TaskFailure(
@@ -462,7 +448,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           return fn.invoke(payload);
         },
       });
-      sfnHandler = stepFunctionsApi(stepFunctions, options.recorder);
+      sfnHandler = stepFunctionsApi(stepFunctions);
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
 

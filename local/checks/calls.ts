@@ -1,23 +1,34 @@
 /**
- * Which AWS operations each caller really makes, as the local endpoints see them: every function
- * sends its name in the User-Agent (AWS_SDK_UA_APP_ID, "app/<name>"), the state machine's task
- * calls are its own. The least-privilege test compares this with the template's IAM policies.
+ * Which AWS operations each caller really makes, as the local endpoints see them. The recorder
+ * attaches from outside: it listens to what each emulator of a running platform tells of its
+ * calls (local/emulators/api-calls.ts), so the emulators take no parameter for it. The
+ * least-privilege test compares the calls with the template's IAM policies; the bench counts them.
  */
-import type { IncomingMessage } from 'node:http';
+import type { ApiCall, ApiCalls } from '../emulators/api-calls.ts';
+import type { LocalStack } from '../stack.ts';
 
-export interface Call {
-  caller: string;
-  /** IAM's name for it: dynamodb:PutItem, states:StartExecution, lambda:InvokeFunction. */
-  action: string;
-  /** The table, state machine, execution or function it was made on. */
-  resource: string;
-}
+export type Call = ApiCall;
 
 export class CallRecorder {
   readonly calls: Call[] = [];
 
   record(call: Call) {
     this.calls.push(call);
+  }
+
+  /**
+   * Records every call the platform's emulators serve from now on: DynamoDB (unless external),
+   * Step Functions (its API and its tasks' invocations, unless external), SNS and EventBridge.
+   */
+  observe(stack: Pick<LocalStack, 'dynamodb' | 'stepFunctions' | 'events' | 'topics'>): this {
+    const sources: (ApiCalls | undefined)[] = [
+      stack.dynamodb.calls,
+      stack.stepFunctions?.calls,
+      stack.events.calls,
+      stack.topics.calls,
+    ];
+    for (const source of sources) source?.on('call', (call) => this.record(call));
+    return this;
   }
 
   /** Each caller's actions, sorted. */
@@ -31,28 +42,3 @@ export class CallRecorder {
     return Object.fromEntries([...actions].map(([caller, set]) => [caller, [...set].sort()]));
   }
 }
-
-/**
- * The function a request came from, by the app id its SDK put in the User-Agent: "app/" and the
- * logical id (letters and digits only), then whatever else the id carries ("-PTEnv-local").
- */
-export const callerOf = (request: IncomingMessage): string =>
-  /\bapp\/([A-Za-z0-9]+)/.exec(String(request.headers['user-agent'] ?? ''))?.[1] ?? 'unknown';
-
-/** The DynamoDB call a request makes: the operation from its X-Amz-Target, the table from its body. */
-export const dynamodbCallOf = (request: IncomingMessage, body: Buffer): Call => {
-  let table = '';
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { TableName?: string; IndexName?: string };
-    // An index is its own resource to IAM: table/<name>/index/<index>.
-    table = `${parsed.TableName ?? ''}${parsed.IndexName ? `/index/${parsed.IndexName}` : ''}`;
-  } catch {
-    // A body that is not JSON names no table; DynamoDB answers it.
-  }
-  const target = String(request.headers['x-amz-target'] ?? '');
-  return {
-    caller: callerOf(request),
-    action: `dynamodb:${target.split('.')[1] ?? ''}`,
-    resource: table,
-  };
-};

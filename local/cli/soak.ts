@@ -21,9 +21,9 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
+import { type Fault, type FaultPlan, injectFaults } from '../checks/faults.ts';
 import { checkInvariant, type InvariantCheck, isLiveItem } from '../checks/invariant.ts';
 import { LOCAL_CREDENTIALS, tripItems } from '../emulators/dynamodb.ts';
-import type { Fault, FaultPlan } from '../emulators/sfn/service.ts';
 import { type StackOptions, startStack } from '../stack.ts';
 
 export interface SoakOptions {
@@ -262,7 +262,6 @@ export const soakWithFaults = async ({
     ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
     retryDelayMs: 0,
     executionTimeoutMs: SOAK_EXECUTION_TIMEOUT_MS,
-    faults,
     ...stackOptions,
     environment: {
       FAILURE_SEED: String(seed),
@@ -273,6 +272,7 @@ export const soakWithFaults = async ({
   });
   const service = stack.stepFunctions;
   if (!service) throw new Error('The soak runs on the built-in Step Functions (no SFN_ENDPOINT)');
+  injectFaults(stack, faults);
   stopExecution = (executionArn) =>
     service.stopExecution({ executionArn, error: 'Soak.Operator', cause: 'stopped by the soak' });
   const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };

@@ -4,7 +4,7 @@
  * one asked for by name; or none, when DYNAMODB_ENDPOINT names an external one.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallRecorder } from '../checks/calls.ts';
+import type { ApiCalls } from './api-calls.ts';
 import { startDynalite } from './dynamodb.ts';
 import {
   DYNAMODB_LOCAL,
@@ -31,6 +31,8 @@ export interface RunningDynamoDB {
   fallback?: string;
   /** DynamoDB Local's JVM, when this platform started one. */
   jvm?: Pick<Jvm, 'endpoint' | 'pid'>;
+  /** Tells of every request the port serves; none for an external DynamoDB. */
+  calls?: ApiCalls;
   close?: () => Promise<void>;
 }
 
@@ -47,7 +49,6 @@ export interface DynamoDBOptions {
   port: number;
   host: string;
   dataDir?: string | undefined;
-  recorder?: CallRecorder | undefined;
   /** Host names the port answers to besides the loopback ones (host.docker.internal, say). */
   allowedHosts?: readonly string[] | undefined;
   /** Progress worth telling (the first start fetches DynamoDB Local). */
@@ -59,7 +60,6 @@ const dynalite = async (options: DynamoDBOptions, fallback?: string): Promise<Ru
     port: options.port,
     host: options.host,
     ...(options.dataDir ? { path: options.dataDir } : {}),
-    ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   return { ...server, engine: 'dynalite', ...(fallback ? { fallback } : {}) };
@@ -84,6 +84,7 @@ const dynamoDBLocal = async (
       endpoint: proxy.url,
       engine: 'DynamoDB Local',
       jvm: { endpoint: jvm.endpoint, pid: jvm.pid },
+      calls: proxy.calls,
       close: async () => {
         await proxy.close();
         await jvm.close();
@@ -105,7 +106,12 @@ export const startDynamoDB = async (options: DynamoDBOptions): Promise<RunningDy
       target: options.sharedJvm,
       namespace: `platform${randomUUID().replaceAll('-', '')}`,
     });
-    return { endpoint: proxy.url, engine: 'DynamoDB Local', close: proxy.close };
+    return {
+      endpoint: proxy.url,
+      engine: 'DynamoDB Local',
+      calls: proxy.calls,
+      close: proxy.close,
+    };
   }
   const java = findJava();
   if (!java) {

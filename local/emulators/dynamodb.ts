@@ -18,9 +18,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
-import { type CallRecorder, dynamodbCallOf } from '../checks/calls.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Template } from '../template/template.ts';
+import { ApiCalls, dynamodbCallOf } from './api-calls.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -47,6 +47,8 @@ const dynalite = loadDynalite();
 export interface LocalDynamoDB {
   endpoint: string;
   close: () => Promise<void>;
+  /** Tells of every request it serves (local/emulators/api-calls.ts). */
+  calls: ApiCalls;
 }
 
 /** What DynamoDB says of an attribute nested more than 32 levels deep (31 Map/List wraps pass). */
@@ -122,13 +124,7 @@ export const dynamoDbRefusal = (
  * dynalite throws from a request's `error` listener (a cut-off body would end the process).
  */
 export const startDynalite = async (
-  options: {
-    port?: number;
-    host?: string;
-    path?: string;
-    recorder?: CallRecorder;
-    allowedHosts?: readonly string[];
-  } = {},
+  options: { port?: number; host?: string; path?: string; allowedHosts?: readonly string[] } = {},
 ): Promise<LocalDynamoDB> => {
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
@@ -142,7 +138,7 @@ export const startDynalite = async (
   ) => void)[];
   if (!serve) throw new Error('dynalite created no request listener');
   server.removeAllListeners('request');
-  const { recorder } = options;
+  const calls = new ApiCalls();
 
   const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let body: Buffer;
@@ -172,7 +168,7 @@ export const startDynalite = async (
       );
     }
     // Which function calls which operation on which table (read from the body, as DynamoDB does).
-    recorder?.record(dynamodbCallOf(request, body));
+    calls.tell(() => dynamodbCallOf(request, body));
     // dynalite reads the request as events: given the whole body at once, synchronously, so that
     // what it throws is caught here.
     const whole = Object.assign(new EventEmitter(), {
@@ -204,7 +200,7 @@ export const startDynalite = async (
     options.host ?? '127.0.0.1',
     { server, ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) },
   );
-  return { endpoint: listening.url, close: listening.close };
+  return { endpoint: listening.url, close: listening.close, calls };
 };
 
 export interface TableDefinition {

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalAccount, Resolve } from '../template/resolve.ts';
 import { functionsOf, type Template } from '../template/template.ts';
+import { ApiCalls } from './api-calls.ts';
 import type { LocalLambda } from './lambda-runtime.ts';
 
 export interface BusEvent {
@@ -135,6 +136,8 @@ export interface EventBusOptions {
 
 /** The event buses of the local account (the default one, the template's), delivering to the template's rules. */
 export class LocalEventBus {
+  /** Tells of every PutEvents entry put through the messaging endpoint (local/emulators/api-calls.ts). */
+  readonly calls = new ApiCalls();
   readonly #options: EventBusOptions;
   readonly #pending = new Set<Promise<void>>();
 

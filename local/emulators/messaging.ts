@@ -8,11 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallRecorder } from '../checks/calls.ts';
-import { callerOf } from '../checks/calls.ts';
 import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
 import { eventBusArn, type LocalAccount, topicArn } from '../template/resolve.ts';
 import type { Template } from '../template/template.ts';
+import { ApiCalls, callerOf } from './api-calls.ts';
 import type { LocalEventBus } from './events.ts';
 
 // Both services' own limits: 256 KiB per PutEvents request and per SNS message.
@@ -37,6 +36,8 @@ export class LocalTopics {
   /** The last messages published, oldest first (the table keeps every notification). */
   readonly messages: TopicMessage[] = [];
   readonly arns: ReadonlySet<string>;
+  /** Tells of every Publish call (local/emulators/api-calls.ts). */
+  readonly calls = new ApiCalls();
   readonly #onMessage: ((message: TopicMessage) => void) | undefined;
 
   constructor(arns: Iterable<string>, onMessage?: (message: TopicMessage) => void) {
@@ -104,11 +105,10 @@ export interface MessagingOptions {
   topics: LocalTopics;
   events: LocalEventBus;
   busNames: readonly string[];
-  recorder?: CallRecorder | undefined;
 }
 
 export const messagingApi =
-  ({ account, topics, events, busNames, recorder }: MessagingOptions) =>
+  ({ account, topics, events, busNames }: MessagingOptions) =>
   async (request: IncomingMessage, response: ServerResponse) => {
     let raw: Buffer;
     try {
@@ -138,11 +138,11 @@ export const messagingApi =
       const results = entries.map((entry) => {
         // A bus is named by its name or its ARN.
         const bus = (entry.EventBusName ?? 'default').replace(/^arn:[^/]*event-bus\//, '');
-        recorder?.record({
+        events.calls.tell(() => ({
           caller,
           action: 'events:PutEvents',
           resource: eventBusArn(account, bus),
-        });
+        }));
         if (!busNames.includes(bus)) {
           return {
             ErrorCode: 'ResourceNotFoundException',
@@ -186,7 +186,7 @@ export const messagingApi =
       );
     }
     const arn = form.get('TopicArn') ?? '';
-    recorder?.record({ caller, action: 'sns:Publish', resource: arn });
+    topics.calls.tell(() => ({ caller, action: 'sns:Publish', resource: arn }));
     if (!topics.arns.has(arn)) return snsError(response, 404, 'NotFound', 'Topic does not exist');
     const message = form.get('Message') ?? '';
     if (message === '') return snsError(response, 400, 'InvalidParameter', 'Empty message');

@@ -17,7 +17,7 @@ import { startOwnDynamoDB, tripItems } from '../support/stack.ts';
 const run = promisify(execFile);
 
 // Its own DynamoDB: the fixtures' trip id is shared with other tests' tables.
-let dynamodb: LocalDynamoDB;
+let dynamodb: Pick<LocalDynamoDB, 'endpoint' | 'close'>;
 
 beforeAll(async () => {
   dynamodb = await startOwnDynamoDB();

@@ -9,7 +9,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../functions/commons/booking-request.ts';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
-import type { FaultPlan } from '../../local/emulators/sfn/service.ts';
+import type { FaultPlan } from '../../local/checks/faults.ts';
 import {
   type Definition,
   edgesOf,

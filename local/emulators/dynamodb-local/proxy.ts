@@ -20,7 +20,6 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
 } from 'node:http';
-import { type CallRecorder, dynamodbCallOf } from '../../checks/calls.ts';
 import {
   BodyTooLarge,
   type Listening,
@@ -29,6 +28,7 @@ import {
   sendJson,
 } from '../../http/http-server.ts';
 import { nestsDeeperThan } from '../../http/nesting.ts';
+import { ApiCalls, dynamodbCallOf } from '../api-calls.ts';
 import { dynamoDbRefusal } from '../dynamodb.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
@@ -86,7 +86,6 @@ export interface DynamoDBProxyOptions {
   host: string;
   /** Letters and digits: the database every client of this proxy uses. */
   namespace: string;
-  recorder?: CallRecorder | undefined;
   /** Host names the port answers to besides the loopback ones (listen()'s guard). */
   allowedHosts?: readonly string[] | undefined;
 }
@@ -97,7 +96,9 @@ export interface DynamoDBProxyOptions {
  */
 const MAX_JSON_NESTING = 128;
 
-export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<Listening> => {
+export const startDynamoDBProxy = async (
+  options: DynamoDBProxyOptions,
+): Promise<Listening & { calls: ApiCalls }> => {
   if (!/^[A-Za-z0-9]+$/.test(options.namespace)) {
     throw new Error(
       `The DynamoDB namespace must be letters and digits, not "${options.namespace}"`,
@@ -106,6 +107,7 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
   const target = new URL(options.target);
   // Kept-alive connections to the JVM, closed before Jetty's own idle timeout (30 s) can.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 10_000 });
+  const calls = new ApiCalls();
   const listening = await listen(
     'DynamoDB API',
     async (request, response) => {
@@ -120,7 +122,7 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
         if (request.destroyed) return;
         throw caught;
       }
-      options.recorder?.record(dynamodbCallOf(request, body));
+      calls.tell(() => dynamodbCallOf(request, body));
       // A body that is not JSON, or JSON nested past any request's shape, is refused as DynamoDB
       // refuses it (400 SerializationException), where DynamoDB Local fails (500 InternalFailure,
       // or an HTML page for a stack overflow). Attributes nested deeper than DynamoDB allows get
@@ -211,6 +213,7 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
   );
   return {
     ...listening,
+    calls,
     close: async () => {
       await listening.close();
       agent.destroy();

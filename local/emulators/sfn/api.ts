@@ -4,8 +4,8 @@
  * them: HTTP 400 with `{ "__type": "...#<ErrorName>", "message": ... }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type CallRecorder, callerOf } from '../../checks/calls.ts';
 import { BodyTooLarge, readBody, sendJson } from '../../http/http-server.ts';
+import { callerOf } from '../api-calls.ts';
 import { StepFunctionsError, type StepFunctionsService } from './service.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -58,8 +58,7 @@ const error = (response: ServerResponse, status: number, type: string, message: 
   );
 
 export const stepFunctionsApi =
-  (service: StepFunctionsService, recorder?: CallRecorder) =>
-  async (request: IncomingMessage, response: ServerResponse) => {
+  (service: StepFunctionsService) => async (request: IncomingMessage, response: ServerResponse) => {
     const handlers = operations(service);
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('AWSStepFunctions.')
@@ -112,11 +111,11 @@ export const stepFunctionsApi =
           .join('; ')}`,
       );
     }
-    recorder?.record({
+    service.calls.tell(() => ({
       caller: callerOf(request),
       action: `states:${operation}`,
       resource: String((body as Body).executionArn ?? (body as Body).stateMachineArn ?? ''),
-    });
+    }));
     try {
       const result = handlers[operation]?.(body as Body);
       sendJson(response, 200, serialise(result), {}, CONTENT_TYPE);

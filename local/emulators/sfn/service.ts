@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { nestsDeeperThan } from '../../http/nesting.ts';
+import { ApiCalls } from '../api-calls.ts';
 import { type ParsedDefinition, parseDefinition } from './definition.ts';
 import { StepFunctionsError } from './errors.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
@@ -20,14 +21,16 @@ import { stateEventRecorder } from './state-events.ts';
 import {
   byteLength,
   dynamodbClient,
-  type FaultPlan,
   type FunctionInvoker,
   MAX_PAYLOAD_BYTES,
   taskRunner,
 } from './tasks.ts';
 
 export { StepFunctionsError, TaskFailure } from './errors.ts';
-export type { Fault, FaultPlan, FunctionInvoker, TaskInvocation } from './tasks.ts';
+export type { FunctionInvoker, TaskCall, TaskInvocation } from './tasks.ts';
+
+/** Something put around every function invocation of the tasks (local/checks/faults.ts). */
+export type InvokerWrapper = (invoke: FunctionInvoker) => FunctionInvoker;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -76,7 +79,6 @@ export interface ServiceOptions {
   dynamodbEndpoint?: string;
   /** Waits this long before every retry instead of the ASL's schedule (0 in tests). */
   retryDelayMs?: number;
-  faults?: FaultPlan;
   /** Replaces every state machine's TimeoutSeconds (tests: an execution timeout without waiting). */
   executionTimeoutMs?: number;
   /**
@@ -125,6 +127,12 @@ export class StepFunctionsService {
   readonly #machineOf = new WeakMap<ExecutionRecord, StateMachineRecord>();
   /** The closed executions still in memory, in the order they closed. */
   readonly #closed = new Set<ExecutionRecord>();
+  readonly #invokerWrappers: InvokerWrapper[] = [];
+  /**
+   * Tells of every call it serves: its API's (told by api.ts, which knows the caller) and each
+   * function its tasks invoke, in the state machine's name (local/emulators/api-calls.ts).
+   */
+  readonly calls = new ApiCalls();
 
   constructor(options: ServiceOptions) {
     this.#options = options;
@@ -352,14 +360,35 @@ export class StepFunctionsService {
     return { executionArn, startDate: record.startDate };
   }
 
+  /**
+   * Puts `wrapper` around every function invocation of the tasks of executions started from now
+   * on, outside the invocation itself (the call told of). How the reliability tests inject
+   * faults (local/checks/faults.ts) without the service taking a parameter for them.
+   */
+  wrapInvoker(wrapper: InvokerWrapper) {
+    this.#invokerWrappers.push(wrapper);
+  }
+
+  /** The machine's invoker: tells of the call, then invokes; with the wrappers around it. */
+  #invokerFor(machine: StateMachineRecord): FunctionInvoker {
+    const invoke: FunctionInvoker = (functionName, payload, task) => {
+      this.calls.tell(() => ({
+        caller: machine.name,
+        action: 'lambda:InvokeFunction',
+        resource: functionName,
+      }));
+      return this.#options.invokeFunction(functionName, payload, task);
+    };
+    return this.#invokerWrappers.reduce((inner, wrap) => wrap(inner), invoke);
+  }
+
   #run(machine: StateMachineRecord, record: ExecutionRecord, input: unknown, testCase?: TestCase) {
     const { history } = record;
     const tasks = taskRunner({
       integrations: {
         region: this.#options.region,
-        invokeFunction: this.#options.invokeFunction,
+        invokeFunction: this.#invokerFor(machine),
         ...(this.#dynamodb ? { dynamodb: this.#dynamodb } : {}),
-        ...(this.#options.faults ? { faults: this.#options.faults } : {}),
       },
       executionArn: record.executionArn,
       history,

@@ -30,28 +30,22 @@ export type TaskInvocation =
   | { ok: true; payload: unknown; requestId: string }
   | { ok: false; error: FunctionError; requestId?: string };
 
-/** Invokes a function by name or ARN; throws a TaskFailure when the Lambda service refuses. */
-export type FunctionInvoker = (functionName: string, payload: unknown) => Promise<TaskInvocation>;
-
-/**
- * A fault the platform injects into one task call, to prove the saga survives it (reliability
- * tests; nothing like it runs on AWS):
- *   fail        the call fails before the function runs
- *   fail-after  the function runs, its writes land, then the call fails (a crash after the write)
- *   duplicate   the function runs twice with the same input, and the second result counts
- *   hang        the call never answers (a function stuck until the execution times out or stops)
- */
-export type Fault =
-  | { kind: 'fail' | 'fail-after'; error: string; cause: string }
-  | { kind: 'duplicate' | 'hang' };
-
-/** Chooses the fault, if any, for the `invocation`-th call (0-based) of `state` in an execution. */
-export type FaultPlan = (call: {
+/** Which task call an invocation is: the `invocation`-th call (0-based) of `state` in an execution. */
+export interface TaskCall {
   executionArn: string;
   state: string;
   invocation: number;
-  payload: unknown;
-}) => Fault | undefined;
+}
+
+/**
+ * Invokes a function by name or ARN for a task; throws a TaskFailure when the Lambda service
+ * refuses. The service lets a wrapper be put around it (StepFunctionsService.wrapInvoker).
+ */
+export type FunctionInvoker = (
+  functionName: string,
+  payload: unknown,
+  task: TaskCall,
+) => Promise<TaskInvocation>;
 
 /** What the task runner needs from the service. */
 export interface Integrations {
@@ -59,7 +53,6 @@ export interface Integrations {
   invokeFunction: FunctionInvoker;
   /** The local DynamoDB the dynamodb:* integrations write to; without it they need a mock. */
   dynamodb?: DynamoDBClient;
-  faults?: FaultPlan;
 }
 
 const DYNAMODB_COMMANDS = {
@@ -180,17 +173,15 @@ export const taskRunner = (options: {
         true,
       );
     }
-    const fault = integrations.faults?.({ executionArn, state: stateName, invocation, payload });
-    if (fault?.kind === 'fail') return fail(fault.error, fault.cause);
-    if (fault?.kind === 'hang') return new Promise<never>(() => undefined);
     let output: unknown;
     try {
-      const call = dynamodbAction
-        ? () => callDynamoDB(integrations, dynamodbAction, parameters)
-        : () => callLambda(integrations, arn, parameters);
-      // A duplicate delivery: the first call's outcome, success or failure, is lost.
-      if (fault?.kind === 'duplicate') await call().catch(() => undefined);
-      output = await call();
+      output = dynamodbAction
+        ? await callDynamoDB(integrations, dynamodbAction, parameters)
+        : await callLambda(integrations, arn, parameters, {
+            executionArn,
+            state: stateName,
+            invocation,
+          });
     } catch (error) {
       const failure =
         error instanceof TaskFailure
@@ -201,7 +192,6 @@ export const taskRunner = (options: {
             );
       return fail(failure.name, failure.message);
     }
-    if (fault?.kind === 'fail-after') return fail(fault.error, fault.cause);
     return succeed(output);
   };
 
@@ -230,15 +220,20 @@ export const taskRunner = (options: {
 };
 
 /** Invokes a function: wrapped as lambda:invoke gives it, or its bare result (function ARN). */
-const callLambda = async (integrations: Integrations, arn: string, parameters: unknown) => {
+const callLambda = async (
+  integrations: Integrations,
+  arn: string,
+  parameters: unknown,
+  task: TaskCall,
+) => {
   const wrapped = arn === LAMBDA_INVOKE;
   const { FunctionName, Payload } = (parameters ?? {}) as {
     FunctionName?: string;
     Payload?: unknown;
   };
   const invoked = wrapped
-    ? await integrations.invokeFunction(String(FunctionName), Payload)
-    : await integrations.invokeFunction(arn, parameters);
+    ? await integrations.invokeFunction(String(FunctionName), Payload, task)
+    : await integrations.invokeFunction(arn, parameters, task);
   if (!invoked.ok) throw new TaskFailure(invoked.error.errorType, JSON.stringify(invoked.error));
   if (!wrapped) return invoked.payload;
   const headers = { 'X-Amz-Executed-Version': '$LATEST', 'Content-Type': 'application/json' };
