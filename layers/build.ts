@@ -9,9 +9,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PROJECT_ROOT } from '../local/template/template.ts';
 
-export const LAYER_SOURCE = join(PROJECT_ROOT, 'layers', 'dependencies');
+/** The project, whose node_modules hold the packages the layer is built from. */
+const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+export const LAYER_SOURCE = join(import.meta.dirname, 'dependencies');
 
 export const layerManifest = () =>
   JSON.parse(readFileSync(join(LAYER_SOURCE, 'package.json'), 'utf8')) as {

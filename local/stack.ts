@@ -15,9 +15,10 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { RUN_TYPES } from '../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from './aws/credentials.ts';
 import { startConsole } from './console/server.ts';
 import { localIssuer } from './emulators/api-auth.ts';
-import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './emulators/dynamodb.ts';
+import { createTables, reindexOpenTrips } from './emulators/dynamodb.ts';
 import {
   type DynamoDBChoice,
   type RunningDynamoDB,

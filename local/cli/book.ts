@@ -8,8 +8,8 @@
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { readHistory } from '../aws/read-history.ts';
-import { LOCAL_CREDENTIALS } from '../emulators/dynamodb.ts';
 import { DEFAULT_PORTS } from '../stack.ts';
 import { describeEvent, newProgress } from './progress.ts';
 

@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { isLiveItem } from '../checks/invariant.ts';
-import { LOCAL_CREDENTIALS } from '../emulators/dynamodb.ts';
 import { DEFAULT_PORTS } from '../stack.ts';
 
 const HELP = `Usage: npm run repair -- [<tripId>] [options]

@@ -21,9 +21,10 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../checks/faults.ts';
 import { checkInvariant, type InvariantCheck, isLiveItem } from '../checks/invariant.ts';
-import { LOCAL_CREDENTIALS, tripItems } from '../emulators/dynamodb.ts';
+import { tripItems } from '../emulators/dynamodb.ts';
 import { type StackOptions, startStack } from '../stack.ts';
 
 export interface SoakOptions {

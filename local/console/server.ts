@@ -25,9 +25,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { build } from 'esbuild';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
+import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
-import { LOCAL_CREDENTIALS, tripItems } from '../emulators/dynamodb.ts';
-import { detailsField } from '../emulators/sfn/history.ts';
+import { tripItems } from '../emulators/dynamodb.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Definition } from '../template/asl.ts';
 import { graphOf, layoutGraph } from './graph.ts';

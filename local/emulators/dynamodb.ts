@@ -18,6 +18,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Template } from '../template/template.ts';
 import { ApiCalls, dynamodbCallOf } from './api-calls.ts';
@@ -225,9 +226,6 @@ export const tablesOf = (template: Template): TableDefinition[] =>
           : {}),
       };
     });
-
-/** Local credentials: DynamoDB Local and dynalite accept any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Creates each of the template's tables, named after its logical id, unless it exists.

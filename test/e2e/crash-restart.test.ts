@@ -14,8 +14,8 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { checkInvariant, type Item, isLiveItem } from '../../local/checks/invariant.ts';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
 import { freePorts } from '../../local/http/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { mapConcurrently, seededRandom } from '../support/reliability.ts';

@@ -6,11 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTables,
-  LOCAL_CREDENTIALS,
-  type LocalDynamoDB,
-} from '../../local/emulators/dynamodb.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { createTables, type LocalDynamoDB } from '../../local/emulators/dynamodb.ts';
 import { PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 import { startOwnDynamoDB, tripItems } from '../support/stack.ts';
 

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { functionsOf, readTemplate } from '../../local/template/template.ts';
 import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 

@@ -14,8 +14,8 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { checkInvariant, isLiveItem } from '../../local/checks/invariant.ts';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
 import { readDefinition } from '../../local/template/asl.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';

@@ -11,8 +11,8 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { checkInvariant } from '../../local/checks/invariant.ts';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 import { newTripId } from '../support/table.ts';

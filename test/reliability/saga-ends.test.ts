@@ -16,9 +16,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noticeOf } from '../../functions/commons/notices.ts';
 import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { Fault, FaultPlan } from '../../local/checks/faults.ts';
 import { checkInvariant, type Item, isLiveItem } from '../../local/checks/invariant.ts';
-import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
 import { mapConcurrently } from '../support/reliability.ts';
 import {
   externalStepFunctions,

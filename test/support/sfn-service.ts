@@ -4,8 +4,8 @@
  * (`TaskStateEntered Check Card`, `TaskFailed`, `MapIterationStarted 1`).
  */
 import { readFileSync } from 'node:fs';
+import { detailsField } from '../../local/aws/history-events.ts';
 import type { HistoryEvent } from '../../local/emulators/sfn/history.ts';
-import { detailsField } from '../../local/emulators/sfn/history.ts';
 import type { MockConfig } from '../../local/emulators/sfn/mock-config.ts';
 import { type ServiceOptions, StepFunctionsService } from '../../local/emulators/sfn/service.ts';
 

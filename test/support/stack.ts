@@ -19,10 +19,11 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { readHistory } from '../../local/aws/read-history.ts';
 import type { CallRecorder } from '../../local/checks/calls.ts';
 import { type FaultPlan, injectFaults } from '../../local/checks/faults.ts';
-import { LOCAL_CREDENTIALS, tripItems } from '../../local/emulators/dynamodb.ts';
+import { tripItems } from '../../local/emulators/dynamodb.ts';
 import { startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 

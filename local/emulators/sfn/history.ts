@@ -11,6 +11,7 @@
  * resource) for a service integration, LambdaFunction* for the classic form whose Resource is a
  * function ARN. `TaskEvents` writes either.
  */
+import { detailsField } from '../../aws/history-events.ts';
 
 export interface HistoryEvent {
   id: number;
@@ -20,27 +21,7 @@ export interface HistoryEvent {
   [details: string]: unknown;
 }
 
-/** The engine's state types, as history event prefixes. */
-const STATE_TYPES = ['Task', 'Choice', 'Pass', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
-
 const json = (value: unknown) => JSON.stringify(value ?? null);
-
-const detailsFields = new Map<string, string>();
-
-/** The name of the details field of an event type: TaskStateEntered -> stateEnteredEventDetails. */
-export const detailsField = (type: string): string => {
-  let field = detailsFields.get(type);
-  if (field === undefined) {
-    const stateType = STATE_TYPES.find((prefix) => type.startsWith(prefix));
-    const rest = stateType ? type.slice(stateType.length) : '';
-    field =
-      rest === 'StateEntered' || rest === 'StateExited'
-        ? `s${rest.slice(1)}EventDetails`
-        : `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
-    detailsFields.set(type, field);
-  }
-  return field;
-};
 
 export interface TaskResource {
   /** `lambda`, `dynamodb`, `sns`, `aws-sdk:s3` ... */

@@ -1,0 +1,102 @@
+/**
+ * local/ by role: the folder a file is in says what it may import. The emulators never reach
+ * into the checks, the tools or the console; the console reads the platform only through public
+ * APIs (never an emulator); the shared HTTP ground and the AWS clients' helpers stand on nothing
+ * else of the platform; the layer build stands beside the layer, apart from the platform.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
+
+/** Every TypeScript file under `folder` (relative to the project), recursively. */
+const filesUnder = (folder: string): string[] =>
+  readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(folder, file));
+
+/** The project files a file imports (relative specifiers only), relative to the project. */
+const importsOf = (file: string): string[] =>
+  [
+    ...readFileSync(join(PROJECT_ROOT, file), 'utf8').matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s+'(\.{1,2}\/[^']+)'|import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g,
+    ),
+  ].map(([, from, dynamic]) =>
+    relative(PROJECT_ROOT, resolve(PROJECT_ROOT, dirname(file), from ?? dynamic ?? '')),
+  );
+
+const under = (path: string, folder: string) => path.startsWith(`${folder}/`) || path === folder;
+
+/** The imports of the files under `folder` that land in any of `forbidden`, as "file -> import". */
+const crossings = (folder: string, forbidden: string[]) =>
+  filesUnder(folder).flatMap((file) =>
+    importsOf(file)
+      .filter((target) => forbidden.some((place) => under(target, place)))
+      .map((target) => `${file} -> ${target}`),
+  );
+
+describe('local/ by role', () => {
+  it('finds the imports it checks (a test of the check itself)', () => {
+    // Assess
+    expect(importsOf('local/stack.ts')).toContain('local/emulators/sfn/service.ts');
+    expect(importsOf('local/console/server.ts')).toContain('local/http/http-server.ts');
+  });
+
+  it('the emulators import no check, tool, console, nor the assembly of the platform', () => {
+    expect(
+      crossings('local/emulators', [
+        'local/checks',
+        'local/cli',
+        'local/console',
+        'local/stack.ts',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('the console imports no emulator, check or tool: it reads the platform through public APIs', () => {
+    expect(
+      crossings('local/console', [
+        'local/emulators',
+        'local/checks',
+        'local/cli',
+        'local/stack.ts',
+      ]).filter(
+        // The trip reader DOMAIN (issue 12) moves into functions/commons: gone at its merge.
+        (crossing) => crossing !== 'local/console/server.ts -> local/emulators/dynamodb.ts',
+      ),
+    ).toEqual([]);
+  });
+
+  it('the template reading and build import nothing that runs the platform', () => {
+    expect(
+      crossings('local/template', [
+        'local/emulators',
+        'local/checks',
+        'local/cli',
+        'local/console',
+        'local/stack.ts',
+      ]),
+    ).toEqual([]);
+  });
+
+  it("the HTTP ground and the helpers for AWS's public APIs import nothing else of the platform", () => {
+    const platform = [
+      'local/emulators',
+      'local/checks',
+      'local/cli',
+      'local/console',
+      'local/template',
+      'local/stack.ts',
+    ];
+    expect(crossings('local/http', [...platform, 'local/aws'])).toEqual([]);
+    expect(crossings('local/aws', [...platform, 'local/http'])).toEqual([]);
+  });
+
+  it('the checks are no tool and no console', () => {
+    expect(crossings('local/checks', ['local/cli', 'local/console'])).toEqual([]);
+  });
+
+  it('the layer build stands beside the layer, on nothing of the offline platform', () => {
+    expect(crossings('layers', ['local'])).toEqual([]);
+  });
+});
