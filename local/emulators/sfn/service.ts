@@ -3,72 +3,37 @@
  * aws-local-stepfunctions, with AWS's rules for names, inputs and errors, the execution history
  * in AWS's shapes, and Step Functions Local's mocked test cases (`<arn>#<TestCase>`).
  *
- * Its parts: definition.ts checks what CreateStateMachine takes, tasks.ts runs Task states'
- * integrations, state-events.ts and history.ts write the history, mock-config.ts reads the
- * MockConfigFile. This module keeps the API's records and wires an execution to the engine.
+ * Its parts: definition.ts checks what CreateStateMachine takes; execution.ts runs one execution
+ * on the engine; tasks.ts runs its Task states (a mocked response from mock-config.ts, the data
+ * limits of limits.ts, the Lambda integration and its result envelope in lambda-task.ts, the
+ * DynamoDB one in dynamodb-task.ts); state-events.ts and history.ts write the history;
+ * records.ts and pagination.ts shape the API's answers. This module keeps the API's records
+ * (state machines, executions and their retention) and the hooks the platform's checks attach to
+ * from outside: `calls` (what it serves) and `wrapInvoker` (around every function invocation).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { nestsDeeperThan } from '../../http/nesting.ts';
 import { ApiCalls } from '../api-calls.ts';
 import { type ParsedDefinition, parseDefinition } from './definition.ts';
+import { dynamodbClient } from './dynamodb-task.ts';
 import { StepFunctionsError } from './errors.ts';
+import { runExecution } from './execution.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
 import { JsonataStateMachine } from './jsonata-engine.ts';
+import type { FunctionInvoker } from './lambda-task.ts';
+import { parseExecutionInput } from './limits.ts';
 import { type MockConfig, type TestCase, testCaseOf } from './mock-config.ts';
-import { stateEventRecorder } from './state-events.ts';
-import {
-  byteLength,
-  dynamodbClient,
-  type FunctionInvoker,
-  MAX_PAYLOAD_BYTES,
-  taskRunner,
-} from './tasks.ts';
+import { paginate } from './pagination.ts';
+import { type ExecutionRecord, machineOf, type StateMachineRecord, summaryOf } from './records.ts';
 
 export { StepFunctionsError, TaskFailure } from './errors.ts';
-export type { FunctionInvoker, TaskCall, TaskInvocation } from './tasks.ts';
+export type { FunctionInvoker, TaskCall, TaskInvocation } from './lambda-task.ts';
+export { MAX_INPUT_NESTING } from './limits.ts';
+export type { ExecutionRecord, ExecutionStatus } from './records.ts';
 
 /** Something put around every function invocation of the tasks (local/checks/faults.ts). */
 export type InvokerWrapper = (invoke: FunctionInvoker) => FunctionInvoker;
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-interface StateMachineRecord {
-  arn: string;
-  name: string;
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD';
-  creationDate: Date;
-  /** ACTIVE, or DELETING from DeleteStateMachine until its running executions end (AWS). */
-  status: 'ACTIVE' | 'DELETING';
-  /** aws-local-stepfunctions for JSONPath, this platform's own engine for JSONata. */
-  engine: Pick<StateMachine, 'run'> | JsonataStateMachine;
-  tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
-  retrying: string[];
-  maps: Record<string, { InputPath?: string | null; ItemsPath?: string }>;
-  nested: Record<string, string[]>;
-  queryLanguage: 'JSONPath' | 'JSONata';
-}
-
-export interface ExecutionRecord {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  testCase?: string;
-  history: History;
-  /** Settles when the execution has ended and its history is complete. */
-  done: Promise<void>;
-  stop?: (error?: string, cause?: string) => void;
-}
 
 export interface ServiceOptions {
   region: string;
@@ -110,13 +75,6 @@ const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 const STATE_MACHINE_ARN =
   /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([^:#]+)(?:#([^:]+))?$/;
 const EXECUTION_ARN = /^arn:aws:states:([a-z0-9-]+):(\d{12}):execution:([^:]+):([^:]+)$/;
-
-/**
- * How deep an execution's input may nest. The engine clones and stringifies data recursively, and
- * input nesting a few thousand levels overflows the call stack (4,500 nested arrays fit in 9 KB,
- * well under the 256 KB limit): refused up front, far below that and far above any real input.
- */
-export const MAX_INPUT_NESTING = 256;
 
 export class StepFunctionsService {
   readonly #options: ServiceOptions;
@@ -303,34 +261,7 @@ export class StepFunctionsService {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new StepFunctionsError('InvalidName', `Invalid Name: '${String(name)}'`);
     }
-    const input = request.input === undefined ? '{}' : request.input;
-    if (typeof input !== 'string') {
-      throw new StepFunctionsError(
-        'ValidationException',
-        "Value at 'input' failed to satisfy constraint: Member must be a string",
-      );
-    }
-    if (byteLength(input) > MAX_PAYLOAD_BYTES) {
-      throw new StepFunctionsError(
-        'ValidationException',
-        "Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
-      );
-    }
-    let parsedInput: unknown;
-    try {
-      parsedInput = JSON.parse(input);
-    } catch (error) {
-      throw new StepFunctionsError(
-        'InvalidExecutionInput',
-        `Invalid State Machine Execution Input: '${(error as Error).message}'`,
-      );
-    }
-    if (nestsDeeperThan(parsedInput, MAX_INPUT_NESTING)) {
-      throw new StepFunctionsError(
-        'InvalidExecutionInput',
-        `Invalid State Machine Execution Input: 'the input nests deeper than ${MAX_INPUT_NESTING} levels, the most the offline platform runs'`,
-      );
-    }
+    const { input, parsed: parsedInput } = parseExecutionInput(request.input);
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.#executions.get(executionArn);
     if (existing) {
@@ -383,104 +314,24 @@ export class StepFunctionsService {
   }
 
   #run(machine: StateMachineRecord, record: ExecutionRecord, input: unknown, testCase?: TestCase) {
-    const { history } = record;
-    const tasks = taskRunner({
+    runExecution({
+      machine,
+      record,
+      input,
+      testCase,
       integrations: {
         region: this.#options.region,
         invokeFunction: this.#invokerFor(machine),
         ...(this.#dynamodb ? { dynamodb: this.#dynamodb } : {}),
       },
-      executionArn: record.executionArn,
-      history,
-      tasks: machine.tasks,
-      ...(testCase ? { testCase } : {}),
-    });
-    const recordStateEvent = stateEventRecorder({
-      history,
-      maps: machine.maps,
-      nested: machine.nested,
-      queryLanguage: machine.queryLanguage,
-      onTaskTimeout: tasks.timedOut,
-      onBranches: tasks.silence,
-    });
-
-    const retryDelayMs = this.#options.retryDelayMs;
-    const execution = machine.engine.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(
-          Object.keys(machine.tasks).map((stateName) => [stateName, tasks.handlerFor(stateName)]),
-        ) as never,
-        ...(retryDelayMs === undefined
-          ? {}
-          : {
-              retryIntervalOverrides: Object.fromEntries(
-                machine.retrying.map((stateName) => [stateName, retryDelayMs]),
-              ),
-            }),
+      retryDelayMs: this.#options.retryDelayMs,
+      onEnd: () => {
+        this.#deleteIfIdle(machine);
+        // Retired once its history is whole: the end event is written just after this.
+        void record.done.then(() => this.#retire(record));
       },
-      noThrowOnAbort: true,
-      context: {
-        Execution: {
-          Id: record.executionArn,
-          Input: input as never,
-          Name: record.name,
-          RoleArn: machine.roleArn,
-          StartTime: record.startDate.toISOString(),
-        },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      },
+      onClosed: () => this.#options.onExecutionEnd?.(record),
     });
-
-    let stopRequest: { error?: string; cause?: string } = {};
-    record.stop = (error, cause) => {
-      stopRequest = {
-        ...(error === undefined ? {} : { error }),
-        ...(cause === undefined ? {} : { cause }),
-      };
-      execution.abort();
-    };
-
-    const end = (status: ExecutionStatus, fields: Partial<ExecutionRecord> = {}) => {
-      Object.assign(record, { status, stopDate: new Date(), ...fields });
-      delete record.stop;
-      this.#deleteIfIdle(machine);
-      // Retired once its history is whole: the end event is written just after this.
-      void record.done.then(() => this.#retire(record));
-    };
-
-    record.done = (async () => {
-      for await (const event of execution.eventLogs) {
-        switch (event.type) {
-          case 'ExecutionStarted':
-            history.executionStarted(event.input, machine.roleArn);
-            break;
-          case 'ExecutionSucceeded':
-            end('SUCCEEDED', { output: JSON.stringify(event.output) });
-            history.executionSucceeded(event.output);
-            break;
-          case 'ExecutionFailed': {
-            const cause =
-              typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
-            end('FAILED', { error: event.Error, cause });
-            history.executionFailed(event.Error, cause);
-            break;
-          }
-          case 'ExecutionAborted':
-            end('ABORTED', stopRequest);
-            history.executionAborted(stopRequest.error, stopRequest.cause);
-            break;
-          case 'ExecutionTimeout':
-            end('TIMED_OUT', { error: 'States.Timeout' });
-            history.executionTimedOut();
-            break;
-          default:
-            recordStateEvent(event);
-            break;
-        }
-      }
-      await execution.result.catch(() => undefined);
-      if (record.status !== 'RUNNING') this.#options.onExecutionEnd?.(record);
-    })();
   }
 
   /** Keeps at most `retainedExecutions` closed executions in memory, the oldest leaving first. */
@@ -598,60 +449,8 @@ export class StepFunctionsService {
   }
 }
 
-/** What DescribeStateMachine and DescribeStateMachineForExecution both tell of a machine. */
-const machineOf = (machine: StateMachineRecord) => ({
-  stateMachineArn: machine.arn,
-  name: machine.name,
-  definition: machine.definition,
-  roleArn: machine.roleArn,
-  loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-  tracingConfiguration: { enabled: false },
-});
-
 const deleting = (stateMachineArn: string) =>
   new StepFunctionsError(
     'StateMachineDeleting',
     `State Machine is being deleted: '${stateMachineArn}'`,
   );
-
-/** An execution as ListExecutions lists it (and DescribeExecution begins). */
-const summaryOf = (record: ExecutionRecord) => ({
-  executionArn: record.executionArn,
-  stateMachineArn: record.stateMachineArn,
-  name: record.name,
-  status: record.status,
-  startDate: record.startDate,
-  ...(record.stopDate ? { stopDate: record.stopDate } : {}),
-});
-
-/** maxResults (1-1000) and an opaque nextToken, as the list APIs page. */
-const paginate = <T>(items: T[], maxResults: unknown, nextToken: unknown) => {
-  if (
-    maxResults !== undefined &&
-    (typeof maxResults !== 'number' ||
-      !Number.isInteger(maxResults) ||
-      maxResults < 0 ||
-      maxResults > 1000)
-  ) {
-    throw new StepFunctionsError(
-      'ValidationException',
-      `Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
-    );
-  }
-  let start = 0;
-  if (nextToken !== undefined) {
-    const decoded = Buffer.from(String(nextToken), 'base64url').toString('utf8');
-    // Only a token this service gave out: a position in digits (not '', which Number reads as 0).
-    start = /^\d+$/.test(decoded) ? Number(decoded) : Number.NaN;
-    if (!Number.isInteger(start) || start < 0 || start > items.length) {
-      throw new StepFunctionsError('InvalidToken', `Invalid Token: '${String(nextToken)}'`);
-    }
-  }
-  const size = maxResults === undefined || maxResults === 0 ? 100 : (maxResults as number);
-  const page = items.slice(start, start + size);
-  const next =
-    start + size < items.length
-      ? Buffer.from(String(start + size)).toString('base64url')
-      : undefined;
-  return { page, nextToken: next };
-};

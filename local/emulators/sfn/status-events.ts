@@ -4,7 +4,7 @@
  * input and output as the JSON strings the execution had).
  */
 import type { BusEvent } from '../events.ts';
-import type { ExecutionRecord } from './service.ts';
+import type { ExecutionRecord } from './records.ts';
 
 export const executionStatusChange = (record: ExecutionRecord): BusEvent => ({
   source: 'aws.states',
