@@ -42,58 +42,38 @@ describe('local/ by role', () => {
     expect(importsOf('local/console/server.ts')).toContain('local/http/http-server.ts');
   });
 
-  it('the emulators import no check, tool, console, nor the assembly of the platform', () => {
-    expect(
-      crossings('local/emulators', [
-        'local/checks',
-        'local/cli',
-        'local/console',
-        'local/stack.ts',
-      ]),
-    ).toEqual([]);
+  const RUNS_THE_PLATFORM = ['local/emulators', 'local/stack.ts'];
+  const USES_THE_PLATFORM = ['local/checks', 'local/cli', 'local/console'];
+
+  it.each([
+    ['the emulators', 'local/emulators', [...USES_THE_PLATFORM, 'local/stack.ts']],
+    [
+      'the template reading and build',
+      'local/template',
+      [...RUNS_THE_PLATFORM, ...USES_THE_PLATFORM],
+    ],
+    [
+      'the HTTP ground',
+      'local/http',
+      [...RUNS_THE_PLATFORM, ...USES_THE_PLATFORM, 'local/template', 'local/aws'],
+    ],
+    [
+      "the helpers for AWS's public APIs",
+      'local/aws',
+      [...RUNS_THE_PLATFORM, ...USES_THE_PLATFORM, 'local/template', 'local/http'],
+    ],
+    ['the checks', 'local/checks', ['local/cli', 'local/console']],
+  ])('%s (%s) import nothing of %j', (_role, folder, forbidden) => {
+    expect(crossings(folder, forbidden)).toEqual([]);
   });
 
   it('the console imports no emulator, check or tool: it reads the platform through public APIs', () => {
     expect(
-      crossings('local/console', [
-        'local/emulators',
-        'local/checks',
-        'local/cli',
-        'local/stack.ts',
-      ]).filter(
+      crossings('local/console', [...RUNS_THE_PLATFORM, 'local/checks', 'local/cli']).filter(
         // The trip reader DOMAIN (issue 12) moves into functions/commons: gone at its merge.
         (crossing) => crossing !== 'local/console/server.ts -> local/emulators/dynamodb.ts',
       ),
     ).toEqual([]);
-  });
-
-  it('the template reading and build import nothing that runs the platform', () => {
-    expect(
-      crossings('local/template', [
-        'local/emulators',
-        'local/checks',
-        'local/cli',
-        'local/console',
-        'local/stack.ts',
-      ]),
-    ).toEqual([]);
-  });
-
-  it("the HTTP ground and the helpers for AWS's public APIs import nothing else of the platform", () => {
-    const platform = [
-      'local/emulators',
-      'local/checks',
-      'local/cli',
-      'local/console',
-      'local/template',
-      'local/stack.ts',
-    ];
-    expect(crossings('local/http', [...platform, 'local/aws'])).toEqual([]);
-    expect(crossings('local/aws', [...platform, 'local/http'])).toEqual([]);
-  });
-
-  it('the checks are no tool and no console', () => {
-    expect(crossings('local/checks', ['local/cli', 'local/console'])).toEqual([]);
   });
 
   it('the layer build stands beside the layer, on nothing of the offline platform', () => {
