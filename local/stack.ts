@@ -360,7 +360,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       }
     }
     const lambda = new LocalLambda(configs, account);
-    opened.push(lambda);
     lambdaHandler = lambdaApi(lambda);
 
     const { rules, schedules } = eventsOf(template, resolve);

@@ -83,8 +83,6 @@ if (!config) fail(`No function ${logicalId}`);
 // As sam local invoke: the function's logs on stderr, its result alone on stdout.
 const stdout = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-const fn = new LocalFunction(config as NonNullable<typeof config>);
-const result = await fn.invoke(event);
-await fn.close();
+const result = await new LocalFunction(config as NonNullable<typeof config>).invoke(event);
 stdout(`${JSON.stringify(result.ok ? result.payload : result.error, null, 2)}\n`);
 process.exit(result.ok ? 0 : 1);

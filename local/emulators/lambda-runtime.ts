@@ -1,25 +1,55 @@
 /**
- * The functions of template.yaml, run from their built bundles as the nodejs24.x runtime runs
- * them: loaded on first use (the cold start), called with the event as JSON and a Lambda
- * context, stopped waiting for at the function's Timeout, failures reported as the runtime
- * reports them ({ errorType, errorMessage, trace }).
+ * The functions of template.yaml, run in this process from their built bundles as the nodejs24.x
+ * runtime runs them: loaded on first use (the cold start), called with the event as JSON and a
+ * Lambda context, stopped waiting for at the function's Timeout, failures reported as the
+ * runtime reports them ({ errorType, errorMessage, trace }).
  *
- * Each function runs in a worker thread of its own (lambda-worker.ts), started on its first
- * invocation: the Worker's `env` makes that thread's `process.env` exactly the function's
- * environment, so a handler reading a variable the template does not give it fails here as it
- * would on AWS, and nothing patches the process's own `process.env`. Why a worker: the handlers
- * read their variables once at module scope (functions/commons/env.ts), but the SDK and
- * Powertools they bundle or import read `process.env` later, lazily (region, endpoints,
- * credentials, the trace id), so a loader that injected an environment into the handler's module
- * alone would not reach them; a `node:vm` context would need the experimental module linker for
- * ES module bundles. A worker is Lambda's own model (one environment per function), costs a
- * cold start of tens of milliseconds and a few MB per function used, and keeps each function's
- * module instances apart, as separate sandboxes do.
+ * Each function sees only its own environment, as on Lambda: `process.env` is swapped for a
+ * view that, inside a function's invocation (or its module's start-up), shows that function's
+ * variables and nothing else. A handler reading a variable the template does not give it fails
+ * here as it would on AWS.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
 
 type Environment = Record<string, string>;
+
+const activeEnvironment = new AsyncLocalStorage<Environment>();
+
+let environmentViewInstalled = false;
+
+/** Counts module instances: each function of each stack loads its own, as a new environment would. */
+let instances = 0;
+
+/** Replaces process.env by a view of the active function's environment (once per process). */
+const installEnvironmentView = () => {
+  if (environmentViewInstalled) return;
+  environmentViewInstalled = true;
+  // What NODE_OPTIONS=--enable-source-maps does for the deployed functions: traces name the source.
+  process.setSourceMapsEnabled(true);
+  const host = process.env;
+  const target = () => activeEnvironment.getStore() ?? host;
+  process.env = new Proxy(host, {
+    get: (_host, name) => (typeof name === 'string' ? target()[name] : undefined),
+    set: (_host, name, value) => {
+      if (typeof name === 'string') target()[name] = String(value);
+      return true;
+    },
+    has: (_host, name) => name in target(),
+    deleteProperty: (_host, name) => {
+      if (typeof name === 'string') delete target()[name];
+      return true;
+    },
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_host, name) => {
+      const environment = target();
+      if (typeof name !== 'string' || !(name in environment)) return undefined;
+      return { value: environment[name], writable: true, enumerable: true, configurable: true };
+    },
+  });
+};
 
 export interface FunctionConfig {
   /** The function's name: its logical id. */
@@ -44,20 +74,7 @@ export type InvokeResult =
   | { ok: true; payload: unknown; requestId: string }
   | { ok: false; error: FunctionError; requestId: string };
 
-/** An invocation, as the main thread sends it to the function's worker. */
-export interface Invocation {
-  id: number;
-  event: unknown;
-  requestId: string;
-  /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
-  deadline: number;
-  traceId: string;
-}
-
-/** The worker's answer to an invocation. */
-export type InvocationAnswer =
-  | { id: number; ok: true; payload: unknown }
-  | { id: number; ok: false; error: FunctionError };
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** A thrown value as the Node.js runtime reports it. */
 export const toFunctionError = (error: unknown): FunctionError => {
@@ -72,55 +89,54 @@ export const toFunctionError = (error: unknown): FunctionError => {
 };
 
 /** The JSON round trip Lambda puts every event and result through. */
-export const asJson = (value: unknown): unknown =>
+const asJson = (value: unknown): unknown =>
   value === undefined ? null : JSON.parse(JSON.stringify(value));
-
-const WORKER = new URL('./lambda-worker.ts', import.meta.url);
 
 export class LocalFunction {
   readonly config: FunctionConfig;
+  #handler: Promise<Handler> | undefined;
   invocations = 0;
   /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
   billedMilliseconds = 0;
-  /** The function's execution environment, once started. */
-  #worker: Worker | undefined;
-  readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
-  #nextId = 0;
 
   constructor(config: FunctionConfig) {
     this.config = config;
+    installEnvironmentView();
   }
 
-  /** The function's worker, started on first use (or again after it exited). */
-  #environment(): Worker {
-    if (this.#worker) return this.#worker;
-    const { environment, ...rest } = this.config;
-    const worker = new Worker(WORKER, { workerData: rest, env: environment });
-    // Only a pending invocation keeps the process alive: an idle function does not.
-    worker.unref();
-    worker.on('message', (answer: InvocationAnswer) => {
-      const settle = this.#pending.get(answer.id);
-      this.#pending.delete(answer.id);
-      if (this.#pending.size === 0) worker.unref();
-      settle?.(answer);
-    });
-    // The environment died (an error thrown outside any invocation, say): what was running in
-    // it fails as Lambda reports a runtime that exited; the next invocation starts a new one.
-    const exited = (errorMessage: string) => {
-      if (this.#worker === worker) this.#worker = undefined;
-      for (const [id, settle] of this.#pending) {
-        settle({
-          id,
-          ok: false,
-          error: { errorType: 'Runtime.ExitError', errorMessage, trace: [] },
-        });
+  /** Loads the bundle under the function's own environment, once. */
+  #load(): Promise<Handler> {
+    this.#handler ??= activeEnvironment.run({ ...this.config.environment }, async () => {
+      // A query makes it a module of its own: a cached one would keep another stack's clients.
+      const url = `${pathToFileURL(this.config.bundle).href}?instance=${++instances}`;
+      const module = (await import(url)) as Record<string, unknown>;
+      const handler = module[this.config.handlerExport];
+      if (typeof handler !== 'function') {
+        throw new Error(
+          `${this.config.bundle} does not export a function named ${this.config.handlerExport}`,
+        );
       }
-      this.#pending.clear();
+      return handler as Handler;
+    });
+    return this.#handler;
+  }
+
+  #context(requestId: string, deadline: number): Context {
+    const { name, arn, memorySize } = this.config;
+    return {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: arn,
+      memoryLimitInMB: String(memorySize),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${name}`,
+      logStreamName: `local/[$LATEST]${requestId.replaceAll('-', '')}`,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
     };
-    worker.on('error', (error) => exited(`RequestId: the runtime exited: ${error.message}`));
-    worker.on('exit', (code) => exited(`Runtime exited with error: exit status ${code}`));
-    this.#worker = worker;
-    return worker;
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
@@ -144,26 +160,20 @@ export class LocalFunction {
         timeoutMs,
       );
     });
-    const started = performance.now();
-    const run = new Promise<InvokeResult>((resolve) => {
-      const id = this.#nextId++;
-      const worker = this.#environment();
-      this.#pending.set(id, (answer) =>
-        resolve(
-          answer.ok
-            ? { ok: true, payload: answer.payload, requestId }
-            : { ok: false, error: answer.error, requestId },
-        ),
-      );
-      worker.ref();
-      worker.postMessage({
-        id,
-        event: asJson(event),
-        requestId,
-        deadline,
-        traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      } satisfies Invocation);
+    const environment = {
+      ...this.config.environment,
+      _X_AMZN_TRACE_ID: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    };
+    const run = activeEnvironment.run(environment, async (): Promise<InvokeResult> => {
+      try {
+        const handler = await this.#load();
+        const payload = await handler(asJson(event), this.#context(requestId, deadline));
+        return { ok: true, payload: asJson(payload), requestId };
+      } catch (error) {
+        return { ok: false, error: toFunctionError(error), requestId };
+      }
     });
+    const started = performance.now();
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
       // (a write in flight may land: the saga must cope with that, as on AWS).
@@ -172,13 +182,6 @@ export class LocalFunction {
       clearTimeout(timer);
       this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
     }
-  }
-
-  /** Ends the function's environment, if it runs, and what still runs in it. */
-  async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    await worker?.terminate();
   }
 }
 
@@ -196,11 +199,6 @@ export class LocalLambda {
 
   get functions(): LocalFunction[] {
     return [...this.#functions.values()];
-  }
-
-  /** Ends every function's environment. */
-  async close(): Promise<void> {
-    await Promise.all(this.functions.map((fn) => fn.close()));
   }
 
   /**
