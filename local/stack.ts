@@ -360,6 +360,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       }
     }
     const lambda = new LocalLambda(configs, account);
+    opened.push(lambda);
     lambdaHandler = lambdaApi(lambda);
 
     const { rules, schedules } = eventsOf(template, resolve);

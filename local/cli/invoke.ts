@@ -83,6 +83,8 @@ if (!config) fail(`No function ${logicalId}`);
 // As sam local invoke: the function's logs on stderr, its result alone on stdout.
 const stdout = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-const result = await new LocalFunction(config as NonNullable<typeof config>).invoke(event);
+const fn = new LocalFunction(config as NonNullable<typeof config>);
+const result = await fn.invoke(event);
+await fn.close();
 stdout(`${JSON.stringify(result.ok ? result.payload : result.error, null, 2)}\n`);
 process.exit(result.ok ? 0 : 1);

@@ -1,67 +1,19 @@
 /**
- * The functions of template.yaml, run in this process from their built bundles as the nodejs24.x
- * runtime runs them: loaded on first use (the cold start), called with the event as JSON and a
- * Lambda context, stopped waiting for at the function's Timeout, failures reported as the
- * runtime reports them ({ errorType, errorMessage, trace }).
+ * The functions of template.yaml, run from their built bundles as the nodejs24.x runtime runs
+ * them: loaded on first use (the cold start), called with the event as JSON and a Lambda
+ * context, stopped waiting for at the function's Timeout, failures reported as the runtime
+ * reports them ({ errorType, errorMessage, trace }).
  *
- * Each function sees only its own environment, as on Lambda: `process.env` is swapped for a
- * view that, inside a function's invocation (or its module's start-up), shows that function's
- * variables and nothing else. A handler reading a variable the template does not give it fails
- * here as it would on AWS.
- *
- * Why a view of the process's `process.env`, and not an environment of each function's own: the
- * handlers read their variables once, at module scope (functions/commons/env.ts), but the SDK and
- * Powertools they import read `process.env` later and lazily (region, endpoints, credentials,
- * the app id that names the caller, the trace id), so a loader that gave the handler's module an
- * environment of its own would not reach them. A worker thread per function (its `env`) does
- * reach them, and was built and measured (commit "Each function runs in a worker thread of its
- * own", reverted): `npm start`'s RSS after 300 bookings at concurrency 32 went from 160 MB to
- * 545 MB (some 25 MB per function's isolate: its own SDK and Powertools), past the 300 MB
- * budget, and each function's first call in each platform took 90-170 ms more. A `node:vm`
- * context per function would share the isolate, but runs ES module bundles only under
- * --experimental-vm-modules, with a module linker of the platform's own.
+ * They run in a thread of their own (lambda-host.ts, one per platform, started at the first
+ * invocation), where each function sees only its own environment; this module, in the hosting
+ * process, sends the invocations there and waits for them. The process's own `process.env` (the
+ * platform's, the tests', the tools') is never patched: see lambda-host.ts for why the view
+ * lives in that thread, and what the alternatives cost.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { Worker } from 'node:worker_threads';
 
-type Environment = Record<string, string>;
-
-const activeEnvironment = new AsyncLocalStorage<Environment>();
-
-let environmentViewInstalled = false;
-
-/** Counts module instances: each function of each stack loads its own, as a new environment would. */
-let instances = 0;
-
-/** Replaces process.env by a view of the active function's environment (once per process). */
-const installEnvironmentView = () => {
-  if (environmentViewInstalled) return;
-  environmentViewInstalled = true;
-  // What NODE_OPTIONS=--enable-source-maps does for the deployed functions: traces name the source.
-  process.setSourceMapsEnabled(true);
-  const host = process.env;
-  const target = () => activeEnvironment.getStore() ?? host;
-  process.env = new Proxy(host, {
-    get: (_host, name) => (typeof name === 'string' ? target()[name] : undefined),
-    set: (_host, name, value) => {
-      if (typeof name === 'string') target()[name] = String(value);
-      return true;
-    },
-    has: (_host, name) => name in target(),
-    deleteProperty: (_host, name) => {
-      if (typeof name === 'string') delete target()[name];
-      return true;
-    },
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_host, name) => {
-      const environment = target();
-      if (typeof name !== 'string' || !(name in environment)) return undefined;
-      return { value: environment[name], writable: true, enumerable: true, configurable: true };
-    },
-  });
-};
+export type Environment = Record<string, string>;
 
 export interface FunctionConfig {
   /** The function's name: its logical id. */
@@ -86,7 +38,22 @@ export type InvokeResult =
   | { ok: true; payload: unknown; requestId: string }
   | { ok: false; error: FunctionError; requestId: string };
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** An invocation, as the hosting process sends it to the functions' thread. */
+export interface Invocation {
+  id: number;
+  name: string;
+  event: unknown;
+  requestId: string;
+  /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
+  deadline: number;
+  traceId: string;
+}
+
+/** What an invocation gave: the handler's result, or its error as the runtime reports it. */
+export type Outcome = { ok: true; payload: unknown } | { ok: false; error: FunctionError };
+
+/** The functions' thread's answer to an invocation. */
+export type InvocationAnswer = Outcome & { id: number };
 
 /** A thrown value as the Node.js runtime reports it. */
 export const toFunctionError = (error: unknown): FunctionError => {
@@ -101,54 +68,81 @@ export const toFunctionError = (error: unknown): FunctionError => {
 };
 
 /** The JSON round trip Lambda puts every event and result through. */
-const asJson = (value: unknown): unknown =>
+export const asJson = (value: unknown): unknown =>
   value === undefined ? null : JSON.parse(JSON.stringify(value));
+
+const HOST = new URL('./lambda-host.ts', import.meta.url);
+
+/** The thread the functions run in (lambda-host.ts): started on first use, again if it died. */
+export class FunctionHost {
+  readonly #configs: FunctionConfig[];
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
+  #nextId = 0;
+
+  constructor(configs: FunctionConfig[]) {
+    this.#configs = configs;
+  }
+
+  #thread(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(HOST, { workerData: this.#configs });
+    // Only a pending invocation keeps the process alive: idle functions do not.
+    worker.unref();
+    worker.on('message', (answer: InvocationAnswer) => {
+      const settle = this.#pending.get(answer.id);
+      this.#pending.delete(answer.id);
+      if (this.#pending.size === 0) worker.unref();
+      settle?.(answer);
+    });
+    // The thread died (an error thrown outside any invocation, say): what ran in it fails as
+    // Lambda reports a runtime that exited; the next invocation starts the functions afresh.
+    const exited = (errorMessage: string) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const [id, settle] of this.#pending) {
+        settle({
+          id,
+          ok: false,
+          error: { errorType: 'Runtime.ExitError', errorMessage, trace: [] },
+        });
+      }
+      this.#pending.clear();
+    };
+    worker.on('error', (error) => exited(`Runtime exited with an error: ${error.message}`));
+    worker.on('exit', (code) => exited(`Runtime exited with error: exit status ${code}`));
+    this.#worker = worker;
+    return worker;
+  }
+
+  invoke(invocation: Omit<Invocation, 'id'>): Promise<InvocationAnswer> {
+    return new Promise((resolve) => {
+      const id = this.#nextId++;
+      const worker = this.#thread();
+      this.#pending.set(id, resolve);
+      worker.ref();
+      worker.postMessage({ id, ...invocation } satisfies Invocation);
+    });
+  }
+
+  /** Ends the thread, and whatever still runs in it. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+}
 
 export class LocalFunction {
   readonly config: FunctionConfig;
-  #handler: Promise<Handler> | undefined;
+  readonly #host: FunctionHost;
   invocations = 0;
   /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
   billedMilliseconds = 0;
 
-  constructor(config: FunctionConfig) {
+  /** A function on `host`, shared with the platform's other functions, or on a host of its own. */
+  constructor(config: FunctionConfig, host = new FunctionHost([config])) {
     this.config = config;
-    installEnvironmentView();
-  }
-
-  /** Loads the bundle under the function's own environment, once. */
-  #load(): Promise<Handler> {
-    this.#handler ??= activeEnvironment.run({ ...this.config.environment }, async () => {
-      // A query makes it a module of its own: a cached one would keep another stack's clients.
-      const url = `${pathToFileURL(this.config.bundle).href}?instance=${++instances}`;
-      const module = (await import(url)) as Record<string, unknown>;
-      const handler = module[this.config.handlerExport];
-      if (typeof handler !== 'function') {
-        throw new Error(
-          `${this.config.bundle} does not export a function named ${this.config.handlerExport}`,
-        );
-      }
-      return handler as Handler;
-    });
-    return this.#handler;
-  }
-
-  #context(requestId: string, deadline: number): Context {
-    const { name, arn, memorySize } = this.config;
-    return {
-      callbackWaitsForEmptyEventLoop: true,
-      functionName: name,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: arn,
-      memoryLimitInMB: String(memorySize),
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/${name}`,
-      logStreamName: `local/[$LATEST]${requestId.replaceAll('-', '')}`,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
+    this.#host = host;
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
@@ -172,20 +166,21 @@ export class LocalFunction {
         timeoutMs,
       );
     });
-    const environment = {
-      ...this.config.environment,
-      _X_AMZN_TRACE_ID: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-    };
-    const run = activeEnvironment.run(environment, async (): Promise<InvokeResult> => {
-      try {
-        const handler = await this.#load();
-        const payload = await handler(asJson(event), this.#context(requestId, deadline));
-        return { ok: true, payload: asJson(payload), requestId };
-      } catch (error) {
-        return { ok: false, error: toFunctionError(error), requestId };
-      }
-    });
     const started = performance.now();
+    const run = this.#host
+      .invoke({
+        name: this.config.name,
+        event: asJson(event),
+        requestId,
+        deadline,
+        traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+      })
+      .then(
+        (answer): InvokeResult =>
+          answer.ok
+            ? { ok: true, payload: answer.payload, requestId }
+            : { ok: false, error: answer.error, requestId },
+      );
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
       // (a write in flight may land: the saga must cope with that, as on AWS).
@@ -195,6 +190,11 @@ export class LocalFunction {
       this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
     }
   }
+
+  /** Ends the thread this function runs in. */
+  close(): Promise<void> {
+    return this.#host.close();
+  }
 }
 
 /** The functions of the stack, found by name or ARN, as Lambda finds them. */
@@ -203,14 +203,24 @@ export class LocalLambda {
   readonly region: string;
   readonly accountId: string;
 
+  readonly #host: FunctionHost;
+
   constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
-    for (const config of configs) this.#functions.set(config.name, new LocalFunction(config));
+    this.#host = new FunctionHost(configs);
+    for (const config of configs) {
+      this.#functions.set(config.name, new LocalFunction(config, this.#host));
+    }
     this.region = account.region;
     this.accountId = account.accountId;
   }
 
   get functions(): LocalFunction[] {
     return [...this.#functions.values()];
+  }
+
+  /** Ends the functions' thread. */
+  close(): Promise<void> {
+    return this.#host.close();
   }
 
   /**
