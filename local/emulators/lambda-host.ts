@@ -21,13 +21,13 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import {
-  asJson,
   type Environment,
   type FunctionConfig,
   type Invocation,
   type InvocationAnswer,
   type Outcome,
   toFunctionError,
+  toJson,
 } from './lambda-runtime.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -111,8 +111,8 @@ port.on('message', (invocation: Invocation) => {
   void activeEnvironment.run(environment, async () => {
     try {
       const handler = await load(config);
-      const payload = await handler(invocation.event, contextOf(config, invocation));
-      answer({ ok: true, payload: asJson(payload) });
+      const payload = await handler(JSON.parse(invocation.event), contextOf(config, invocation));
+      answer({ ok: true, payload: toJson(payload) });
     } catch (error) {
       answer({ ok: false, error: toFunctionError(error) });
     }

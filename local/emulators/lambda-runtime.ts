@@ -38,19 +38,23 @@ export type InvokeResult =
   | { ok: true; payload: unknown; requestId: string }
   | { ok: false; error: FunctionError; requestId: string };
 
-/** An invocation, as the hosting process sends it to the functions' thread. */
+/**
+ * An invocation, as the hosting process sends it to the functions' thread: the event as JSON
+ * text, as Lambda's runtime receives it (and as no structured clone could overflow on, however
+ * deep the event nests).
+ */
 export interface Invocation {
   id: number;
   name: string;
-  event: unknown;
+  event: string;
   requestId: string;
   /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
   deadline: number;
   traceId: string;
 }
 
-/** What an invocation gave: the handler's result, or its error as the runtime reports it. */
-export type Outcome = { ok: true; payload: unknown } | { ok: false; error: FunctionError };
+/** What an invocation gave: the result as JSON text, or the error as the runtime reports it. */
+export type Outcome = { ok: true; payload: string } | { ok: false; error: FunctionError };
 
 /** The functions' thread's answer to an invocation. */
 export type InvocationAnswer = Outcome & { id: number };
@@ -67,9 +71,13 @@ export const toFunctionError = (error: unknown): FunctionError => {
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 };
 
-/** The JSON round trip Lambda puts every event and result through. */
-export const asJson = (value: unknown): unknown =>
-  value === undefined ? null : JSON.parse(JSON.stringify(value));
+/** The JSON text Lambda makes of every event and result (undefined is null). */
+export const toJson = (value: unknown): string => {
+  const text = JSON.stringify(value === undefined ? null : value);
+  // A function or a symbol has no JSON: Lambda's round trip fails on it.
+  if (text === undefined) throw new SyntaxError(`A ${typeof value} is not valid JSON`);
+  return text;
+};
 
 const HOST = new URL('./lambda-host.ts', import.meta.url);
 
@@ -148,6 +156,12 @@ export class LocalFunction {
   async invoke(event: unknown): Promise<InvokeResult> {
     const requestId = randomUUID();
     this.invocations++;
+    let eventJson: string;
+    try {
+      eventJson = toJson(event);
+    } catch (error) {
+      return { ok: false, error: toFunctionError(error), requestId };
+    }
     const timeoutMs = this.config.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -170,7 +184,7 @@ export class LocalFunction {
     const run = this.#host
       .invoke({
         name: this.config.name,
-        event: asJson(event),
+        event: eventJson,
         requestId,
         deadline,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
@@ -178,7 +192,7 @@ export class LocalFunction {
       .then(
         (answer): InvokeResult =>
           answer.ok
-            ? { ok: true, payload: answer.payload, requestId }
+            ? { ok: true, payload: JSON.parse(answer.payload), requestId }
             : { ok: false, error: answer.error, requestId },
       );
     try {
