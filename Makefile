@@ -1,4 +1,4 @@
 # sam build builds the DependenciesLayer with this target (template.yaml: BuildMethod makefile).
 # It needs Node 24 and the project's node_modules (npm install), as npm run build does.
 build-DependenciesLayer:
-	node local/layer.ts "$(ARTIFACTS_DIR)"
+	node layers/build.ts "$(ARTIFACTS_DIR)"

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction } from '../local/build.ts';
-import { type FunctionDefinition, functionsOf, readTemplate } from '../local/template.ts';
+import { bundleFunction } from '../local/template/build.ts';
+import { type FunctionDefinition, functionsOf, readTemplate } from '../local/template/template.ts';
 
 export interface BundleSizes {
   function: string;

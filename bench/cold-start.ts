@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { REFERENCE_TRIP } from '../functions/commons/trip.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { PROJECT_ROOT } from '../local/template.ts';
+import { PROJECT_ROOT } from '../local/template/template.ts';
 import { median, round } from './stats.ts';
 
 const BENCH = join(PROJECT_ROOT, 'bench');

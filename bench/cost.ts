@@ -6,9 +6,9 @@
  * published us-east-1 list prices.
  */
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../functions/commons/trip.ts';
-import type { CallRecorder } from '../local/calls.ts';
+import type { CallRecorder } from '../local/checks/calls.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { functionsOf, readTemplate } from '../local/template.ts';
+import { functionsOf, readTemplate } from '../local/template/template.ts';
 import { round } from './stats.ts';
 
 /** us-east-1 list prices, as published (checked 2026-11-26; DynamoDB on-demand since 2024-11-01). */

@@ -4,7 +4,7 @@
  * DynamoDB port, sagas/s at concurrency 32 (the success path, through the HTTP API, after an
  * uncounted warm-up), and the peak RSS of the Node process and of the JVM after that load.
  */
-import { DYNAMODB_CHOICES, type DynamoDBChoice } from '../local/dynamodb-backend.ts';
+import { DYNAMODB_CHOICES, type DynamoDBChoice } from '../local/emulators/dynamodb-backend.ts';
 import { measureWriteCeiling, rssOf, runLevel, startPlatformProcess } from './throughput.ts';
 
 export interface BackendFigures {

@@ -9,9 +9,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CallRecorder } from '../local/calls.ts';
+import { CallRecorder } from '../local/checks/calls.ts';
 import { startStack } from '../local/stack.ts';
-import { PROJECT_ROOT } from '../local/template.ts';
+import { PROJECT_ROOT } from '../local/template/template.ts';
 import { measureBundles } from './bundles.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { costOf, countPaths, PRICES, referenceSuccess } from './cost.ts';
@@ -88,10 +88,10 @@ const costStack = await startStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
   build: false,
   retryDelayMs: 0,
-  recorder,
   parameters: { CompensationFailureRate: '0' },
   environment: quiet,
 });
+recorder.observe(costStack);
 const paths = await countPaths(costStack, recorder).finally(() => costStack.close());
 const success = paths.find((path) => path.path === 'success');
 if (!success) throw new Error('No success path counted');

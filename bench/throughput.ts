@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS } from '../local/dynamodb.ts';
-import { freePorts } from '../local/http-server.ts';
+import { LOCAL_CREDENTIALS } from '../local/aws/credentials.ts';
+import { freePorts } from '../local/http/http-server.ts';
 import type { LocalStack } from '../local/stack.ts';
-import { PROJECT_ROOT } from '../local/template.ts';
+import { PROJECT_ROOT } from '../local/template/template.ts';
 import { mapConcurrently, percentile, round } from './stats.ts';
 
 export const FAILURE_MIX: RunType[] = [
@@ -153,7 +153,7 @@ export const measureWriteCeiling = async (
   return { concurrency: 32, puts, putsPerSecond: round(putsPerSecond) };
 };
 
-/** The node arguments of package.json's start script ("exec node <flags> local/start.ts"). */
+/** The node arguments of package.json's start script ("exec node <flags> local/cli/start.ts"). */
 const npmStartArguments = () => {
   const { scripts } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;

@@ -15,37 +15,45 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { RUN_TYPES } from '../functions/commons/trip.ts';
-import { localIssuer } from './api-auth.ts';
-import type { Definition } from './asl.ts';
-import { substitute } from './asl.ts';
-import { BUILD_DIR, buildAll } from './build.ts';
-import type { CallRecorder } from './calls.ts';
+import { LOCAL_CREDENTIALS } from './aws/credentials.ts';
 import { startConsole } from './console/server.ts';
-import { createTables, LOCAL_CREDENTIALS, reindexOpenTrips } from './dynamodb.ts';
-import { type DynamoDBChoice, type RunningDynamoDB, startDynamoDB } from './dynamodb-backend.ts';
-import { type Delivery, eventsOf, LocalEventBus } from './events.ts';
-import { httpApi, routesOf } from './http-api.ts';
-import { type Listening, listen, type RequestHandler } from './http-server.ts';
-import { lambdaApi } from './lambda-api.ts';
-import { type FunctionConfig, LocalLambda } from './lambda-runtime.ts';
-import { LocalTopics, messagingApi, messagingOf, type TopicMessage } from './messaging.ts';
+import { localIssuer } from './emulators/api-auth.ts';
+import { createTables, reindexOpenTrips } from './emulators/dynamodb.ts';
+import {
+  type DynamoDBChoice,
+  type RunningDynamoDB,
+  startDynamoDB,
+} from './emulators/dynamodb-backend.ts';
+import { type Delivery, eventsOf, LocalEventBus } from './emulators/events.ts';
+import { httpApi, routesOf } from './emulators/http-api.ts';
+import { lambdaApi } from './emulators/lambda-api.ts';
+import { type FunctionConfig, LocalLambda } from './emulators/lambda-runtime.ts';
+import {
+  LocalTopics,
+  messagingApi,
+  messagingOf,
+  type TopicMessage,
+} from './emulators/messaging.ts';
+import { stepFunctionsApi } from './emulators/sfn/api.ts';
+import { type MockConfig, readMockConfig } from './emulators/sfn/mock-config.ts';
+import {
+  type ArchivedExecution,
+  StepFunctionsService,
+  TaskFailure,
+} from './emulators/sfn/service.ts';
+import { executionStatusChange } from './emulators/sfn/status-events.ts';
+import { type Listening, listen, type RequestHandler } from './http/http-server.ts';
+import type { Definition } from './template/asl.ts';
+import { substitute } from './template/asl.ts';
+import { BUILD_DIR, buildAll } from './template/build.ts';
 import {
   createResolver,
   functionArn,
   type LocalAccount,
   localAccount,
   type Resolve,
-} from './resolve.ts';
-import { stepFunctionsApi } from './sfn/api.ts';
-import { type MockConfig, readMockConfig } from './sfn/mock-config.ts';
-import {
-  type ArchivedExecution,
-  type FaultPlan,
-  StepFunctionsService,
-  TaskFailure,
-} from './sfn/service.ts';
-import { executionStatusChange } from './sfn/status-events.ts';
-import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template.ts';
+} from './template/resolve.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate, type Template } from './template/template.ts';
 
 /** The ports `sam local start-api`, `sam local start-lambda`, Step Functions Local and DynamoDB Local use. */
 export const DEFAULT_PORTS = { api: 3000, lambda: 3001, sfn: 8083, dynamodb: 8000 } as const;
@@ -85,12 +93,8 @@ export interface StackOptions {
   mockConfigPath?: string | null;
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
-  /** Faults to inject into task calls (reliability tests only). */
-  faults?: FaultPlan;
   /** Replaces the state machine's TimeoutSeconds (reliability tests only). */
   executionTimeoutMs?: number;
-  /** Records which operations each function and the state machine make (least-privilege test). */
-  recorder?: CallRecorder;
   /**
    * Run the template's schedules this often instead of their rate (0: never on a timer; tests
    * run them through `events`).
@@ -295,7 +299,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       port: ports.dynamodb,
       host,
       dataDir: options.dataDir,
-      recorder: options.recorder,
       allowedHosts: options.allowedHosts,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -360,6 +363,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       }
     }
     const lambda = new LocalLambda(configs, account);
+    opened.push(lambda);
     lambdaHandler = lambdaApi(lambda);
 
     const { rules, schedules } = eventsOf(template, resolve);
@@ -386,7 +390,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       topics,
       events,
       busNames,
-      recorder: options.recorder,
     });
     const runSchedule = (schedule: (typeof schedules)[number], input?: unknown) =>
       events.deliver(
@@ -429,7 +432,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         ...(mockConfig ? { mockConfig } : {}),
         dynamodbEndpoint: dynamodb.endpoint,
         ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-        ...(options.faults ? { faults: options.faults } : {}),
         ...(options.executionTimeoutMs === undefined
           ? {}
           : { executionTimeoutMs: options.executionTimeoutMs }),
@@ -442,11 +444,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           : { retainedExecutions: options.retainedExecutions }),
         ...(archive ? { archive: archive.write } : {}),
         invokeFunction: async (functionName, payload) => {
-          options.recorder?.record({
-            caller: machine.name,
-            action: 'lambda:InvokeFunction',
-            resource: functionName,
-          });
           const fn = lambda.find(functionName);
           if (!fn)
             throw new TaskFailure(
@@ -456,7 +453,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           return fn.invoke(payload);
         },
       });
-      sfnHandler = stepFunctionsApi(stepFunctions, options.recorder);
+      sfnHandler = stepFunctionsApi(stepFunctions);
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
 

@@ -7,7 +7,7 @@
  */
 
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import { type Definition, type EdgeKind, edgesOf } from '../asl.ts';
+import { type Definition, type EdgeKind, edgesOf } from '../template/asl.ts';
 import type { Graph, GraphEdge, GraphNode, Layout } from './shapes.ts';
 
 export const edgeId = (from: string, to: string, kind: EdgeKind) => `${from}->${to}:${kind}`;

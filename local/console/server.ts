@@ -27,11 +27,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
 import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
-import type { Definition } from '../asl.ts';
-import { LOCAL_CREDENTIALS } from '../dynamodb.ts';
-import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http-server.ts';
-import { detailsField } from '../sfn/history.ts';
-import { readHistory } from '../sfn/read-history.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
+import { detailsField } from '../aws/history-events.ts';
+import { readHistory } from '../aws/read-history.ts';
+import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
+import type { Definition } from '../template/asl.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {

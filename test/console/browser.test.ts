@@ -11,9 +11,9 @@ import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
-import { readDefinition } from '../../local/asl.ts';
+import { PICTURES, takePictures } from '../../local/cli/pictures.ts';
 import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
-import { PICTURES, takePictures } from '../../local/pictures.ts';
+import { readDefinition } from '../../local/template/asl.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
 

@@ -5,9 +5,9 @@
  * after the ASL changes.
  */
 import { describe, expect, it } from 'vitest';
-import { type Definition, edgesOf, readDefinition } from '../../local/asl.ts';
 import { graphOf, layoutGraph } from '../../local/console/graph.ts';
 import type { Layout, PlacedNode, Point } from '../../local/console/shapes.ts';
+import { type Definition, edgesOf, readDefinition } from '../../local/template/asl.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 
 const definition = readDefinition();

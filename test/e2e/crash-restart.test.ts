@@ -15,10 +15,10 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
 import { isLive } from '../../functions/commons/trip-items.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { freePorts } from '../../local/http-server.ts';
-import { checkInvariant } from '../../local/invariant.ts';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { checkInvariant } from '../../local/checks/invariant.ts';
+import { freePorts } from '../../local/http/http-server.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { mapConcurrently, seededRandom } from '../support/reliability.ts';
 
 const BANNER_END = 'Ctrl-C stops everything.';

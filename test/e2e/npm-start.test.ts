@@ -14,8 +14,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isLive } from '../../functions/commons/trip-items.ts';
-import { freePorts } from '../../local/http-server.ts';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { freePorts } from '../../local/http/http-server.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 
 const BANNER_END = 'Ctrl-C stops everything.';
 const STARTUP_TIMEOUT_MS = 20_000;
@@ -410,7 +410,7 @@ describe("npm start's --dynamodb", () => {
     const [port] = await freePorts(1);
     return run(
       process.execPath,
-      ['local/start.ts', '--skip-build', '--dynamodb-port', String(port), ...args],
+      ['local/cli/start.ts', '--skip-build', '--dynamodb-port', String(port), ...args],
       { cwd: PROJECT_ROOT, env: { PATH: '', HOME: process.env.HOME ?? '' } },
     ).then(
       () => ({ code: 0, stderr: '' }),

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
 const platform = useTestStack({

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 

@@ -4,7 +4,7 @@
  * the saga's path or its table; the README's "Run it locally" section relies on that.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,8 +14,8 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
-import { LocalFunction } from '../../local/lambda-runtime.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { LocalFunction } from '../../local/emulators/lambda-runtime.ts';
 import { readEvent } from '../support/lambda.ts';
 import { runTrip, useTestStack } from '../support/stack.ts';
 
@@ -33,10 +33,11 @@ describe('differs from AWS', () => {
   it('Lambda: a function that times out is reported as Sandbox.Timedout, but its handler runs on (AWS stops it)', async () => {
     // Prepare: a handler slower than its timeout, leaving a mark when it finishes.
     const folder = mkdtempSync(join(tmpdir(), 'slow-function-'));
-    const mark = `slow-${randomUUID()}`;
+    // A file, not a global: the function runs in an environment (a thread) of its own.
+    const mark = join(folder, `slow-${randomUUID()}`);
     writeFileSync(
       join(folder, 'slow.mjs'),
-      `export const handler = async () => { await new Promise((r) => setTimeout(r, 100)); globalThis['${mark}'] = true; return 'late'; };`,
+      `import { writeFileSync } from 'node:fs';\nexport const handler = async () => { await new Promise((r) => setTimeout(r, 100)); writeFileSync(${JSON.stringify(mark)}, 'done'); return 'late'; };`,
     );
     const slow = new LocalFunction({
       name: 'SlowFunction',
@@ -50,13 +51,14 @@ describe('differs from AWS', () => {
 
     // Act
     const result = await slow.invoke({});
-    const finishedAtTimeout = (globalThis as Record<string, unknown>)[mark] === true;
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const finishedAtTimeout = existsSync(mark);
 
     // Assess
     expect(result).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
     expect(finishedAtTimeout).toBe(false);
-    expect((globalThis as Record<string, unknown>)[mark]).toBe(true);
+    // The handler's 100 ms, after its environment's cold start.
+    await vi.waitFor(() => expect(existsSync(mark)).toBe(true), { timeout: 5000, interval: 10 });
+    await slow.close();
     rmSync(folder, { recursive: true, force: true });
   });
 

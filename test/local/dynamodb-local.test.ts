@@ -11,10 +11,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { type RunningDynamoDB, startDynamoDB } from '../../local/dynamodb-backend.ts';
-import { DYNAMODB_LOCAL, installFolder } from '../../local/dynamodb-local/install.ts';
-import { startDynamoDBProxy } from '../../local/dynamodb-local/proxy.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { type RunningDynamoDB, startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
+import { DYNAMODB_LOCAL, installFolder } from '../../local/emulators/dynamodb-local/install.ts';
+import { startDynamoDBProxy } from '../../local/emulators/dynamodb-local/proxy.ts';
 
 let dynamodb: RunningDynamoDB;
 let pid: number;

@@ -21,7 +21,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 
 const backend = inject('dynamodbBackend');
 const onDynamoDBLocal = backend === 'local';

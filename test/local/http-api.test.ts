@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { matchRoute, type Route, routesOf } from '../../local/http-api.ts';
-import { listen, sendJson } from '../../local/http-server.ts';
-import { readTemplate } from '../../local/template.ts';
+import { matchRoute, type Route, routesOf } from '../../local/emulators/http-api.ts';
+import { listen, sendJson } from '../../local/http/http-server.ts';
+import { readTemplate } from '../../local/template/template.ts';
 import { startTestStack } from '../support/stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;

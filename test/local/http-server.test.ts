@@ -5,8 +5,8 @@
  * address, and the ones the user allows).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { allowedHostNames } from '../../local/guard.ts';
-import { type Listening, listen, readBody, sendJson } from '../../local/http-server.ts';
+import { allowedHostNames } from '../../local/http/guard.ts';
+import { type Listening, listen, readBody, sendJson } from '../../local/http/http-server.ts';
 import { cutOffRequest, rawRequest } from '../support/raw-http.ts';
 
 let server: Listening | undefined;

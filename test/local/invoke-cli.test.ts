@@ -6,14 +6,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, LOCAL_CREDENTIALS, type LocalDynamoDB } from '../../local/dynamodb.ts';
-import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { createTables, type LocalDynamoDB } from '../../local/emulators/dynamodb.ts';
+import { PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 import { startOwnDynamoDB, tripItems } from '../support/stack.ts';
 
 const run = promisify(execFile);
 
 // Its own DynamoDB: the fixtures' trip id is shared with other tests' tables.
-let dynamodb: LocalDynamoDB;
+let dynamodb: Pick<LocalDynamoDB, 'endpoint' | 'close'>;
 
 beforeAll(async () => {
   dynamodb = await startOwnDynamoDB();

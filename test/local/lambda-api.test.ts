@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { functionsOf, readTemplate } from '../../local/template.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { functionsOf, readTemplate } from '../../local/template/template.ts';
 import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;

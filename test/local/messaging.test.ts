@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRecorder } from '../../local/calls.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import type { Delivery } from '../../local/events.ts';
-import type { TopicMessage } from '../../local/messaging.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { CallRecorder } from '../../local/checks/calls.ts';
+import type { Delivery } from '../../local/emulators/events.ts';
+import type { TopicMessage } from '../../local/emulators/messaging.ts';
 import { startTestStack } from '../support/stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;

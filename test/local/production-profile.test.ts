@@ -13,10 +13,10 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
-import { issuerKey, JWKS_PATH, routeAccessOf } from '../../local/api-auth.ts';
-import { routesOf } from '../../local/http-api.ts';
-import { createResolver, localAccount } from '../../local/resolve.ts';
-import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
+import { issuerKey, JWKS_PATH, routeAccessOf } from '../../local/emulators/api-auth.ts';
+import { routesOf } from '../../local/emulators/http-api.ts';
+import { createResolver, localAccount } from '../../local/template/resolve.ts';
+import { PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 import { useTestStack, waitForExecution } from '../support/stack.ts';
 import { authorizerFor, PRODUCTION, tokenFor } from '../support/tokens.ts';
 
@@ -245,7 +245,7 @@ describe('the local HTTP API in the production profile', () => {
     // Act
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['local/token.ts', '--user', 'alice'],
+      ['local/cli/token.ts', '--user', 'alice'],
       { cwd: PROJECT_ROOT },
     );
     const response = await get(`token-${randomUUID()}`, stdout.trim());
@@ -275,7 +275,7 @@ describe('npm run token', () => {
         ['--user', 'alice', '--parameter-overrides', 'Profile=demo'],
         ['--parameter-overrides', 'Profile=production'],
       ].map((args) =>
-        promisify(execFile)(process.execPath, ['local/token.ts', ...args], {
+        promisify(execFile)(process.execPath, ['local/cli/token.ts', ...args], {
           cwd: PROJECT_ROOT,
         }).then(
           () => ({ code: 0, stderr: '' }),

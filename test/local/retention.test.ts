@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETAINED_EXECUTIONS } from '../../local/sfn/service.ts';
+import { DEFAULT_RETAINED_EXECUTIONS } from '../../local/emulators/sfn/service.ts';
 import { ARCHIVE_FILE, type LocalStack } from '../../local/stack.ts';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { listExecutions } from '../support/reliability.ts';
 import {
   clientsFor,
@@ -131,11 +131,11 @@ describe('closed executions beyond the retention', () => {
 describe('npm start --keep-executions', () => {
   it('is listed in --help with its default, and takes only a whole number', () => {
     // Act
-    const help = execFileSync(process.execPath, ['local/start.ts', '--help'], {
+    const help = execFileSync(process.execPath, ['local/cli/start.ts', '--help'], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
     });
-    const wrong = spawnSync(process.execPath, ['local/start.ts', '--keep-executions', 'many'], {
+    const wrong = spawnSync(process.execPath, ['local/cli/start.ts', '--keep-executions', 'many'], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
     });

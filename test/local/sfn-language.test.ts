@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { readMockConfig } from '../../local/sfn/mock-config.ts';
-import type { TaskInvocation } from '../../local/sfn/service.ts';
+import { readMockConfig } from '../../local/emulators/sfn/mock-config.ts';
+import type { TaskInvocation } from '../../local/emulators/sfn/service.ts';
 import { lineOf, localService, ROLE_ARN, runMachine, taskLines } from '../support/sfn-service.ts';
 import { startTestStack } from '../support/stack.ts';
 

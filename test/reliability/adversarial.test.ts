@@ -15,10 +15,10 @@ import {
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
 import { isLeftover, isLive } from '../../functions/commons/trip-items.ts';
-import { readDefinition } from '../../local/asl.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant } from '../../local/invariant.ts';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { checkInvariant } from '../../local/checks/invariant.ts';
+import { readDefinition } from '../../local/template/asl.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EXPRESSION_PARENTHESES } from '../../local/dynamodb.ts';
-import { MAX_INPUT_NESTING } from '../../local/sfn/service.ts';
+import { MAX_EXPRESSION_PARENTHESES } from '../../local/emulators/dynamodb.ts';
+import { MAX_INPUT_NESTING } from '../../local/emulators/sfn/service.ts';
 import {
   ALL_PORTS,
   bookThroughApi,

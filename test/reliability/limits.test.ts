@@ -9,6 +9,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../functions/commons/booking-request.ts';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import type { FaultPlan } from '../../local/checks/faults.ts';
 import {
   type Definition,
   edgesOf,
@@ -16,8 +17,7 @@ import {
   readDefinition,
   type State,
   worstCasePath,
-} from '../../local/asl.ts';
-import type { FaultPlan } from '../../local/sfn/service.ts';
+} from '../../local/template/asl.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 import {
   externalStepFunctions,

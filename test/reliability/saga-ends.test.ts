@@ -23,9 +23,9 @@ import {
   type TableItem,
   tripItemsOf,
 } from '../../functions/commons/trip-items.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { checkInvariant } from '../../local/invariant.ts';
-import type { Fault, FaultPlan } from '../../local/sfn/service.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import type { Fault, FaultPlan } from '../../local/checks/faults.ts';
+import { checkInvariant } from '../../local/checks/invariant.ts';
 import { mapConcurrently } from '../support/reliability.ts';
 import {
   externalStepFunctions,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
-import { soak, soakWithFaults } from '../../local/soak.ts';
+import { soak, soakWithFaults } from '../../local/cli/soak.ts';
 import { dynamodbFor } from '../support/stack.ts';
 
 // The functions built once, and a database of its own in the run's DynamoDB, for each soak.

@@ -10,8 +10,8 @@ import {
   readDefinition,
   type State,
   worstCasePath,
-} from '../../local/asl.ts';
-import { functionsOf, readTemplate } from '../../local/template.ts';
+} from '../../local/template/asl.ts';
+import { functionsOf, readTemplate } from '../../local/template/template.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 
 const definition = readDefinition();

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readMockConfig } from '../../local/sfn/mock-config.ts';
+import { readMockConfig } from '../../local/emulators/sfn/mock-config.ts';
 import { localService, runMachine, taskLines } from '../support/sfn-service.ts';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;

@@ -7,10 +7,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildAll } from '../../local/build.ts';
-import { createTables } from '../../local/dynamodb.ts';
-import { type DynamoDBChoice, startDynamoDB } from '../../local/dynamodb-backend.ts';
-import { PROJECT_ROOT, readTemplate } from '../../local/template.ts';
+import { createTables } from '../../local/emulators/dynamodb.ts';
+import { type DynamoDBChoice, startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
+import { buildAll } from '../../local/template/build.ts';
+import { PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

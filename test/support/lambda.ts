@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { PROJECT_ROOT } from '../../local/template.ts';
+import { PROJECT_ROOT } from '../../local/template/template.ts';
 
 export const lambdaContext = (functionName = 'test-function'): Context => ({
   callbackWaitsForEmptyEventLoop: false,

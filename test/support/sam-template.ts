@@ -5,8 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createResolver, localAccount } from '../../local/resolve.ts';
-import { PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
+import { createResolver, localAccount } from '../../local/template/resolve.ts';
+import { PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template/template.ts';
 
 export interface Statement {
   Effect: string;

@@ -4,10 +4,10 @@
  * (`TaskStateEntered Check Card`, `TaskFailed`, `MapIterationStarted 1`).
  */
 import { readFileSync } from 'node:fs';
-import type { HistoryEvent } from '../../local/sfn/history.ts';
-import { detailsField } from '../../local/sfn/history.ts';
-import type { MockConfig } from '../../local/sfn/mock-config.ts';
-import { type ServiceOptions, StepFunctionsService } from '../../local/sfn/service.ts';
+import { detailsField } from '../../local/aws/history-events.ts';
+import type { HistoryEvent } from '../../local/emulators/sfn/history.ts';
+import type { MockConfig } from '../../local/emulators/sfn/mock-config.ts';
+import { type ServiceOptions, StepFunctionsService } from '../../local/emulators/sfn/service.ts';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/StatesExecutionRole';
 

@@ -21,9 +21,11 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
-import { LOCAL_CREDENTIALS } from '../../local/dynamodb.ts';
-import { startDynamoDB } from '../../local/dynamodb-backend.ts';
-import { readHistory } from '../../local/sfn/read-history.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { readHistory } from '../../local/aws/read-history.ts';
+import type { CallRecorder } from '../../local/checks/calls.ts';
+import { type FaultPlan, injectFaults } from '../../local/checks/faults.ts';
+import { startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
@@ -47,8 +49,20 @@ export const startOwnDynamoDB = async () => {
   return { endpoint: dynamodb.endpoint, close: async () => dynamodb.close?.() };
 };
 
-export const startTestStack = (options: StackOptions = {}): Promise<LocalStack> =>
-  startStack({
+/** A test platform's options: the stack's, and the checks attached to it once it runs. */
+export interface TestStackOptions extends StackOptions {
+  /** Faults played on the built-in Step Functions' task calls (local/checks/faults.ts). */
+  faults?: FaultPlan;
+  /** Records the calls the platform's emulators serve (local/checks/calls.ts). */
+  recorder?: CallRecorder;
+}
+
+export const startTestStack = async ({
+  faults,
+  recorder,
+  ...options
+}: TestStackOptions = {}): Promise<LocalStack> => {
+  const stack = await startStack({
     ...dynamodbFor(options),
     ports: {
       api: 0,
@@ -71,6 +85,11 @@ export const startTestStack = (options: StackOptions = {}): Promise<LocalStack> 
       ...options.environment,
     },
   });
+  // Attached from outside, before any test acts: the emulators take no parameter for them.
+  recorder?.observe(stack);
+  if (faults) injectFaults(stack, faults);
+  return stack;
+};
 
 export const clientsFor = (stack: LocalStack) => {
   const config = { region: process.env.AWS_REGION ?? 'us-east-1', credentials: LOCAL_CREDENTIALS };
@@ -114,7 +133,7 @@ export interface TestPlatform {
   clients: ReturnType<typeof clientsFor>;
 }
 
-export const useTestStack = (options: StackOptions = {}): TestPlatform => {
+export const useTestStack = (options: TestStackOptions = {}): TestPlatform => {
   const platform = {} as TestPlatform;
   beforeAll(async () => {
     platform.stack = await startTestStack(options);

@@ -2,10 +2,10 @@
  * Tokens for the production profile's local API, as `npm run token` makes them: signed by the
  * local issuer, for the issuer and audience of the template's authorizer.
  */
-import { issuerKey, type JwtAuthorizer, signToken } from '../../local/api-auth.ts';
-import { routesOf } from '../../local/http-api.ts';
-import { createResolver, localAccount } from '../../local/resolve.ts';
-import { readTemplate } from '../../local/template.ts';
+import { issuerKey, type JwtAuthorizer, signToken } from '../../local/emulators/api-auth.ts';
+import { routesOf } from '../../local/emulators/http-api.ts';
+import { createResolver, localAccount } from '../../local/template/resolve.ts';
+import { readTemplate } from '../../local/template/template.ts';
 
 export const PRODUCTION = { Profile: 'production' } as const;
 

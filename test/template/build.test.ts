@@ -6,10 +6,10 @@ import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ASL_PATH } from '../../local/asl.ts';
-import { buildAll } from '../../local/build.ts';
-import { layerManifest } from '../../local/layer.ts';
-import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template.ts';
+import { layerManifest } from '../../layers/build.ts';
+import { ASL_PATH } from '../../local/template/asl.ts';
+import { buildAll } from '../../local/template/build.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 
 // Inside the project, so the bundles resolve the AWS SDK from node_modules as Lambda's runtime would.
 const buildDir = join(PROJECT_ROOT, '.aws-sam', `build-test-${process.pid}`);

@@ -8,9 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/asl.ts';
-import { createResolver, localAccount } from '../../local/resolve.ts';
-import { functionsOf, PROJECT_ROOT, readTemplate, TEMPLATE_PATH } from '../../local/template.ts';
+import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/template/asl.ts';
+import { createResolver, localAccount } from '../../local/template/resolve.ts';
+import {
+  functionsOf,
+  PROJECT_ROOT,
+  readTemplate,
+  TEMPLATE_PATH,
+} from '../../local/template/template.ts';
 import {
   managedPoliciesOf,
   permissionsOf as rolePermissions,
@@ -279,10 +284,10 @@ describe('the repair alarm', () => {
   });
 });
 
-describe('local/sam-local-env.json, the --env-vars file for sam local', () => {
+describe('local/template/sam-local-env.json, the --env-vars file for sam local', () => {
   it('overrides only variables the template declares for those functions (SAM ignores any other)', () => {
     const overrides = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'local', 'sam-local-env.json'), 'utf8'),
+      readFileSync(join(PROJECT_ROOT, 'local', 'template', 'sam-local-env.json'), 'utf8'),
     ) as Record<string, Record<string, string>>;
     const declared = new Map(
       functions.map((fn) => [
@@ -327,7 +332,7 @@ describe('the dependencies layer', () => {
       BuildMethod: 'makefile',
     });
     expect(readFileSync(join(PROJECT_ROOT, 'Makefile'), 'utf8')).toContain(
-      'build-DependenciesLayer:\n\tnode local/layer.ts "$(ARTIFACTS_DIR)"',
+      'build-DependenciesLayer:\n\tnode layers/build.ts "$(ARTIFACTS_DIR)"',
     );
   });
 

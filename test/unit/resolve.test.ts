@@ -3,8 +3,8 @@
  * resource gets locally, parameters and their overrides, Fn::Sub, and conditions.
  */
 import { describe, expect, it } from 'vitest';
-import { createResolver, localAccount } from '../../local/resolve.ts';
-import { readTemplate } from '../../local/template.ts';
+import { createResolver, localAccount } from '../../local/template/resolve.ts';
+import { readTemplate } from '../../local/template/template.ts';
 
 const template = readTemplate();
 const account = { ...localAccount(), region: 'eu-west-1' };

@@ -1,0 +1,153 @@
+/**
+ * `npm run repair -- [<tripId>]`: runs RepairTripFunction through the Lambda Invoke API (the
+ * running `npm start`, or --lambda-endpoint), as an operator would after the repair alarm, and
+ * prints what it undid. Without a trip id it repairs every trip of the table that needs it: an
+ * open leftover, or a live booking on a trip that ended without booking. On AWS:
+ * `aws lambda invoke --function-name <RepairTripFunctionName output> --payload
+ * '{"trip_id":"<tripId>"}' out.json`.
+ */
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  isLive,
+  isOpenLeftover,
+  type TableItem,
+  TableItemSchema,
+  tripItemsOf,
+} from '#commons/trip-items.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
+import { DEFAULT_PORTS } from '../stack.ts';
+
+const HELP = `Usage: npm run repair -- [<tripId>] [options]
+
+Undoes every live booking of a trip whose saga ended without booking, resolves its leftovers
+and concludes its record, through RepairTripFunction on the running npm start. Refused while
+the trip's saga is still running; a booked trip is left alone. Repeating it changes nothing.
+
+Without a trip id: every trip in the table that needs it (an open leftover, or a live booking
+on a trip that did not book).
+
+Options:
+  --lambda-endpoint <url>     the Lambda Invoke API (default http://127.0.0.1:${DEFAULT_PORTS.lambda})
+  --dynamodb-endpoint <url>   the DynamoDB API, to find the trips (default http://127.0.0.1:${DEFAULT_PORTS.dynamodb})
+  --table-name <name>         the bookings table (default BookingsTable)
+  --function-name <name>      the repair function (default RepairTripFunction)
+  --help                      this text
+`;
+
+const usage = (message: string): never => {
+  console.error(`${message}\n\n${HELP}`);
+  process.exit(2);
+};
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        'lambda-endpoint': { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.lambda}` },
+        'dynamodb-endpoint': {
+          type: 'string',
+          default: `http://127.0.0.1:${DEFAULT_PORTS.dynamodb}`,
+        },
+        'table-name': { type: 'string', default: 'BookingsTable' },
+        'function-name': { type: 'string', default: 'RepairTripFunction' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+})();
+const { positionals, values } = parsed;
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+if (positionals.length > 1) usage(`One trip id at most, not ${positionals.length}`);
+
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const unreachable = (what: string, endpoint: string) => (error: Error) => {
+  console.error(
+    `The ${what} at ${endpoint} did not answer (${error.message}). Is npm start running?`,
+  );
+  process.exit(1);
+};
+
+/** The trips whose items say they need a repair (the function decides for each). */
+const tripsNeedingRepair = async (): Promise<string[]> => {
+  const client = new DynamoDBClient({
+    endpoint: values['dynamodb-endpoint'],
+    region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const documents = DynamoDBDocumentClient.from(client);
+  const byTrip = new Map<string, TableItem[]>();
+  let startKey: ScanCommandInput['ExclusiveStartKey'];
+  do {
+    const page = await documents
+      .send(new ScanCommand({ TableName: values['table-name'], ExclusiveStartKey: startKey }))
+      .catch(unreachable('DynamoDB API', values['dynamodb-endpoint']));
+    for (const found of page.Items ?? []) {
+      const item = TableItemSchema.parse(found);
+      byTrip.set(item.pk, [...(byTrip.get(item.pk) ?? []), item]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  client.destroy();
+  return [...byTrip.entries()]
+    .filter(([, items]) => {
+      const { record, bookings, leftovers } = tripItemsOf(items);
+      if (record && !record.execution_status) return false; // still running
+      if (leftovers.some(isOpenLeftover)) return true;
+      return record?.outcome !== 'booked' && bookings.some(isLive);
+    })
+    .map(([tripId]) => tripId)
+    .sort();
+};
+
+const lambda = new LambdaClient({
+  endpoint: values['lambda-endpoint'],
+  region,
+  credentials: LOCAL_CREDENTIALS,
+});
+
+const repair = async (tripId: string): Promise<boolean> => {
+  const response = await lambda
+    .send(
+      new InvokeCommand({
+        FunctionName: values['function-name'],
+        Payload: JSON.stringify({ trip_id: tripId }),
+      }),
+    )
+    .catch(unreachable('Lambda API', values['lambda-endpoint']));
+  const payload = JSON.parse(new TextDecoder().decode(response.Payload)) as {
+    outcome?: string;
+    undone?: string[];
+    resolved?: { compensation: string; booking_id: string }[];
+    errorType?: string;
+    errorMessage?: string;
+  };
+  if (response.FunctionError) {
+    console.error(`Trip ${tripId}: repair failed: ${payload.errorType}: ${payload.errorMessage}`);
+    return false;
+  }
+  const undone = payload.undone ?? [];
+  const resolved = payload.resolved ?? [];
+  console.log(
+    undone.length === 0 && resolved.length === 0
+      ? `Trip ${tripId}: nothing to repair (${payload.outcome}).`
+      : `Trip ${tripId}: ${payload.outcome}. Undone: ${undone.join(', ') || 'nothing live'}. Leftovers resolved: ${resolved.map((item) => `${item.compensation} (${item.booking_id})`).join(', ') || 'none'}.`,
+  );
+  return true;
+};
+
+const [tripId] = positionals;
+const tripIds = tripId ? [tripId] : await tripsNeedingRepair();
+if (tripIds.length === 0) console.log('No trip needs a repair.');
+let failed = 0;
+for (const id of tripIds) if (!(await repair(id))) failed += 1;
+lambda.destroy();
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,311 @@
+/**
+ * DynamoDB for local runs: dynalite serving the DynamoDB API (in memory, or in a folder), and
+ * the tables of template.yaml created in it, or in any endpoint given (DynamoDB Local).
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import {
+  type AttributeDefinition,
+  type AttributeValue,
+  CreateTableCommand,
+  DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceInUseException,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type DynaliteServer from 'dynalite';
+import { TRIP_SK } from '#commons/table-keys.ts';
+import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
+import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
+import type { Template } from '../template/template.ts';
+import { ApiCalls, dynamodbCallOf } from './api-calls.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * dynalite, its in-memory store keeping strings. By default memory-level stores each key and
+ * value as a small Buffer, and on Node 24 (Buffer.poolSize 64 KB) each one can hold on to a whole
+ * 64 KB pool slab: some 20 KB of memory per booking that never comes back. Its keys are hex and
+ * its values JSON, so strings order and read back the same.
+ */
+const loadDynalite = (): typeof DynaliteServer => {
+  const memoryLevel = require(
+    require.resolve('memory-level', { paths: [require.resolve('dynalite')] }),
+  ) as { MemoryLevel: new (options?: Record<string, unknown>) => object };
+  const { MemoryLevel } = memoryLevel;
+  memoryLevel.MemoryLevel = class extends MemoryLevel {
+    constructor(options?: Record<string, unknown>) {
+      super({ ...options, storeEncoding: 'utf8' });
+    }
+  };
+  return require('dynalite') as typeof DynaliteServer;
+};
+const dynalite = loadDynalite();
+
+export interface LocalDynamoDB {
+  endpoint: string;
+  close: () => Promise<void>;
+  /** Tells of every request it serves (local/emulators/api-calls.ts). */
+  calls: ApiCalls;
+}
+
+/** What DynamoDB says of an attribute nested more than 32 levels deep (31 Map/List wraps pass). */
+const NESTING_MESSAGE =
+  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
+const MAX_WRAPS = 31;
+/** DynamoDB's limit on any expression string. */
+const MAX_EXPRESSION_BYTES = 4096;
+/**
+ * How deep an expression may nest parentheses. dynalite's expression parser backtracks at every
+ * level: 16 nested `(` cost it 2 s, 20 over half a minute, with the whole process frozen. Four
+ * levels keep a 4 KB expression under a fifth of a second; the saga's own use one.
+ */
+export const MAX_EXPRESSION_PARENTHESES = 4;
+/** dynalite's own limit on a request body. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const parenthesesDepth = (expression: string) => {
+  let depth = 0;
+  let deepest = 0;
+  for (const character of expression) {
+    if (character === '(') deepest = Math.max(deepest, ++depth);
+    else if (character === ')') depth--;
+  }
+  return deepest;
+};
+
+/**
+ * Why DynamoDB (or the offline platform, for what dynalite cannot take) refuses the request, or
+ * undefined: attribute values (Map `M`, List `L`) nested deeper than DynamoDB allows anywhere in
+ * it (Item, Key, ExpressionAttributeValues, batch requests), an expression over 4 KB, or one
+ * nesting parentheses deeper than dynalite parses in good time (only in front of dynalite:
+ * `dynaliteParser`). Walked with a stack of its own: dynalite's validator recurses, and an item
+ * 1,000 levels deep overflows the call stack (DynamoDB Local's overflows its Java stack too, and
+ * answers an HTML page with a 500).
+ */
+export const dynamoDbRefusal = (
+  body: unknown,
+  { dynaliteParser = true }: { dynaliteParser?: boolean } = {},
+): string | undefined => {
+  const pending: { value: unknown; wraps: number }[] = [{ value: body, wraps: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, wraps } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const element of value) pending.push({ value: element, wraps });
+      continue;
+    }
+    const entries = Object.entries(value);
+    // An attribute value is an object with one member, its type.
+    const wrapper = entries.length === 1 && (entries[0]?.[0] === 'M' || entries[0]?.[0] === 'L');
+    if (wrapper && wraps + 1 > MAX_WRAPS) return NESTING_MESSAGE;
+    for (const [name, member] of entries) {
+      if (typeof member === 'string' && name.endsWith('Expression')) {
+        const size = Buffer.byteLength(member);
+        if (size > MAX_EXPRESSION_BYTES) {
+          return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
+        }
+        if (dynaliteParser && parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
+          return `Invalid ${name}: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`;
+        }
+      }
+      pending.push({ value: member, wraps: wraps + Number(wrapper) });
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory.
+ * dynalite's own server is served through listen() (the local security guard, a failure answered
+ * 500), and each request reaches it only once its body is whole and checked (dynamoDbRefusal):
+ * dynalite throws from a request's `error` listener (a cut-off body would end the process).
+ */
+export const startDynalite = async (
+  options: { port?: number; host?: string; path?: string; allowedHosts?: readonly string[] } = {},
+): Promise<LocalDynamoDB> => {
+  const server = dynalite({
+    ...(options.path ? { path: options.path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const [serve] = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  if (!serve) throw new Error('dynalite created no request listener');
+  server.removeAllListeners('request');
+  const calls = new ApiCalls();
+
+  const handler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await readBody(request, MAX_REQUEST_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      return sendJson(response, 413, undefined);
+    }
+    const contentType = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim();
+    let parsed: unknown;
+    try {
+      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      // Not JSON: dynalite answers it (SerializationException).
+    }
+    const refusal = dynamoDbRefusal(parsed);
+    if (refusal) {
+      return sendJson(
+        response,
+        400,
+        { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+        {},
+        contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json',
+      );
+    }
+    // Which function calls which operation on which table (read from the body, as DynamoDB does).
+    calls.tell(() => dynamodbCallOf(request, body));
+    // dynalite reads the request as events: given the whole body at once, synchronously, so that
+    // what it throws is caught here.
+    const whole = Object.assign(new EventEmitter(), {
+      headers: request.headers,
+      method: request.method,
+      url: request.url,
+    });
+    try {
+      serve(whole as unknown as IncomingMessage, response);
+      if (body.length > 0) whole.emit('data', body);
+      whole.emit('end');
+    } catch (error) {
+      console.error('DynamoDB API: dynalite failed', error);
+      if (response.headersSent) {
+        response.end();
+        return;
+      }
+      sendJson(response, 500, {
+        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+        message: 'Internal server error',
+      });
+    }
+  };
+
+  const listening = await listen(
+    'DynamoDB API',
+    handler,
+    options.port ?? 0,
+    options.host ?? '127.0.0.1',
+    { server, ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}) },
+  );
+  return { endpoint: listening.url, close: listening.close, calls };
+};
+
+export interface TableDefinition {
+  logicalId: string;
+  AttributeDefinitions: AttributeDefinition[];
+  KeySchema: KeySchemaElement[];
+  GlobalSecondaryIndexes?: GlobalSecondaryIndex[];
+}
+
+/** The template's AWS::DynamoDB::Table resources. */
+export const tablesOf = (template: Template): TableDefinition[] =>
+  Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, resource]) => {
+      const properties = resource.Properties ?? {};
+      return {
+        logicalId,
+        AttributeDefinitions: properties.AttributeDefinitions as AttributeDefinition[],
+        KeySchema: properties.KeySchema as KeySchemaElement[],
+        ...(properties.GlobalSecondaryIndexes
+          ? { GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes as GlobalSecondaryIndex[] }
+          : {}),
+      };
+    });
+
+/**
+ * Creates each of the template's tables, named after its logical id, unless it exists.
+ * Returns the table names by logical id.
+ */
+export const createTables = async (
+  endpoint: string,
+  template: Template,
+): Promise<Record<string, string>> => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const names: Record<string, string> = {};
+  try {
+    for (const table of tablesOf(template)) {
+      try {
+        await client.send(
+          new CreateTableCommand({
+            TableName: table.logicalId,
+            AttributeDefinitions: table.AttributeDefinitions,
+            KeySchema: table.KeySchema,
+            ...(table.GlobalSecondaryIndexes
+              ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes }
+              : {}),
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+      names[table.logicalId] = table.logicalId;
+    }
+  } finally {
+    client.destroy();
+  }
+  return names;
+};
+
+/**
+ * dynalite writes a secondary index entry and its item in two steps, so a process killed between
+ * them can leave an open trip record (functions/commons/trip-record.ts) out of the OpenTrips
+ * index, where the sweep would never find it. DynamoDB itself updates both at once. After a
+ * crash, every open record's index entry is written again from the record itself.
+ */
+export const reindexOpenTrips = async (endpoint: string, tableName: string): Promise<number> => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  let count = 0;
+  try {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          FilterExpression: 'sk = :trip AND attribute_exists(open_shard)',
+          ExpressionAttributeValues: { ':trip': { S: TRIP_SK } },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: 'SET open_shard = open_shard',
+            ConditionExpression: 'attribute_exists(open_shard)',
+          }),
+        );
+        count += 1;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } finally {
+    client.destroy();
+  }
+  return count;
+};

@@ -1,0 +1,253 @@
+/**
+ * The functions of template.yaml, run from their built bundles as the nodejs24.x runtime runs
+ * them: loaded on first use (the cold start), called with the event as JSON and a Lambda
+ * context, stopped waiting for at the function's Timeout, failures reported as the runtime
+ * reports them ({ errorType, errorMessage, trace }).
+ *
+ * They run in a thread of their own (lambda-host.ts, one per platform, started at the first
+ * invocation), where each function sees only its own environment; this module, in the hosting
+ * process, sends the invocations there and waits for them. The process's own `process.env` (the
+ * platform's, the tests', the tools') is never patched: see lambda-host.ts for why the view
+ * lives in that thread, and what the alternatives cost.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+
+export type Environment = Record<string, string>;
+
+export interface FunctionConfig {
+  /** The function's name: its logical id. */
+  name: string;
+  arn: string;
+  /** The built bundle (.aws-sam/build/<LogicalId>/<file>.mjs) and its exported handler. */
+  bundle: string;
+  handlerExport: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  /** Exactly what the function sees in process.env. */
+  environment: Environment;
+}
+
+export interface FunctionError {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+export type InvokeResult =
+  | { ok: true; payload: unknown; requestId: string }
+  | { ok: false; error: FunctionError; requestId: string };
+
+/**
+ * An invocation, as the hosting process sends it to the functions' thread: the event as JSON
+ * text, as Lambda's runtime receives it (and as no structured clone could overflow on, however
+ * deep the event nests).
+ */
+export interface Invocation {
+  id: number;
+  name: string;
+  event: string;
+  requestId: string;
+  /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
+  deadline: number;
+  traceId: string;
+}
+
+/** What an invocation gave: the result as JSON text, or the error as the runtime reports it. */
+export type Outcome = { ok: true; payload: string } | { ok: false; error: FunctionError };
+
+/** The functions' thread's answer to an invocation. */
+export type InvocationAnswer = Outcome & { id: number };
+
+/** A thrown value as the Node.js runtime reports it. */
+export const toFunctionError = (error: unknown): FunctionError => {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || 'Error',
+      errorMessage: error.message,
+      trace: (error.stack ?? '').split('\n'),
+    };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+};
+
+/** The JSON text Lambda makes of every event and result (undefined is null). */
+export const toJson = (value: unknown): string => {
+  const text = JSON.stringify(value === undefined ? null : value);
+  // A function or a symbol has no JSON: Lambda's round trip fails on it.
+  if (text === undefined) throw new SyntaxError(`A ${typeof value} is not valid JSON`);
+  return text;
+};
+
+const HOST = new URL('./lambda-host.ts', import.meta.url);
+
+/** The thread the functions run in (lambda-host.ts): started on first use, again if it died. */
+export class FunctionHost {
+  readonly #configs: FunctionConfig[];
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
+  #nextId = 0;
+
+  constructor(configs: FunctionConfig[]) {
+    this.#configs = configs;
+  }
+
+  #thread(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(HOST, { workerData: this.#configs });
+    // Only a pending invocation keeps the process alive: idle functions do not.
+    worker.unref();
+    worker.on('message', (answer: InvocationAnswer) => {
+      const settle = this.#pending.get(answer.id);
+      this.#pending.delete(answer.id);
+      if (this.#pending.size === 0) worker.unref();
+      settle?.(answer);
+    });
+    // The thread died (an error thrown outside any invocation, say): what ran in it fails as
+    // Lambda reports a runtime that exited; the next invocation starts the functions afresh.
+    const exited = (errorMessage: string) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const [id, settle] of this.#pending) {
+        settle({
+          id,
+          ok: false,
+          error: { errorType: 'Runtime.ExitError', errorMessage, trace: [] },
+        });
+      }
+      this.#pending.clear();
+    };
+    worker.on('error', (error) => exited(`Runtime exited with an error: ${error.message}`));
+    worker.on('exit', (code) => exited(`Runtime exited with error: exit status ${code}`));
+    this.#worker = worker;
+    return worker;
+  }
+
+  invoke(invocation: Omit<Invocation, 'id'>): Promise<InvocationAnswer> {
+    return new Promise((resolve) => {
+      const id = this.#nextId++;
+      const worker = this.#thread();
+      this.#pending.set(id, resolve);
+      worker.ref();
+      worker.postMessage({ id, ...invocation } satisfies Invocation);
+    });
+  }
+
+  /** Ends the thread, and whatever still runs in it. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+}
+
+export class LocalFunction {
+  readonly config: FunctionConfig;
+  readonly #host: FunctionHost;
+  invocations = 0;
+  /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
+  billedMilliseconds = 0;
+
+  /** A function on `host`, shared with the platform's other functions, or on a host of its own. */
+  constructor(config: FunctionConfig, host = new FunctionHost([config])) {
+    this.config = config;
+    this.#host = host;
+  }
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const requestId = randomUUID();
+    this.invocations++;
+    let eventJson: string;
+    try {
+      eventJson = toJson(event);
+    } catch (error) {
+      return { ok: false, error: toFunctionError(error), requestId };
+    }
+    const timeoutMs = this.config.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<InvokeResult>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            ok: false,
+            requestId,
+            error: {
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${this.config.timeoutSeconds.toFixed(2)} seconds`,
+              trace: [],
+            },
+          }),
+        timeoutMs,
+      );
+    });
+    const started = performance.now();
+    const run = this.#host
+      .invoke({
+        name: this.config.name,
+        event: eventJson,
+        requestId,
+        deadline,
+        traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+      })
+      .then(
+        (answer): InvokeResult =>
+          answer.ok
+            ? { ok: true, payload: JSON.parse(answer.payload), requestId }
+            : { ok: false, error: answer.error, requestId },
+      );
+    try {
+      // Like Lambda, stop waiting at the timeout; what the handler still does carries on
+      // (a write in flight may land: the saga must cope with that, as on AWS).
+      return await Promise.race([run, timedOut]);
+    } finally {
+      clearTimeout(timer);
+      this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
+    }
+  }
+
+  /** Ends the thread this function runs in. */
+  close(): Promise<void> {
+    return this.#host.close();
+  }
+}
+
+/** The functions of the stack, found by name or ARN, as Lambda finds them. */
+export class LocalLambda {
+  readonly #functions = new Map<string, LocalFunction>();
+  readonly region: string;
+  readonly accountId: string;
+
+  readonly #host: FunctionHost;
+
+  constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
+    this.#host = new FunctionHost(configs);
+    for (const config of configs) {
+      this.#functions.set(config.name, new LocalFunction(config, this.#host));
+    }
+    this.region = account.region;
+    this.accountId = account.accountId;
+  }
+
+  get functions(): LocalFunction[] {
+    return [...this.#functions.values()];
+  }
+
+  /** Ends the functions' thread. */
+  close(): Promise<void> {
+    return this.#host.close();
+  }
+
+  /**
+   * `Name`, `Name:$LATEST`, `arn:aws:lambda:<region>:<account>:function:Name[:$LATEST]`, or a
+   * separate `qualifier`. Only $LATEST exists here: any other version or alias finds nothing,
+   * for the Lambda API and for the saga's tasks alike.
+   */
+  find(nameOrArn: string, qualifier?: string): LocalFunction | undefined {
+    const match = /^(?:arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:)?([\w-]+)(?::([\w$-]+))?$/.exec(
+      nameOrArn,
+    );
+    const version = qualifier ?? match?.[2];
+    if (!match || (version !== undefined && version !== '$LATEST')) return undefined;
+    return this.#functions.get(match[1] ?? '');
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * SNS and EventBridge for local runs, on one endpoint (AWS_ENDPOINT_URL_SNS and
+ * AWS_ENDPOINT_URL_EVENTBRIDGE both name it): EventBridge's PutEvents (the JSON protocol, told
+ * apart by its X-Amz-Target) onto the template's buses, whose rules the LocalEventBus runs; and
+ * SNS's Publish (the query protocol: a form in, XML out) to the template's topics, which
+ * "deliver" by keeping the message, for the console, the tests and npm start to show. Each call
+ * is recorded with its caller, as the DynamoDB endpoint does, for the least-privilege test.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
+import { eventBusArn, type LocalAccount, topicArn } from '../template/resolve.ts';
+import type { Template } from '../template/template.ts';
+import { ApiCalls, callerOf } from './api-calls.ts';
+import type { LocalEventBus } from './events.ts';
+
+// Both services' own limits: 256 KiB per PutEvents request and per SNS message.
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+export interface TopicMessage {
+  topicArn: string;
+  messageId: string;
+  subject: string;
+  message: string;
+  attributes: Record<string, string>;
+  /** The function that published it. */
+  caller: string;
+  publishedAt: string;
+}
+
+/** The messages kept: the newest, so a long `npm start` does not grow without bound. */
+const MAX_KEPT_MESSAGES = 10_000;
+
+/** The template's SNS topics: each message published is kept, and told to the listener. */
+export class LocalTopics {
+  /** The last messages published, oldest first (the table keeps every notification). */
+  readonly messages: TopicMessage[] = [];
+  readonly arns: ReadonlySet<string>;
+  /** Tells of every Publish call (local/emulators/api-calls.ts). */
+  readonly calls = new ApiCalls();
+  readonly #onMessage: ((message: TopicMessage) => void) | undefined;
+
+  constructor(arns: Iterable<string>, onMessage?: (message: TopicMessage) => void) {
+    this.arns = new Set(arns);
+    this.#onMessage = onMessage;
+  }
+
+  publish(message: TopicMessage) {
+    this.messages.push(message);
+    if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
+    this.#onMessage?.(message);
+  }
+}
+
+const ofType = (template: Template, type: string) =>
+  Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([logicalId]) => logicalId);
+
+/** The template's topics' ARNs and its buses' names (and the account's default bus). */
+export const messagingOf = (template: Template, account: LocalAccount) => ({
+  topicArns: ofType(template, 'AWS::SNS::Topic').map((id) => topicArn(account, id)),
+  busNames: ['default', ...ofType(template, 'AWS::Events::EventBus')],
+});
+
+const xml = (text: string) =>
+  text.replace(
+    /[<>&'"]/g,
+    (character) =>
+      ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character] ?? '',
+  );
+
+const snsError = (response: ServerResponse, status: number, code: string, message: string) =>
+  sendJson(
+    response,
+    status,
+    `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    {},
+    'text/xml',
+  );
+
+const eventsError = (response: ServerResponse, type: string, message: string) =>
+  sendJson(response, 400, { __type: type, message }, {}, 'application/x-amz-json-1.1');
+
+/** SNS's query form: MessageAttributes.entry.N.Name / .Value.StringValue into a plain map. */
+const attributesOf = (form: URLSearchParams): Record<string, string> => {
+  const attributes: Record<string, string> = {};
+  for (let index = 1; form.has(`MessageAttributes.entry.${index}.Name`); index++) {
+    attributes[form.get(`MessageAttributes.entry.${index}.Name`) ?? ''] =
+      form.get(`MessageAttributes.entry.${index}.Value.StringValue`) ?? '';
+  }
+  return attributes;
+};
+
+interface PutEventsEntry {
+  EventBusName?: string;
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  Resources?: string[];
+}
+
+export interface MessagingOptions {
+  account: LocalAccount;
+  topics: LocalTopics;
+  events: LocalEventBus;
+  busNames: readonly string[];
+}
+
+export const messagingApi =
+  ({ account, topics, events, busNames }: MessagingOptions) =>
+  async (request: IncomingMessage, response: ServerResponse) => {
+    let raw: Buffer;
+    try {
+      raw = await readBody(request, MAX_REQUEST_BYTES);
+    } catch (caught) {
+      if (caught instanceof BodyTooLarge)
+        return snsError(response, 413, 'InvalidParameter', caught.message);
+      throw caught;
+    }
+    const caller = callerOf(request);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (target !== '') {
+      if (target !== 'AWSEvents.PutEvents') {
+        return eventsError(response, 'UnknownOperationException', `Unknown operation: ${target}`);
+      }
+      let entries: PutEventsEntry[];
+      try {
+        entries =
+          (JSON.parse(raw.toString('utf8')) as { Entries?: PutEventsEntry[] }).Entries ?? [];
+      } catch {
+        return eventsError(
+          response,
+          'SerializationException',
+          'The request body is not valid JSON',
+        );
+      }
+      const results = entries.map((entry) => {
+        // A bus is named by its name or its ARN.
+        const bus = (entry.EventBusName ?? 'default').replace(/^arn:[^/]*event-bus\//, '');
+        events.calls.tell(() => ({
+          caller,
+          action: 'events:PutEvents',
+          resource: eventBusArn(account, bus),
+        }));
+        if (!busNames.includes(bus)) {
+          return {
+            ErrorCode: 'ResourceNotFoundException',
+            ErrorMessage: `Event bus ${bus} does not exist.`,
+          };
+        }
+        let detail: Record<string, unknown>;
+        try {
+          detail = JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>;
+        } catch {
+          return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+        }
+        const id = events.put(
+          {
+            source: entry.Source ?? '',
+            'detail-type': entry.DetailType ?? '',
+            resources: entry.Resources ?? [],
+            detail,
+          },
+          bus,
+        );
+        return { EventId: id };
+      });
+      const failed = results.filter((result) => 'ErrorCode' in result).length;
+      return sendJson(
+        response,
+        200,
+        { FailedEntryCount: failed, Entries: results },
+        {},
+        'application/x-amz-json-1.1',
+      );
+    }
+
+    const form = new URLSearchParams(raw.toString('utf8'));
+    if (form.get('Action') !== 'Publish') {
+      return snsError(
+        response,
+        400,
+        'InvalidAction',
+        `Unknown action: ${form.get('Action') ?? '(none)'}`,
+      );
+    }
+    const arn = form.get('TopicArn') ?? '';
+    topics.calls.tell(() => ({ caller, action: 'sns:Publish', resource: arn }));
+    if (!topics.arns.has(arn)) return snsError(response, 404, 'NotFound', 'Topic does not exist');
+    const message = form.get('Message') ?? '';
+    if (message === '') return snsError(response, 400, 'InvalidParameter', 'Empty message');
+    const messageId = randomUUID();
+    topics.publish({
+      topicArn: arn,
+      messageId,
+      subject: form.get('Subject') ?? '',
+      message,
+      attributes: attributesOf(form),
+      caller,
+      publishedAt: new Date().toISOString(),
+    });
+    return sendJson(
+      response,
+      200,
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      {},
+      'text/xml',
+    );
+  };
