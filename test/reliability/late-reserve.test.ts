@@ -48,9 +48,9 @@ const tripFor = (label: string, index: number) =>
   });
 
 describe('a reserve after its cancel', () => {
-  it('fails with BookingAlreadyCancelled and leaves the booking cancelled, 1,000 times out of 1,000', async () => {
-    // Act
-    const outcomes = await inBatches(1000, 50, async (index) => {
+  it('fails with BookingAlreadyCancelled and leaves the booking cancelled, 200 times out of 200', async () => {
+    // Act: one after the other, so the order is fixed; the race is the next test's.
+    const outcomes = await inBatches(200, 50, async (index) => {
       const [, reserve, cancel, type] = kinds[index % 2] ?? kinds[0];
       const trip = tripFor('late', index);
       let cancelled = await call(cancel, trip);

@@ -186,11 +186,17 @@ describe.skipIf(externalStepFunctions)(
     const runs: Awaited<ReturnType<typeof runWith>>[] = [];
 
     beforeAll(async () => {
-      const scenarios = TASKS.flatMap((state) =>
-        ERRORS.flatMap((error) =>
-          COUNTS.flatMap((count) =>
-            (['fail', 'fail-after'] as const).map((kind) => ({ state, error, count, kind })),
-          ),
+      // Every task with every error, before and after its write; the counts rotate, so each task
+      // meets every count on each side, and each error every count on each side across the
+      // tasks (a covering design: a third of the whole product's runs, every pair kept).
+      const scenarios = TASKS.flatMap((state, task) =>
+        ERRORS.flatMap((error, errorIndex) =>
+          (['fail', 'fail-after'] as const).map((kind, side) => ({
+            state,
+            error,
+            count: COUNTS[(task + errorIndex + side) % COUNTS.length] ?? 1,
+            kind,
+          })),
         ),
       );
       // RecordLeftover never succeeding, after its compensation exhausted every attempt.
@@ -220,8 +226,19 @@ describe.skipIf(externalStepFunctions)(
       );
     }, 180_000);
 
-    it('ran every scenario to an end: 11 tasks x 5 errors x 3 counts x before/after the write, and RecordLeftover never succeeding', () => {
-      expect(runs).toHaveLength(TASKS.length * ERRORS.length * COUNTS.length * 2 + 3);
+    it('ran every scenario to an end: 11 tasks x 5 errors x before/after the write, every task and every error at 1, 3 and 16 failures, and RecordLeftover never succeeding', () => {
+      expect(runs).toHaveLength(TASKS.length * ERRORS.length * 2 + 3);
+      const failures = (key: (run: (typeof runs)[number]) => string) =>
+        new Set(runs.filter((run) => !run.name.startsWith('unrecordable-')).map(key));
+      // Names read <state>-<error>-<count>-<kind>: every task and every error met every count.
+      expect(failures((run) => run.name.replace(/-[^-]+-(\d+)-/, '-$1-'))).toHaveProperty(
+        'size',
+        TASKS.length * COUNTS.length * 2,
+      );
+      expect(failures((run) => run.name.replace(/^[^-]+-/, ''))).toHaveProperty(
+        'size',
+        ERRORS.length * COUNTS.length * 2,
+      );
       expect(runs.every((run) => run.status !== 'RUNNING')).toBe(true);
       // The faults reached every kind of end the saga has.
       expect(new Set(runs.map((run) => run.error ?? run.status))).toEqual(
