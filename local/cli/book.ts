@@ -5,15 +5,33 @@
  * Needs `npm start` running. In the production profile, give a token
  * (`--token "$(npm run -s token -- --user alice)"`).
  */
-import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { readHistory } from '../aws/read-history.ts';
 import { DEFAULT_PORTS } from '../stack.ts';
+import { readCommandLine, usageError } from './command-line.ts';
 import { describeEvent, newProgress } from './progress.ts';
 
-const { values } = parseArgs({
+const HELP = `Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
+Run types: ${RUN_TYPES.join(', ')}
+
+Books a trip through the local HTTP API (npm start running) and prints the saga's progress as it
+happens, then the trip's items and what its customer is told.
+
+Options:
+  --run-type <type>           which step fails, one of the run types above (default success)
+  --trip-id <id>              the trip's id (default: the API makes one)
+  --contact <email>           the customer's contact, to which the message would go
+  --token <jwt>               a token, for the production profile (npm run token)
+  --api <url>                 the HTTP API (default http://127.0.0.1:${DEFAULT_PORTS.api})
+  --sfn-endpoint <url>        the Step Functions API, to follow the saga (default SFN_ENDPOINT,
+                              else http://127.0.0.1:${DEFAULT_PORTS.sfn})
+  --timeout-seconds <s>       give up on a saga still running after this long (default 600)
+  --help                      this text
+`;
+
+const { values } = readCommandLine(HELP, {
   options: {
     'run-type': { type: 'string', default: 'success' },
     'trip-id': { type: 'string' },
@@ -25,15 +43,14 @@ const { values } = parseArgs({
       default: process.env.SFN_ENDPOINT ?? `http://127.0.0.1:${DEFAULT_PORTS.sfn}`,
     },
     'timeout-seconds': { type: 'string', default: '600' },
-    help: { type: 'boolean' },
   },
 });
-
-if (values.help) {
-  console.log(`Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
-Run types: ${RUN_TYPES.join(', ')}`);
-  process.exit(0);
-}
+const timeoutSeconds = Number(values['timeout-seconds']);
+if (!(timeoutSeconds > 0))
+  usageError(
+    HELP,
+    `--timeout-seconds must be a number above 0, not "${values['timeout-seconds']}"`,
+  );
 
 const fail = (message: string): never => {
   console.error(message);
@@ -80,7 +97,7 @@ const client = new SFNClient({
   credentials: LOCAL_CREDENTIALS,
 });
 const progress = newProgress();
-const deadline = Date.now() + Number(values['timeout-seconds']) * 1000;
+const deadline = Date.now() + timeoutSeconds * 1000;
 let seen = 0;
 let ended = false;
 while (!ended) {

@@ -7,39 +7,54 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createTables } from '../emulators/dynamodb.ts';
 import { LocalFunction } from '../emulators/lambda-runtime.ts';
 import { DEFAULT_PORTS, functionConfigs } from '../stack.ts';
 import { buildAll } from '../template/build.ts';
-import { createResolver, localAccount } from '../template/resolve.ts';
+import { createResolver, localAccount, parseParameterOverrides } from '../template/resolve.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate } from '../template/template.ts';
-
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { 'parameter-overrides': { type: 'string', multiple: true }, help: { type: 'boolean' } },
-});
+import { readCommandLine, usageError } from './command-line.ts';
 
 const template = readTemplate();
 const functions = functionsOf(template);
 const usage = `Usage: npm run invoke -- <FunctionLogicalId> <event.json> [--parameter-overrides K=V]
-Functions: ${functions.map((fn) => fn.logicalId).join(', ')}`;
+Functions: ${functions.map((fn) => fn.logicalId).join(', ')}
+
+Runs one function of template.yaml with the event in <event.json>, as sam local invoke -e does,
+against the local DynamoDB (DYNAMODB_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORTS.dynamodb}) and
+Step Functions (SFN_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORTS.sfn}). Prints the result as JSON.
+
+Options:
+  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled"; repeatable
+  --help                        this text
+`;
+
+const { positionals, values } = readCommandLine(usage, {
+  allowPositionals: true,
+  options: { 'parameter-overrides': { type: 'string', multiple: true } },
+});
 
 const fail = (message: string): never => {
   console.error(message);
   process.exit(2);
 };
 
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
 const [logicalId, eventPath] = positionals;
-if (!logicalId || !eventPath) fail(usage);
-if (!functions.some((fn) => fn.logicalId === logicalId)) {
-  fail(`No function ${logicalId} in template.yaml
-${usage}`);
-}
+if (!logicalId || !eventPath) usageError(usage, 'Name a function and an event file');
+if (positionals.length > 2)
+  usageError(
+    usage,
+    `A function and an event file, nothing more: ${positionals.slice(2).join(' ')}`,
+  );
+if (!functions.some((fn) => fn.logicalId === logicalId))
+  usageError(usage, `No function ${logicalId} in template.yaml`);
+const parameters = (() => {
+  try {
+    return parseParameterOverrides(values['parameter-overrides'] ?? []);
+  } catch (error) {
+    return usageError(usage, (error as Error).message);
+  }
+})();
 
 let event: unknown;
 try {
@@ -48,12 +63,6 @@ try {
   fail(`Cannot read the event ${eventPath}: ${(error as Error).message}`);
 }
 
-const parameters = Object.fromEntries(
-  (values['parameter-overrides'] ?? [])
-    .flatMap((text) => text.split(/\s+/))
-    .filter(Boolean)
-    .map((pair) => pair.split('=', 2) as [string, string]),
-);
 const account = localAccount();
 const endpoints = {
   dynamodb: process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${DEFAULT_PORTS.dynamodb}`,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { bookFromConsole, launchChromium } from '../console/browser.ts';
 import { startStack } from '../stack.ts';
 import { PROJECT_ROOT } from '../template/template.ts';
+import { readCommandLine } from './command-line.ts';
 
 export const PICTURES = [
   { runType: 'success', file: 'console-success.png' },
@@ -39,7 +40,19 @@ export const takePictures = async (consoleUrl: string, folder: string): Promise<
   }
 };
 
+const HELP = `Usage: npm run pictures
+
+Takes the README's pictures of the local console in Chromium (the success path, the payment
+failure, the hotel reservation failure) and writes them over docs/images/. Starts its own
+platform on free ports; a fixed seed and fixed trip ids make the pictures the same every time.
+Chromium: /usr/bin/chromium, or the one CHROMIUM_PATH names.
+
+Options:
+  --help   this text
+`;
+
 if (import.meta.main) {
+  readCommandLine(HELP, { options: {} });
   const stack = await startStack({
     ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
     retryDelayMs: 0,

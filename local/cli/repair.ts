@@ -6,7 +6,6 @@
  * `aws lambda invoke --function-name <RepairTripFunctionName output> --payload
  * '{"trip_id":"<tripId>"}' out.json`.
  */
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +18,7 @@ import {
 } from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { DEFAULT_PORTS } from '../stack.ts';
+import { readCommandLine, usageError } from './command-line.ts';
 
 const HELP = `Usage: npm run repair -- [<tripId>] [options]
 
@@ -37,36 +37,16 @@ Options:
   --help                      this text
 `;
 
-const usage = (message: string): never => {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
-};
-
-const parsed = (() => {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        'lambda-endpoint': { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.lambda}` },
-        'dynamodb-endpoint': {
-          type: 'string',
-          default: `http://127.0.0.1:${DEFAULT_PORTS.dynamodb}`,
-        },
-        'table-name': { type: 'string', default: 'BookingsTable' },
-        'function-name': { type: 'string', default: 'RepairTripFunction' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-})();
-const { positionals, values } = parsed;
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-if (positionals.length > 1) usage(`One trip id at most, not ${positionals.length}`);
+const { positionals, values } = readCommandLine(HELP, {
+  allowPositionals: true,
+  options: {
+    'lambda-endpoint': { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.lambda}` },
+    'dynamodb-endpoint': { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.dynamodb}` },
+    'table-name': { type: 'string', default: 'BookingsTable' },
+    'function-name': { type: 'string', default: 'RepairTripFunction' },
+  },
+});
+if (positionals.length > 1) usageError(HELP, `One trip id at most, not ${positionals.length}`);
 
 const region = process.env.AWS_REGION ?? 'us-east-1';
 const unreachable = (what: string, endpoint: string) => (error: Error) => {

@@ -27,6 +27,25 @@ import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../checks/faults.ts';
 import { checkInvariant, type InvariantCheck } from '../checks/invariant.ts';
 import { type StackOptions, startStack } from '../stack.ts';
+import { readCommandLine, usageError } from './command-line.ts';
+
+const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
+
+Runs N bookings through the offline platform (started on free ports), each with a random run
+type while compensations fail at random (40 %), retries not waiting, and checks the invariant
+after every run. Prints the outcomes per run type, the violations and the time; exits 1 if any
+run violated the invariant. The same seed gives the same runs, whatever the concurrency.
+
+Options:
+  --runs <N>            how many bookings (default 1000)
+  --seed <S>            the seed of the random choices (default 1)
+  --concurrency <C>     bookings running at once (default 16)
+  --faults all          also faults from outside the saga's model (a task failing with any
+                        error, a StopExecution, a task stuck until the execution times out) on
+                        half the runs, then the sweep and a repair of every trip; exits 1 if
+                        anything is left live or open
+  --help                this text
+`;
 
 export interface SoakOptions {
   runs: number;
@@ -393,8 +412,7 @@ export const formatReport = (report: SoakReport): string => {
 };
 
 if (import.meta.main) {
-  const { parseArgs } = await import('node:util');
-  const { values } = parseArgs({
+  const { values } = readCommandLine(HELP, {
     options: {
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
@@ -407,18 +425,19 @@ if (import.meta.main) {
     !Number.isInteger(runs) ||
     !Number.isInteger(seed) ||
     !Number.isInteger(concurrency) ||
-    (runs ?? 0) < 1
+    (runs ?? 0) < 1 ||
+    (concurrency ?? 0) < 1
   ) {
-    console.error(
-      'Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]',
+    usageError(
+      HELP,
+      '--runs, --seed and --concurrency take whole numbers; --runs and --concurrency at least 1',
     );
-    process.exit(2);
   }
   if (values.faults !== undefined && values.faults !== 'all') {
-    console.error(
+    usageError(
+      HELP,
       `--faults takes "all" (faults from outside the saga's model), not "${values.faults}"`,
     );
-    process.exit(2);
   }
   if (values.faults === 'all') {
     const report = await soakWithFaults({

@@ -12,7 +12,6 @@
  * to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
-import { parseArgs } from 'node:util';
 import { maskContact } from '../../functions/commons/trip.ts';
 import {
   DYNAMODB_CHOICES,
@@ -30,6 +29,7 @@ import {
   startStack,
 } from '../stack.ts';
 import { parseParameterOverrides } from '../template/resolve.ts';
+import { readCommandLine } from './command-line.ts';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -71,7 +71,7 @@ Environment:
   LOCAL_DATA_DIR, LOCAL_RETRY_DELAY_MS   defaults for --data-dir and --retry-delay-ms
 `;
 
-const { values } = parseArgs({
+const { values } = readCommandLine(HELP, {
   options: {
     host: { type: 'string' },
     'api-port': { type: 'string' },
@@ -88,14 +88,8 @@ const { values } = parseArgs({
     'schedule-seconds': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
     'skip-build': { type: 'boolean' },
-    help: { type: 'boolean' },
   },
 });
-
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
 
 const integer = (value: string | undefined, what: string): number | undefined => {
   if (value === undefined || value === '') return undefined;

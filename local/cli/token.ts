@@ -4,11 +4,11 @@
  * authorizer names for the given parameters. On AWS, customers sign in to the stack's Cognito
  * user pool (or your JwtIssuer) instead.
  */
-import { parseArgs } from 'node:util';
 import { issuerKey, signToken } from '../emulators/api-auth.ts';
 import { routesOf } from '../emulators/http-api.ts';
 import { createResolver, localAccount, parseParameterOverrides } from '../template/resolve.ts';
 import { readTemplate } from '../template/template.ts';
+import { readCommandLine, usageError } from './command-line.ts';
 
 const HELP = `Usage: npm run token -- --user <name> [options]
 
@@ -25,29 +25,15 @@ Options:
   --help                        this text
 `;
 
-const fail = (message: string): never => {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
-};
+const fail = (message: string): never => usageError(HELP, message);
 
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        user: { type: 'string' },
-        'expires-in': { type: 'string', default: '3600' },
-        'parameter-overrides': { type: 'string', multiple: true },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-})();
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const { values } = readCommandLine(HELP, {
+  options: {
+    user: { type: 'string' },
+    'expires-in': { type: 'string', default: '3600' },
+    'parameter-overrides': { type: 'string', multiple: true },
+  },
+});
 const user = values.user?.trim() || fail('--user is required');
 const expiresIn = Number(values['expires-in']);
 if (!Number.isInteger(expiresIn))
