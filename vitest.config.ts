@@ -2,6 +2,14 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const GLOBAL_SETUP = 'test/support/global-setup.ts';
+const E2E = 'test/e2e/**/*.test.ts';
+// Files that import the functions' modules in-process (whose clients and environment are read
+// once, at import) or tell callers apart by the SDK's User-Agent: each gets fresh modules.
+const OWN_MODULES = [
+  'test/unit/**/*.test.ts',
+  'test/local/messaging.test.ts',
+  'test/reliability/least-privilege.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -23,18 +31,43 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
     testTimeout: 20_000,
+    // An environment variable a test stubs is put back after it, whatever runs next.
+    unstubEnvs: true,
     // Every core: most test files wait on their in-process platform as much as they compute.
     maxWorkers: availableParallelism(),
     // Each project has its own global setup and files (a root globalSetup would run once for
     // both, and a root include would be added to each project's).
     projects: [
-      // Everything, on AWS's DynamoDB Local (one JVM for the whole run).
+      // Everything but the end-to-end lane, on AWS's DynamoDB Local (one JVM for the whole run).
       {
         extends: true,
         test: {
           name: 'dynamodb-local',
           globalSetup: [GLOBAL_SETUP],
           include: ['test/**/*.test.ts'],
+          exclude: [E2E, ...OWN_MODULES],
+          // These files start platforms and talk to them over their ports: they share the
+          // modules a worker has loaded (the SDK, the emulators), which halves the suite's time.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'dynamodb-local-isolated',
+          globalSetup: [GLOBAL_SETUP],
+          include: OWN_MODULES,
+        },
+      },
+      // The end-to-end lane (`npm run test:e2e`): the project's own processes (npm start, the
+      // command-line tools), the AWS CLI and Chromium, started for real. Most of the suite's
+      // time; the same platform's behaviour is tested in-process by the other files.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          globalSetup: [GLOBAL_SETUP],
+          include: [E2E],
         },
       },
       // The tests about DynamoDB's behaviour again, on dynalite, the platform's no-Java fallback.
