@@ -3,8 +3,8 @@
  * Local, or dynalite, or an external one), the functions built from their Metadata and run
  * in-process, the Lambda Invoke API, the Step Functions API running the ASL with its
  * substitutions resolved (or an external Step Functions Local), the HTTP API with the
- * template's routes, and SNS and EventBridge (local/messaging.ts) for the template's topics and
- * buses.
+ * template's routes, and SNS and EventBridge (local/emulators/messaging.ts) for the template's
+ * topics and buses.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -15,7 +15,11 @@ import { logger } from '#commons/logger.ts';
 import { metrics } from '#commons/metrics.ts';
 import type { Outcome as StepOutcome } from '#commons/saga-task.ts';
 import { readTrip } from '#commons/table.ts';
-import { COMPENSATION_OF_TYPE, type Compensation } from '#commons/table-keys.ts';
+import {
+  COMPENSATION_NAMES,
+  COMPENSATION_OF_TYPE,
+  type Compensation,
+} from '#commons/table-keys.ts';
 import { type Trip, TripSchema } from '#commons/trip.ts';
 import {
   type BookingItem,
@@ -29,7 +33,7 @@ import {
 import { concludeTrip } from '#commons/trip-record.ts';
 
 /** The undo steps, in the saga's own order: refund, cancel the flight, cancel the hotel. */
-const UNDO_ORDER: readonly Compensation[] = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
+const UNDO_ORDER: readonly Compensation[] = COMPENSATION_NAMES;
 
 /** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
 export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {

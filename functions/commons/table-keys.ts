@@ -84,7 +84,10 @@ export const leftoverSortKey = (bookingSortKey: string): string => `LEFTOVER#${b
 
 export const notificationSortKey = (notice: string): string => `NOTIFICATION#${notice}`;
 
-/** The compensations, and the booking each one undoes. */
+/**
+ * The compensations, in the order the saga runs them (the ASL's chain, checked by a test), and
+ * the booking each one undoes. The reconciler and the repair undo in this order too.
+ */
 export const COMPENSATIONS = {
   RefundPayment: 'payment',
   CancelFlight: 'flight',

@@ -11,21 +11,22 @@ import { dynamodbFor } from '../support/stack.ts';
 const prebuilt = () => ({ build: false, buildDir: inject('buildDir'), ...dynamodbFor() });
 
 describe('the soak', () => {
-  it('runs 150 seeded bookings with random failures and leaves no trip half-done', async () => {
+  it('runs 100 seeded bookings with random failures and leaves no trip half-done', async () => {
     // Act
-    const report = await soak({ runs: 150, seed: 11, stack: prebuilt() });
+    const report = await soak({ runs: 100, seed: 11, stack: prebuilt() });
 
     // Assess
     expect(report.violations).toEqual([]);
     for (const runType of RUN_TYPES) {
       const { booked, undone, recorded, violated } = report.outcomes[runType];
-      expect(booked + undone + recorded, runType).toBeGreaterThan(10);
+      // About 17 of each run type.
+      expect(booked + undone + recorded, runType).toBeGreaterThan(5);
       expect(violated, runType).toBe(0);
       // A success is booked; a failure is undone (or, practically never, recorded for repair).
       expect(runType === 'success' ? undone + recorded : booked, runType).toBe(0);
     }
-    // About 125 failing bookings x 2.4 compensations x 0.4/0.6 retries each: some 200.
-    expect(report.compensationFailures).toBeGreaterThan(100);
+    // About 83 failing bookings x 2.4 compensations x 0.4/0.6 retries each: some 130.
+    expect(report.compensationFailures).toBeGreaterThan(65);
   });
 
   it('gives the same runs for the same seed, whatever the concurrency', async () => {
@@ -40,7 +41,7 @@ describe('the soak', () => {
 
   it('with faults from outside the saga (--faults all): every trip settled from the table, nothing live after sweep and repair', async () => {
     // Act
-    const report = await soakWithFaults({ runs: 200, seed: 7, stack: prebuilt() });
+    const report = await soakWithFaults({ runs: 120, seed: 7, stack: prebuilt() });
 
     // Assess
     expect(report.violations).toEqual([]);
@@ -56,6 +57,6 @@ describe('the soak', () => {
         'TIMED_OUT',
       ]),
     );
-    expect(report.faults.fail + report.faults.stop + report.faults.hang).toBeGreaterThan(60);
+    expect(report.faults.fail + report.faults.stop + report.faults.hang).toBeGreaterThan(36);
   }, 120_000);
 });

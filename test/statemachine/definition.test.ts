@@ -4,6 +4,7 @@
  * (Whole executions are driven through the Step Functions API in the other statemachine tests.)
  */
 import { describe, expect, it } from 'vitest';
+import { COMPENSATION_NAMES } from '../../functions/commons/table-keys.ts';
 import {
   edgesOf,
   maxAttempts,
@@ -75,6 +76,11 @@ describe('compensation', () => {
   ])('a failure of %s undoes %j, in that order, and ends in BookingFailed', (failed, undo) => {
     expect(undoChain(failed)).toEqual(undo);
     expect(followNext(catchTarget(failed) ?? '').at(-1)).toBe('BookingFailed');
+  });
+
+  it('runs its undo steps in the order the reconciler and the repair take from table-keys.ts', () => {
+    // The longest chain, from the last forward step's failure, holds every compensation.
+    expect(undoChain(FORWARD.at(-1) ?? '')).toEqual(COMPENSATION_NAMES);
   });
 
   it.each(FORWARD)('%s keeps the saga input when it fails (the error goes beside it)', (name) => {

@@ -1,6 +1,6 @@
 /**
  * The public DynamoDB port when DynamoDB Local runs: a Node reverse proxy to the JVM's loopback
- * port, served by the platform's own listen() (local/http-server.ts), so this port keeps the
+ * port, served by the platform's own listen() (local/http/http-server.ts), so this port keeps the
  * rules every local port keeps. It also:
  *
  * - removes every Access-Control-* header DynamoDB Local adds (its CORS default is `*`): no web
