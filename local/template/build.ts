@@ -7,8 +7,16 @@
  *   .aws-sam/build/template.yaml                      CodeUri and ContentUri pointing at them
  * `sam deploy` and `sam local` accept that folder as it is; the offline platform runs it.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, relative } from 'node:path';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { parseDocument } from 'yaml';
 import { buildDependenciesLayer } from '../../layers/build.ts';
@@ -110,19 +118,37 @@ const writeBuiltTemplate = (functions: FunctionDefinition[], buildDir: string) =
   writeFileSync(join(buildDir, 'template.yaml'), document.toString());
 };
 
-/** Builds every function into `buildDir`; returns each function's bundle by logical id. */
+/**
+ * Builds every function into `buildDir`; returns each function's bundle by logical id. The build
+ * is written into a folder of its own beside `buildDir`, then put in its place, so two builds at
+ * once (two `npm start` in one checkout) never write into each other's: the last one stands.
+ */
 export const buildAll = async (buildDir = BUILD_DIR): Promise<Map<string, string>> => {
   const functions = functionsOf(readTemplate());
-  rmSync(buildDir, { recursive: true, force: true });
-  mkdirSync(buildDir, { recursive: true });
+  mkdirSync(dirname(buildDir), { recursive: true });
+  // A sibling, so every relative path written into the build holds once it is renamed.
+  const staging = mkdtempSync(`${buildDir}.building-`);
   const bundles = new Map<string, string>();
-  await Promise.all(
-    functions.map(async (fn) => {
-      bundles.set(fn.logicalId, await bundleFunction(fn, join(buildDir, fn.logicalId)));
-    }),
-  );
-  await buildLayers(buildDir);
-  writeBuiltTemplate(functions, buildDir);
+  try {
+    await Promise.all(
+      functions.map(async (fn) => {
+        const bundle = await bundleFunction(fn, join(staging, fn.logicalId));
+        bundles.set(fn.logicalId, join(buildDir, relative(staging, bundle)));
+      }),
+    );
+    await buildLayers(staging);
+    writeBuiltTemplate(functions, staging);
+    const previous = `${staging}.previous`;
+    try {
+      renameSync(buildDir, previous);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    renameSync(staging, buildDir);
+    rmSync(previous, { recursive: true, force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return bundles;
 };
 

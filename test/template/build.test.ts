@@ -2,7 +2,7 @@
  * `npm run build`: every function bundled by esbuild from its template Metadata, into the layout
  * `sam build` produces, and each bundle loads and exports its handler.
  */
-import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -92,5 +92,28 @@ describe('npm run build', () => {
     expect(join(buildDir, definitionUri)).toBe(ASL_PATH);
     // The short-form tags are written back as they were.
     expect(text).toContain('TABLE_NAME: !Ref BookingsTable');
+  });
+
+  it('two builds at once into one folder (two npm start in one checkout) both end whole', async () => {
+    // Prepare
+    const shared = join(PROJECT_ROOT, '.aws-sam', `build-twice-${process.pid}`);
+
+    try {
+      // Act
+      const [first, second] = await Promise.all([buildAll(shared), buildAll(shared)]);
+
+      // Assess: whichever stands is complete; the layer link resolves; no staging folder left.
+      expect(Object.fromEntries(first ?? [])).toEqual(Object.fromEntries(second ?? []));
+      for (const bundle of first?.values() ?? []) expect(existsSync(bundle), bundle).toBe(true);
+      expect(existsSync(join(shared, 'node_modules', '@middy', 'core'))).toBe(true);
+      expect(existsSync(join(shared, 'template.yaml'))).toBe(true);
+      expect(
+        readdirSync(join(PROJECT_ROOT, '.aws-sam')).filter((name) =>
+          name.startsWith(`build-twice-${process.pid}.`),
+        ),
+      ).toEqual([]);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
