@@ -35,6 +35,9 @@ export const handler = task(
       error: detail.error ?? undefined,
     });
     await announceOutcome(detail.name);
-    return { result, changed: result.undone.length > 0 || result.recorded.length > 0 };
+    return {
+      result,
+      changed: result.concluded || result.undone.length > 0 || result.recorded.length > 0,
+    };
   },
 );

@@ -107,6 +107,8 @@ export interface Reconciled {
   undone: Compensation[];
   /** Leftovers this call opened: bookings still live after the end. */
   recorded: Compensation[];
+  /** Whether this call wrote the trip record's conclusion (false when it was already there). */
+  concluded: boolean;
 }
 
 /**
@@ -164,11 +166,11 @@ export const reconcileTrip = async (
   }
 
   const outcome = outcomeOf(items, end);
-  if (record) await concludeTrip(tripId, end, outcome, options.error);
+  const concluded = record ? await concludeTrip(tripId, end, outcome, options.error) : false;
   if (recorded.length > 0 || undone.length > 0) {
     logger.warn('saga end reconciled', { end, outcome, undone, recorded });
   }
-  return { trip_id: tripId, end, outcome, undone, recorded };
+  return { trip_id: tripId, end, outcome, undone, recorded, concluded };
 };
 
 /** A repair refused: the trip's saga is still running. */

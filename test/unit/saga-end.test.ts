@@ -241,9 +241,9 @@ describe('the reconciler', () => {
     const trip = tripOf(newTripId());
     await post(trip);
     await run(reserveHotel, trip);
-    await run(reconcile, ended(trip.trip_id ?? '', 'FAILED'));
+    const first = await run(reconcile, ended(trip.trip_id ?? '', 'FAILED'));
     const once = await itemsOf(trip.trip_id ?? '');
-    await run(reconcile, ended(trip.trip_id ?? '', 'FAILED'));
+    const second = await run(reconcile, ended(trip.trip_id ?? '', 'FAILED'));
     const twice = await itemsOf(trip.trip_id ?? '');
     await run(repair, { trip_id: trip.trip_id });
     const repaired = await itemsOf(trip.trip_id ?? '');
@@ -251,7 +251,9 @@ describe('the reconciler', () => {
     // Act: the same event, very late.
     await run(reconcile, ended(trip.trip_id ?? '', 'FAILED'));
 
-    // Assess
+    // Assess: the first event concluded the record (and says so); the repeat wrote nothing.
+    expect(first).toMatchObject({ concluded: true, recorded: ['CancelHotel'] });
+    expect(second).toMatchObject({ concluded: false, recorded: [] });
     expect(twice).toEqual(once);
     const late = await itemsOf(trip.trip_id ?? '');
     expect(late).toEqual(repaired);
