@@ -162,12 +162,11 @@ const eachConcurrently = async <T>(
   );
 };
 
-export const soak = async ({
-  runs,
-  seed,
-  concurrency = 16,
-  stack: stackOptions = {},
-}: SoakOptions): Promise<SoakReport> => {
+/**
+ * A soak's platform (the built-in Step Functions, quiet functions, the seed's random failures)
+ * and the clients the soaks read it with; `close` ends both.
+ */
+const startSoakStack = async (seed: number, stackOptions: StackOptions) => {
   const stack = await startStack({
     ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
     retryDelayMs: 0,
@@ -179,12 +178,35 @@ export const soak = async ({
       ...stackOptions.environment,
     },
   });
-  const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
-  const sfn = new SFNClient({ ...config, endpoint: stack.endpoints.sfn });
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb });
-  const documents = DynamoDBDocumentClient.from(dynamodb);
   const service = stack.stepFunctions;
-  if (!service) throw new Error('The soak runs on the built-in Step Functions (no SFN_ENDPOINT)');
+  if (!service) {
+    await stack.close();
+    throw new Error('The soak runs on the built-in Step Functions (no SFN_ENDPOINT)');
+  }
+  const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+  const dynamodb = new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb });
+  const clients = {
+    sfn: new SFNClient({ ...config, endpoint: stack.endpoints.sfn }),
+    lambda: new LambdaClient({ ...config, endpoint: stack.endpoints.lambda }),
+    documents: DynamoDBDocumentClient.from(dynamodb),
+  };
+  const close = async () => {
+    clients.sfn.destroy();
+    clients.lambda.destroy();
+    dynamodb.destroy();
+    await stack.close();
+  };
+  return { stack, service, clients, close };
+};
+
+export const soak = async ({
+  runs,
+  seed,
+  concurrency = 16,
+  stack: stackOptions = {},
+}: SoakOptions): Promise<SoakReport> => {
+  const { stack, service, clients, close } = await startSoakStack(seed, stackOptions);
+  const { sfn, documents } = clients;
 
   const choose = random(seed);
   const plan = Array.from({ length: runs }, (_, index) => ({
@@ -241,9 +263,7 @@ export const soak = async ({
     await eachConcurrently(plan, concurrency, runOne);
   } finally {
     report.seconds = (performance.now() - started) / 1000;
-    sfn.destroy();
-    dynamodb.destroy();
-    await stack.close();
+    await close();
   }
   return report;
 };
@@ -284,27 +304,14 @@ export const soakWithFaults = async ({
     }
     return { kind: 'hang' };
   };
-  const stack = await startStack({
-    ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
-    retryDelayMs: 0,
+  const { stack, service, clients, close } = await startSoakStack(seed, {
     executionTimeoutMs: SOAK_EXECUTION_TIMEOUT_MS,
     ...stackOptions,
-    environment: {
-      FAILURE_SEED: String(seed),
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      ...stackOptions.environment,
-    },
   });
-  const service = stack.stepFunctions;
-  if (!service) throw new Error('The soak runs on the built-in Step Functions (no SFN_ENDPOINT)');
+  const { documents, lambda } = clients;
   injectFaults(stack, faults);
   stopExecution = (executionArn) =>
     service.stopExecution({ executionArn, error: 'Soak.Operator', cause: 'stopped by the soak' });
-  const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
-  const dynamodb = new DynamoDBClient({ ...config, endpoint: stack.endpoints.dynamodb });
-  const documents = DynamoDBDocumentClient.from(dynamodb);
-  const lambda = new LambdaClient({ ...config, endpoint: stack.endpoints.lambda });
   const report: FaultSoakReport = {
     runs,
     seed,
@@ -362,9 +369,7 @@ export const soakWithFaults = async ({
     }
   } finally {
     report.seconds = (performance.now() - started) / 1000;
-    dynamodb.destroy();
-    lambda.destroy();
-    await stack.close();
+    await close();
   }
   return report;
 };
