@@ -10,6 +10,7 @@
 import {
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -138,14 +139,27 @@ export const buildAll = async (buildDir = BUILD_DIR): Promise<Map<string, string
     );
     await buildLayers(staging);
     writeBuiltTemplate(functions, staging);
+    // Another process's build may land between the two renames: move it aside too, and retry.
     const previous = `${staging}.previous`;
-    try {
-      renameSync(buildDir, previous);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        renameSync(buildDir, `${previous}-${attempt}`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      try {
+        renameSync(staging, buildDir);
+        break;
+      } catch (error) {
+        const { code } = error as NodeJS.ErrnoException;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt === 5) throw error;
+      }
     }
-    renameSync(staging, buildDir);
-    rmSync(previous, { recursive: true, force: true });
+    for (const name of readdirSync(dirname(buildDir))) {
+      if (name.startsWith(basename(previous))) {
+        rmSync(join(dirname(buildDir), name), { recursive: true, force: true });
+      }
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
