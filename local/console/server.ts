@@ -217,7 +217,12 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
       const page = STATIC[url.pathname];
       if (request.method === 'GET' && page) {
         const text = readFileSync(join(HERE, page.file), 'utf8');
-        sendJson(response, 200, text, { 'cache-control': 'no-store' }, page.type);
+        // No other site may frame the page (a framed console could be clicked into booking).
+        const noFraming = {
+          'x-frame-options': 'DENY',
+          'content-security-policy': "frame-ancestors 'none'",
+        };
+        sendJson(response, 200, text, { 'cache-control': 'no-store', ...noFraming }, page.type);
         return;
       }
       if (request.method === 'GET' && url.pathname === '/app.js') {

@@ -55,7 +55,9 @@ export const refusalOf = (
     linkable &&
     origin === undefined &&
     (request.method === 'GET' || request.method === 'HEAD') &&
-    request.headers['sec-fetch-mode'] === 'navigate';
+    request.headers['sec-fetch-mode'] === 'navigate' &&
+    // A top-level page only: an <iframe> on another site is refused.
+    request.headers['sec-fetch-dest'] === 'document';
   if (site !== undefined && site !== 'same-origin' && site !== 'none' && !openedFromLink) {
     return `Requests from another site (Sec-Fetch-Site: ${site}) are refused`;
   }

@@ -239,6 +239,28 @@ describe('requests a web page of another origin sends', () => {
     expect(await traces(tripId)).toEqual(NOTHING);
   });
 
+  it('refuses to be framed by another site: an <iframe> navigation is refused, and the page forbids framing', async () => {
+    // Prepare: what Chromium sends for an <iframe src> to the console on another site's page
+    const framed = {
+      host: `127.0.0.1:${portOf('console')}`,
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'iframe',
+    };
+
+    // Act
+    const inFrame = await rawRequest(`${endpoint('console')}/`, { headers: framed });
+    const page = await rawRequest(`${endpoint('console')}/`, {
+      headers: { host: framed.host },
+    });
+
+    // Assess
+    refusedWith403(inFrame);
+    expect(page.status).toBe(200);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  });
+
   it("lets the console's own page book: a same-origin POST with its Origin", async () => {
     // Prepare
     const tripId = `console-${randomUUID()}`;
