@@ -10,6 +10,7 @@
  * local platform sends 0 after a restart, when none of its executions survived).
  */
 import * as z from 'zod/mini';
+import { TripsNotSwept } from '#commons/errors.ts';
 import { task } from '#commons/saga-task.ts';
 import { sweepTrips } from '#commons/sweep.ts';
 import { announceOutcomes } from '#commons/trip-events.ts';
@@ -24,7 +25,15 @@ export const handler = task(
   () => 'sweep',
   async ({ older_than_seconds }) => {
     const result = await sweepTrips(older_than_seconds);
+    // What it concluded is announced even when other trips failed: nothing else would.
     await announceOutcomes(result.concluded.map(({ trip_id }) => trip_id));
+    if (result.failed.length > 0) {
+      throw new TripsNotSwept(
+        `${result.failed.length} trip(s) not swept, left open for the next sweep: ${result.failed
+          .map(({ trip_id, error }) => `${trip_id} (${error})`)
+          .join(', ')}`,
+      );
+    }
     return { result, changed: result.concluded.length > 0 };
   },
 );

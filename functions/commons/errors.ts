@@ -44,3 +44,12 @@ export class ConfigurationError extends Error {
 export class MalformedItem extends Error {
   override readonly name = 'MalformedItem';
 }
+
+/** The sweep could not settle some trips: their records stay open for the next sweep. */
+export class TripsNotSwept extends Error {
+  override readonly name = 'TripsNotSwept';
+}
+
+/** An error as one line of text for a record or a log: its name and message. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

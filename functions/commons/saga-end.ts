@@ -10,6 +10,7 @@
  *                 booking is named by an open leftover, which the alarm and the repair act on
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { describeError } from '#commons/errors.ts';
 import { openLeftover, resolveLeftover, UNDO, undoItem } from '#commons/leftovers.ts';
 import { logger } from '#commons/logger.ts';
 import { metrics } from '#commons/metrics.ts';
@@ -64,9 +65,6 @@ export const tripOf = (input: string | undefined): Trip | undefined => {
     return undefined;
   }
 };
-
-const describeError = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /**
  * Undoes whatever may be live, in the saga's order. With the trip document each undo step runs

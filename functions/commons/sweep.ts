@@ -5,8 +5,9 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
 import { requireEnv } from '#commons/env.ts';
-import { ConfigurationError } from '#commons/errors.ts';
+import { ConfigurationError, describeError } from '#commons/errors.ts';
 import { describeTripExecution } from '#commons/executions.ts';
+import { logger } from '#commons/logger.ts';
 import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
 import { TABLE_NAME } from '#commons/table.ts';
 import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
@@ -54,27 +55,37 @@ export interface Swept {
   /** Those still running, left alone. */
   running: number;
   concluded: Reconciled[];
+  /** Those it could not settle (their records stay open, for the next sweep), and why. */
+  failed: { trip_id: string; error: string }[];
 }
 
+/**
+ * Settles every open trip old enough; one it cannot settle does not stop the others, so each
+ * trip concluded here is reported (and announced by the caller) whatever happens to the rest.
+ */
 export const sweepTrips = async (olderThanSeconds = GRACE_SECONDS): Promise<Swept> => {
   const cutoff = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
   const tripIds = await openTripsBefore(cutoff);
-  const concluded: Reconciled[] = [];
-  let running = 0;
+  const swept: Swept = { checked: tripIds.length, running: 0, concluded: [], failed: [] };
   for (const tripId of tripIds) {
-    const execution = await describeTripExecution(tripId);
-    if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') {
-      running += 1;
-      continue;
+    try {
+      const execution = await describeTripExecution(tripId);
+      if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') {
+        swept.running += 1;
+        continue;
+      }
+      const end = (execution?.status ?? 'NOT_STARTED') as SagaEnd;
+      swept.concluded.push(
+        await reconcileTrip(tripId, end, {
+          executionInput: execution?.input,
+          error: execution?.error,
+          undo: true,
+        }),
+      );
+    } catch (error) {
+      logger.error('trip not swept', { trip_id: tripId, error });
+      swept.failed.push({ trip_id: tripId, error: describeError(error) });
     }
-    const end = (execution?.status ?? 'NOT_STARTED') as SagaEnd;
-    concluded.push(
-      await reconcileTrip(tripId, end, {
-        executionInput: execution?.input,
-        error: execution?.error,
-        undo: true,
-      }),
-    );
   }
-  return { checked: tripIds.length, running, concluded };
+  return swept;
 };

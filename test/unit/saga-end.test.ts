@@ -4,6 +4,7 @@
  * table, the reconciler under duplicated, late and out-of-order events, undo steps that fail,
  * a trip document that no longer parses, the sweep, and the repair.
  */
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -356,6 +357,37 @@ describe('the sweep', () => {
     expect(concluded[running.trip_id ?? '']).toBeUndefined();
     expect(await statusesOf(neverStarted.trip_id ?? '')).toMatchObject({ HOTEL: 'cancelled' });
     expect((await status(running.trip_id ?? '')).saga_status).toBe('running');
+  });
+
+  it('settles and announces the other trips when one cannot be settled, then fails naming it, its record left open', async () => {
+    // Prepare: three sagas that ended unseen; Step Functions cannot describe the second one's.
+    const trips = ['first', 'second', 'third'].map((label) => tripOf(newTripId(label)));
+    for (const trip of trips) {
+      await post(trip);
+      await run(reserveHotel, trip);
+      stepFunctions.end(executionArnOf(trip.trip_id ?? ''), 'FAILED', 'BookingFailed');
+    }
+    const unreachable = executionArnOf(trips[1]?.trip_id ?? '');
+    const send = vi.mocked(sfn.send).getMockImplementation();
+    vi.mocked(sfn.send).mockImplementation(((command: unknown) =>
+      command instanceof DescribeExecutionCommand && command.input.executionArn === unreachable
+        ? Promise.reject(Object.assign(new Error('unreachable'), { name: 'TimeoutError' }))
+        : send?.(command as never, undefined as never, undefined as never)) as never);
+    const { events } = fakeMessaging();
+
+    // Act
+    const error = await invokeFailing(sweep as Handler, { older_than_seconds: 0 });
+
+    // Assess
+    expect(error.name).toBe('TripsNotSwept');
+    expect(error.message).toContain(`${trips[1]?.trip_id} (TimeoutError: unreachable)`);
+    const announced = events.map((event) => JSON.parse(event.Detail ?? '{}').trip_id);
+    for (const trip of [trips[0], trips[2]]) {
+      expect((await status(trip?.trip_id ?? '')).saga_status).toBe('failed');
+      expect(announced).toContain(trip?.trip_id);
+    }
+    expect((await status(trips[1]?.trip_id ?? '')).saga_status).toBe('running');
+    expect(announced).not.toContain(trips[1]?.trip_id);
   });
 
   it('concludes booked a trip whose execution is gone after every booking was confirmed', async () => {
