@@ -81,15 +81,17 @@ const undoEverything = async (
   const failures = new Map<Compensation, string>();
   for (const compensation of UNDO_ORDER) {
     try {
+      let changed = false;
       if (trip) {
-        await UNDO[compensation](trip);
+        changed = (await UNDO[compensation](trip)).changed;
       } else {
         const live = bookings.filter(
           (booking) => isLive(booking) && COMPENSATION_OF_TYPE[booking.type] === compensation,
         );
-        for (const booking of live) await undoItem(tripId, booking);
+        for (const booking of live) if (await undoItem(tripId, booking)) changed = true;
       }
-      undone.push(compensation);
+      // Only what this call changed: a repeated event reports (and logs) nothing done.
+      if (changed) undone.push(compensation);
     } catch (error) {
       failures.set(compensation, describeError(error));
     }
@@ -101,7 +103,7 @@ export interface Reconciled {
   trip_id: string;
   end: SagaEnd;
   outcome: Outcome;
-  /** The undo steps that ran (only for an abort, a timeout, or a trip the sweep found). */
+  /** The undo steps that changed something (only after an abort, a timeout, or in a sweep). */
   undone: Compensation[];
   /** Leftovers this call opened: bookings still live after the end. */
   recorded: Compensation[];
@@ -222,7 +224,8 @@ export const repairTrip = async (tripId: string): Promise<StepOutcome<Repaired>>
   }
   const after = await readTrip(tripId);
   const outcome = outcomeOf(after, end);
-  if (record && record.outcome !== outcome) await concludeTrip(tripId, end ?? 'FAILED', outcome);
+  // `end` is known here: a record without one was refused above.
+  if (record && end && (await concludeTrip(tripId, end, outcome))) changed = true;
   const resolved = after.leftovers
     .map(({ compensation, booking_id }) => ({ compensation, booking_id }))
     .sort((a, b) => a.compensation.localeCompare(b.compensation));

@@ -220,10 +220,16 @@ describe('the reconciler', () => {
     await halfway(trip);
 
     // Act
-    await run(reconcile, ended(trip.trip_id ?? '', 'ABORTED'));
+    const first = await run(reconcile, ended(trip.trip_id ?? '', 'ABORTED'));
+    const again = await run(reconcile, ended(trip.trip_id ?? '', 'ABORTED'));
     const late = await invokeFailing(reserveFlight as Handler, trip);
 
-    // Assess
+    // Assess: the event delivered again finds everything undone and says it did nothing.
+    expect(first).toMatchObject({
+      undone: ['RefundPayment', 'CancelFlight', 'CancelHotel'],
+      concluded: true,
+    });
+    expect(again).toMatchObject({ undone: [], recorded: [], concluded: false });
     expect(late.name).toBe('BookingAlreadyCancelled');
     expect(await statusesOf(trip.trip_id ?? '')).toEqual({
       HOTEL: 'cancelled',
