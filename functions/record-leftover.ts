@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { recordLeftover } from '#commons/leftovers.ts';
-import { countLeftover } from '#commons/saga-end.ts';
+import { countLeftover } from '#commons/metrics.ts';
 import { task } from '#commons/saga-task.ts';
 import { COMPENSATION_NAMES } from '#commons/table-keys.ts';
 import { TripSchema } from '#commons/trip.ts';

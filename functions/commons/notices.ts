@@ -11,9 +11,10 @@
  * A running trip calls for none. A trip's notice changes only forward: needs_repair to repaired
  * (a repair), booked to failed or needs_repair (a booking undone after its confirmation).
  */
-import { tripOf } from '#commons/saga-end.ts';
+
 import { BOOKING_TYPES } from '#commons/table-keys.ts';
 import type { Trip } from '#commons/trip.ts';
+import { tripOf } from '#commons/trip.ts';
 import type { BookingItem, TripItems } from '#commons/trip-items.ts';
 
 export const NOTICES = ['booked', 'failed', 'needs_repair', 'repaired'] as const;

@@ -9,11 +9,10 @@
  *   needs_repair  the saga ended without booking and something may still be live: every live
  *                 booking is named by an open leftover, which the alarm and the repair act on
  */
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describeError } from '#commons/errors.ts';
 import { openLeftover, resolveLeftover, UNDO, undoItem } from '#commons/leftovers.ts';
 import { logger } from '#commons/logger.ts';
-import { metrics } from '#commons/metrics.ts';
+import { countLeftover } from '#commons/metrics.ts';
 import type { Outcome as StepOutcome } from '#commons/saga-task.ts';
 import { readTrip } from '#commons/table.ts';
 import {
@@ -21,50 +20,17 @@ import {
   COMPENSATION_OF_TYPE,
   type Compensation,
 } from '#commons/table-keys.ts';
-import { type Trip, TripSchema } from '#commons/trip.ts';
+import { type Trip, tripOf } from '#commons/trip.ts';
 import {
   type BookingItem,
   isBooked,
   isLive,
   isOpenLeftover,
   type Outcome,
+  outcomeOf,
   type SagaEnd,
-  type TripItems,
 } from '#commons/trip-items.ts';
 import { concludeTrip } from '#commons/trip-record.ts';
-
-/** The undo steps, in the saga's own order: refund, cancel the flight, cancel the hotel. */
-const UNDO_ORDER: readonly Compensation[] = COMPENSATION_NAMES;
-
-/** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
-export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
-  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
-  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
-  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
-};
-
-/**
- * Counts a leftover in the metric the repair alarm watches. Called before the leftover is
- * written: when the write fails (DynamoDB trouble is the likeliest reason anything is left),
- * the alarm still fires.
- */
-export const countLeftover = (compensation: Compensation): void => {
-  // Metadata, not a dimension: the alarm watches the metric under its service dimension only.
-  metrics.addMetadata('compensation', compensation);
-  metrics.addMetric('CompensationLeftovers', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-};
-
-/** The trip document of an execution input, if it still parses. */
-export const tripOf = (input: string | undefined): Trip | undefined => {
-  if (input === undefined) return undefined;
-  try {
-    const parsed = TripSchema.safeParse(JSON.parse(input));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Undoes whatever may be live, in the saga's order. With the trip document each undo step runs
@@ -79,7 +45,7 @@ const undoEverything = async (
 ): Promise<{ undone: Compensation[]; failures: Map<Compensation, string> }> => {
   const undone: Compensation[] = [];
   const failures = new Map<Compensation, string>();
-  for (const compensation of UNDO_ORDER) {
+  for (const compensation of COMPENSATION_NAMES) {
     try {
       let changed = false;
       if (trip) {
@@ -211,7 +177,7 @@ export const repairTrip = async (tripId: string): Promise<StepOutcome<Repaired>>
     const live = items.bookings.filter(isLive);
     if (trip) {
       // Tombstones too: nothing that arrives late can bring a booking back after the repair.
-      for (const compensation of UNDO_ORDER) {
+      for (const compensation of COMPENSATION_NAMES) {
         if ((await UNDO[compensation](trip)).changed) changed = true;
       }
     } else {

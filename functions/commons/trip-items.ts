@@ -194,3 +194,10 @@ export const readTripItems = async (
   tableName: string,
   tripId: string,
 ): Promise<TripItems> => tripItemsOf(await queryTripItems(client, tableName, tripId));
+
+/** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
+export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
+  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
+  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
+  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
+};

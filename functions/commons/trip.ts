@@ -156,3 +156,14 @@ export const toExecutionInput = (trip: Trip): string => {
   }
   return JSON.stringify(ordered);
 };
+
+/** The trip document of an execution input, if it still parses. */
+export const tripOf = (input: string | undefined): Trip | undefined => {
+  if (input === undefined) return undefined;
+  try {
+    const parsed = TripSchema.safeParse(JSON.parse(input));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
