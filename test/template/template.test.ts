@@ -278,10 +278,7 @@ describe('the repair alarm', () => {
       | undefined;
     const variables = environment?.Variables ?? {};
     // countLeftover, which RecordLeftover and the reconciler call before writing a leftover.
-    const recorder = readFileSync(
-      join(PROJECT_ROOT, 'functions', 'commons', 'saga-end.ts'),
-      'utf8',
-    );
+    const recorder = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'metrics.ts'), 'utf8');
 
     expect(recorder).toContain(`'${alarm.MetricName}'`);
     expect(alarm).toMatchObject({
