@@ -11,6 +11,7 @@ import { reconcileTrip } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { tripId } from '#commons/trip.ts';
 import { announceOutcome } from '#commons/trip-events.ts';
+import { EXECUTION_ENDS } from '#commons/trip-items.ts';
 
 const ExecutionStatusChange = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
@@ -18,7 +19,7 @@ const ExecutionStatusChange = z.object({
     executionArn: z.string(),
     // The execution is named after its trip.
     name: tripId(),
-    status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']),
+    status: z.enum(EXECUTION_ENDS),
     // Left out (null) by EventBridge when the input is too large to include.
     input: z.optional(z.nullable(z.string())),
     error: z.optional(z.nullable(z.string())),

@@ -14,7 +14,7 @@ import {
   PaymentAlreadyRefunded,
 } from '#commons/errors.ts';
 import type { Outcome } from '#commons/saga-task.ts';
-import { getItem, putIf, updateIf } from '#commons/table.ts';
+import { getItem, now, putIf, updateIf } from '#commons/table.ts';
 import {
   BOOKING_KINDS,
   type BookingKind,
@@ -26,8 +26,6 @@ import {
   type TransactionStatus,
 } from '#commons/table-keys.ts';
 import type { Trip } from '#commons/trip.ts';
-
-const now = () => new Date().toISOString();
 
 const bookingKey = (kind: BookingKind, trip: Trip) =>
   keyOf(trip.trip_id, bookingSortKey(kind, trip));

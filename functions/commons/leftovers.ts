@@ -7,7 +7,7 @@
 
 import { cancel, refundPayment } from '#commons/booking-transitions.ts';
 import type { Outcome } from '#commons/saga-task.ts';
-import { putIf, updateIf } from '#commons/table.ts';
+import { now, putIf, updateIf } from '#commons/table.ts';
 import {
   BOOKING_KINDS,
   bookingId,
@@ -20,8 +20,6 @@ import {
 } from '#commons/table-keys.ts';
 import { type Trip, toExecutionInput } from '#commons/trip.ts';
 import type { BookingItem, LeftoverItem } from '#commons/trip-items.ts';
-
-const now = () => new Date().toISOString();
 
 /** The error a compensation ended with, as Step Functions reports it. */
 export interface TaskFailure {

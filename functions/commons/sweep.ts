@@ -6,7 +6,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
 import { requireEnv } from '#commons/env.ts';
 import { ConfigurationError, describeError } from '#commons/errors.ts';
-import { describeTripExecution } from '#commons/executions.ts';
+import { describeTripExecution, START_WINDOW_SECONDS } from '#commons/executions.ts';
 import { logger } from '#commons/logger.ts';
 import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
 import { TABLE_NAME } from '#commons/table.ts';
@@ -21,8 +21,10 @@ import { OPEN_TRIPS_INDEX, openShards } from '#commons/trip-record.ts';
 const GRACE_SECONDS = (() => {
   const raw = requireEnv('SWEEP_GRACE_SECONDS');
   const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 0) {
-    throw new ConfigurationError(`SWEEP_GRACE_SECONDS must be a whole number, not "${raw}"`);
+  if (!Number.isInteger(seconds) || seconds <= START_WINDOW_SECONDS) {
+    throw new ConfigurationError(
+      `SWEEP_GRACE_SECONDS must be a whole number of seconds above the ${START_WINDOW_SECONDS} s start window, not "${raw}"`,
+    );
   }
   return seconds;
 })();

@@ -17,6 +17,9 @@ import { readTripItems, type TripItems } from '#commons/trip-items.ts';
 
 export const TABLE_NAME = requireEnv('TABLE_NAME');
 
+/** The time every write stamps (created_at, updated_at, ended_at...). */
+export const now = (): string => new Date().toISOString();
+
 type WithoutTable<Input> = Omit<Input, 'TableName'>;
 
 const isConditionFailure = (error: unknown): boolean =>

@@ -57,12 +57,14 @@ export const NotificationItemSchema = itemOf({
 });
 export type NotificationItem = z.output<typeof NotificationItemSchema>;
 
-/** How an execution ended, as Step Functions reports it; NOT_STARTED: it never ran. */
-export const SAGA_ENDS = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'NOT_STARTED'] as const;
+/** How an execution can end, as Step Functions reports it. */
+export const EXECUTION_ENDS = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+/** How a saga ended: its execution's end, or NOT_STARTED when it never ran. */
+const SAGA_ENDS = [...EXECUTION_ENDS, 'NOT_STARTED'] as const;
 export type SagaEnd = (typeof SAGA_ENDS)[number];
 
 /** What the table says of a saga once it has ended. */
-export const OUTCOMES = ['booked', 'failed', 'needs_repair'] as const;
+const OUTCOMES = ['booked', 'failed', 'needs_repair'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The trip record (trip-record.ts), as the status and the end-of-saga checks read it. */

@@ -11,7 +11,7 @@
  * index the sweep reads; concluding the saga removes it, and the record leaves the index.
  */
 import { createHash } from 'node:crypto';
-import { getItem, putIf, updateIf } from '#commons/table.ts';
+import { getItem, now, putIf, updateIf } from '#commons/table.ts';
 import { keyOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
 import {
   type Outcome,
@@ -25,8 +25,6 @@ import {
 export const OPEN_TRIPS_INDEX = 'OpenTrips';
 /** The index spreads open trips over this many partitions, so no single one takes every write. */
 export const OPEN_SHARDS = 8;
-
-const now = () => new Date().toISOString();
 
 export const digestOf = (input: string): string => createHash('sha256').update(input).digest('hex');
 

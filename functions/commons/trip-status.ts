@@ -5,7 +5,7 @@
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
-import { outcomeOf } from '#commons/trip-items.ts';
+import { EXECUTION_ENDS, outcomeOf } from '#commons/trip-items.ts';
 
 /**
  * running       the saga has not ended (its record is not concluded)
@@ -21,7 +21,7 @@ type Execution = Pick<
   'executionArn' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause'
 >;
 
-const ENDS: readonly string[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+const ENDS: readonly string[] = EXECUTION_ENDS;
 
 /**
  * While the record is open the saga is running, whatever the items say at that instant (they

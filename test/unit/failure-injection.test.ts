@@ -108,4 +108,17 @@ describe('configuration', () => {
   ])('%o stops the function at start-up with a clear error', async (env, message) => {
     await expect(loadHandlers(env)).rejects.toThrow(message);
   });
+
+  it.each(['300', '60', 'soon'])(
+    'SWEEP_GRACE_SECONDS=%s (not above the 300 s start window) stops the sweep at start-up',
+    async (grace) => {
+      // The sweep must never act on a trip a repeated request may still start (executions.ts).
+      vi.resetModules();
+      vi.stubEnv('SWEEP_GRACE_SECONDS', grace);
+
+      await expect(import('../../functions/sweep-trips.ts')).rejects.toThrow(
+        /SWEEP_GRACE_SECONDS must be a whole number of seconds above the 300 s start window/,
+      );
+    },
+  );
 });
