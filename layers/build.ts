@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 /** The project, whose node_modules hold the packages the layer is built from. */
 const PROJECT_ROOT = join(import.meta.dirname, '..');
 
-export const LAYER_SOURCE = join(import.meta.dirname, 'dependencies');
+const LAYER_SOURCE = join(import.meta.dirname, 'dependencies');
 
 export const layerManifest = () =>
   JSON.parse(readFileSync(join(LAYER_SOURCE, 'package.json'), 'utf8')) as {

@@ -32,14 +32,14 @@ const itemOf = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
     z.string(),
   );
 
-export const BookingItemSchema = itemOf({
+const BookingItemSchema = itemOf({
   type: z.enum(BOOKING_TYPES),
   id: z.string(),
   transaction_status: z.enum(TRANSACTION_STATUSES),
 });
 export type BookingItem = z.output<typeof BookingItemSchema>;
 
-export const LeftoverItemSchema = itemOf({
+const LeftoverItemSchema = itemOf({
   type: z.literal(LEFTOVER_TYPE),
   compensation: z.enum(COMPENSATION_NAMES),
   booking_sk: z.string(),
@@ -50,7 +50,7 @@ export const LeftoverItemSchema = itemOf({
 });
 export type LeftoverItem = z.output<typeof LeftoverItemSchema>;
 
-export const NotificationItemSchema = itemOf({
+const NotificationItemSchema = itemOf({
   type: z.literal(NOTIFICATION_TYPE),
   notice: z.string(),
   delivery_status: z.enum(['sending', 'sent']),

@@ -24,7 +24,7 @@ import {
 /** The sparse index of open sagas, and its key attributes. */
 export const OPEN_TRIPS_INDEX = 'OpenTrips';
 /** The index spreads open trips over this many partitions, so no single one takes every write. */
-export const OPEN_SHARDS = 8;
+const OPEN_SHARDS = 8;
 
 export const digestOf = (input: string): string => createHash('sha256').update(input).digest('hex');
 

@@ -27,7 +27,7 @@ const ENDS: readonly string[] = EXECUTION_ENDS;
  * While the record is open the saga is running, whatever the items say at that instant (they
  * change under it): a status is never read torn. Once concluded, the items decide.
  */
-export const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus => {
+const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus => {
   const { record } = items;
   if (record)
     return record.execution_status ? outcomeOf(items, record.execution_status) : 'running';
