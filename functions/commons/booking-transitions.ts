@@ -1,6 +1,8 @@
 /**
  * The guarded status transitions of the bookings: reserve, confirm, cancel, take the payment,
- * refund it. Handlers call these functions; nothing else writes a booking.
+ * refund it. Handlers call these functions; the only other writer of a booking is the undo by
+ * key in leftovers.ts (for a trip whose document no longer parses). Which statuses are live and
+ * where a compensation leaves each kind come from BOOKING_KINDS (table-keys.ts).
  *
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
@@ -154,7 +156,7 @@ const paymentOutcome = (trip: Trip, changed: boolean) => ({
 
 /** Holds the hotel room or the flight seats: a `pending` booking. */
 export const reserve = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
-  bookingOutcome(kind, trip, await createOnce(kind, trip, 'pending', ['pending', 'confirmed']));
+  bookingOutcome(kind, trip, await createOnce(kind, trip, 'pending', BOOKING_KINDS[kind].live));
 
 /** Confirms a `pending` booking. Never creates one. */
 export const confirm = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
@@ -162,12 +164,12 @@ export const confirm = async (kind: ReservationKind, trip: Trip): Promise<Outcom
 
 /** Cancels the booking, whether it is pending, confirmed or was never written. */
 export const cancel = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
-  bookingOutcome(kind, trip, await finalise(kind, trip, 'cancelled'));
+  bookingOutcome(kind, trip, await finalise(kind, trip, BOOKING_KINDS[kind].final));
 
 /** Takes the trip's payment: a `confirmed` payment. */
 export const takePayment = async (trip: Trip): Promise<Outcome<PaymentResult>> =>
-  paymentOutcome(trip, await createOnce('payment', trip, 'confirmed', ['confirmed']));
+  paymentOutcome(trip, await createOnce('payment', trip, 'confirmed', BOOKING_KINDS.payment.live));
 
 /** Refunds the payment, whether it was taken or was never written. */
 export const refundPayment = async (trip: Trip): Promise<Outcome<PaymentResult>> =>
-  paymentOutcome(trip, await finalise('payment', trip, 'refunded'));
+  paymentOutcome(trip, await finalise('payment', trip, BOOKING_KINDS.payment.final));

@@ -9,12 +9,12 @@ import { cancel, refundPayment } from '#commons/booking-transitions.ts';
 import type { Outcome } from '#commons/saga-task.ts';
 import { now, putIf, updateIf } from '#commons/table.ts';
 import {
-  BOOKING_KINDS,
   bookingId,
   bookingSortKey,
   COMPENSATIONS,
   type Compensation,
   keyOf,
+  kindOfType,
   LEFTOVER_TYPE,
   leftoverSortKey,
 } from '#commons/table-keys.ts';
@@ -92,18 +92,16 @@ export const UNDO = {
  * Undoes one booking item by its key, from whatever live status it is in: cancelled, or refunded
  * for a payment. Returns whether it changed the item.
  */
-export const undoItem = (tripId: string, item: BookingItem): Promise<boolean> =>
-  updateIf({
+export const undoItem = (tripId: string, item: BookingItem): Promise<boolean> => {
+  const { live, final } = kindOfType(item.type);
+  const liveValues = Object.fromEntries(live.map((status, index) => [`:live${index}`, status]));
+  return updateIf({
     Key: keyOf(tripId, item.sk),
     UpdateExpression: 'SET transaction_status = :final, updated_at = :now',
-    ConditionExpression: 'attribute_exists(pk) AND transaction_status IN (:pending, :confirmed)',
-    ExpressionAttributeValues: {
-      ':final': item.type === BOOKING_KINDS.payment.type ? 'refunded' : 'cancelled',
-      ':now': now(),
-      ':pending': 'pending',
-      ':confirmed': 'confirmed',
-    },
+    ConditionExpression: `attribute_exists(pk) AND transaction_status IN (${Object.keys(liveValues).join(', ')})`,
+    ExpressionAttributeValues: { ':final': final, ':now': now(), ...liveValues },
   });
+};
 
 /**
  * Resolves an open leftover once its booking is no longer live. False when a concurrent repair

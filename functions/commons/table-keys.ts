@@ -21,10 +21,16 @@ export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 /** The reference's price for every trip. */
 export const PAYMENT = { amount: '450.00', currency: 'USD' } as const;
 
+/**
+ * Each kind of booking: its sort key prefix and item type, the statuses in which it still holds
+ * something (`live`), the status its compensation leaves it in (`final`), and its details.
+ */
 export const BOOKING_KINDS = {
   hotel: {
     prefix: 'HOTEL',
     type: 'Hotel',
+    live: ['pending', 'confirmed'],
+    final: 'cancelled',
     details: (trip: Trip) => ({
       hotel: trip.hotel,
       check_in: trip.check_in,
@@ -34,6 +40,8 @@ export const BOOKING_KINDS = {
   flight: {
     prefix: 'FLIGHT',
     type: 'Flight',
+    live: ['pending', 'confirmed'],
+    final: 'cancelled',
     details: (trip: Trip) => ({
       depart: trip.depart,
       depart_at: trip.depart_at,
@@ -44,9 +52,21 @@ export const BOOKING_KINDS = {
   payment: {
     prefix: 'PAYMENT',
     type: 'Payment',
+    live: ['confirmed'],
+    final: 'refunded',
     details: (_trip: Trip): Record<string, string> => ({ ...PAYMENT }),
   },
-} as const satisfies Record<BookingKind, unknown>;
+} as const satisfies Record<
+  BookingKind,
+  { live: readonly TransactionStatus[]; final: TransactionStatus; [other: string]: unknown }
+>;
+
+/** A booking item's kind, by the item's `type`. */
+export const kindOfType = (type: BookingType): (typeof BOOKING_KINDS)[BookingKind] => {
+  const kind = Object.values(BOOKING_KINDS).find((candidate) => candidate.type === type);
+  if (!kind) throw new Error(`No booking kind has the type ${type}`);
+  return kind;
+};
 
 /** The booking items' `type`, in the saga's forward order. */
 export const BOOKING_TYPES = ['Hotel', 'Flight', 'Payment'] as const;

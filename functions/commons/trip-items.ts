@@ -13,6 +13,7 @@ import {
 import * as z from 'zod/mini';
 import { MalformedItem } from '#commons/errors.ts';
 import {
+  BOOKING_KINDS,
   BOOKING_TYPES,
   COMPENSATION_NAMES,
   LEFTOVER_TYPE,
@@ -121,14 +122,9 @@ export const isLeftover = (item: AnyItem): boolean => item.type === LEFTOVER_TYP
 export const isOpenLeftover = (item: AnyItem): boolean =>
   isLeftover(item) && item.repair_status === 'open';
 
-const LIVE_STATUSES: Record<string, readonly unknown[]> = {
-  Hotel: ['pending', 'confirmed'],
-  Flight: ['pending', 'confirmed'],
-  Payment: ['confirmed'],
-} satisfies Record<
-  (typeof BOOKING_TYPES)[number],
-  readonly (typeof TRANSACTION_STATUSES)[number][]
->;
+const LIVE_STATUSES: Record<string, readonly unknown[]> = Object.fromEntries(
+  Object.values(BOOKING_KINDS).map(({ type, live }) => [type, live]),
+);
 
 /** A booking that still holds something: a held or confirmed room or seat, a taken payment. */
 export const isLive = (booking: AnyItem): boolean =>
