@@ -10,8 +10,8 @@ import { describeTripExecution, START_WINDOW_SECONDS } from '#commons/executions
 import { logger } from '#commons/logger.ts';
 import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
 import { TABLE_NAME } from '#commons/table.ts';
+import { OPEN_TRIPS_INDEX, openShards } from '#commons/table-keys.ts';
 import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
-import { OPEN_TRIPS_INDEX, openShards } from '#commons/trip-record.ts';
 
 /**
  * How old an open record must be before the sweep looks at it. Longer than the window in which

@@ -117,8 +117,23 @@ export type Compensation = keyof typeof COMPENSATIONS;
 export const COMPENSATION_NAMES = Object.keys(COMPENSATIONS) as [Compensation, ...Compensation[]];
 
 /** The compensation that undoes a booking item, by the item's type. */
-export const COMPENSATION_OF_TYPE = {
-  [BOOKING_KINDS.payment.type]: 'RefundPayment',
-  [BOOKING_KINDS.flight.type]: 'CancelFlight',
-  [BOOKING_KINDS.hotel.type]: 'CancelHotel',
-} as const satisfies Record<BookingType, Compensation>;
+export const COMPENSATION_OF_TYPE = Object.fromEntries(
+  COMPENSATION_NAMES.map((compensation) => [
+    BOOKING_KINDS[COMPENSATIONS[compensation]].type,
+    compensation,
+  ]),
+) as Record<BookingType, Compensation>;
+
+/** The sparse index of open sagas: a trip record is in it from its write to its conclusion. */
+export const OPEN_TRIPS_INDEX = 'OpenTrips';
+/** The index spreads open trips over this many partitions, so no single one takes every write. */
+const OPEN_SHARDS = 8;
+const openShardKey = (shard: number): string => `OPEN#${shard}`;
+
+/** The index partition a trip's open record goes to: from a hash of its id, stable. */
+export const openShardOf = (tripId: string): string =>
+  openShardKey(createHash('sha256').update(tripId).digest().readUInt32BE(0) % OPEN_SHARDS);
+
+/** Every partition of the index, for a reader that wants all open trips. */
+export const openShards = (): string[] =>
+  Array.from({ length: OPEN_SHARDS }, (_, shard) => openShardKey(shard));

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { getItem, now, putIf, updateIf } from '#commons/table.ts';
-import { keyOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
+import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
 import {
   type Outcome,
   type SagaEnd,
@@ -21,18 +21,7 @@ import {
   toTripRecord,
 } from '#commons/trip-items.ts';
 
-/** The sparse index of open sagas, and its key attributes. */
-export const OPEN_TRIPS_INDEX = 'OpenTrips';
-/** The index spreads open trips over this many partitions, so no single one takes every write. */
-const OPEN_SHARDS = 8;
-
 export const digestOf = (input: string): string => createHash('sha256').update(input).digest('hex');
-
-const shardOf = (tripId: string): string =>
-  `OPEN#${createHash('sha256').update(tripId).digest().readUInt32BE(0) % OPEN_SHARDS}`;
-
-export const openShards = (): string[] =>
-  Array.from({ length: OPEN_SHARDS }, (_, shard) => `OPEN#${shard}`);
 
 /**
  * Writes the trip's record unless the trip id was ever used. Returns `created` for the request
@@ -53,7 +42,12 @@ export const createTripRecord = async (
     ...(owner ? { owner } : {}),
   };
   const created = await putIf({
-    Item: { ...keyOf(tripId, TRIP_SK), ...record, type: TRIP_TYPE, open_shard: shardOf(tripId) },
+    Item: {
+      ...keyOf(tripId, TRIP_SK),
+      ...record,
+      type: TRIP_TYPE,
+      open_shard: openShardOf(tripId),
+    },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
   if (created) return { created: true, record };
