@@ -26,7 +26,9 @@ import {
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../checks/faults.ts';
 import { checkInvariant, type InvariantCheck } from '../checks/invariant.ts';
+import { mapConcurrently, seededRandom } from '../checks/runs.ts';
 import { type StackOptions, startStack } from '../stack.ts';
+import { readDefinition } from '../template/asl.ts';
 import { readCommandLine, usageError } from './command-line.ts';
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
@@ -55,19 +57,10 @@ export interface SoakOptions {
   stack?: StackOptions;
 }
 
-const TASKS = [
-  'ReserveHotel',
-  'ReserveFlight',
-  'TakePayment',
-  'ConfirmHotel',
-  'ConfirmFlight',
-  'RefundPayment',
-  'CancelFlight',
-  'CancelHotel',
-  'RecordRefundPaymentLeftover',
-  'RecordCancelFlightLeftover',
-  'RecordCancelHotelLeftover',
-];
+/** Every Task state of the saga, where an outside fault can land (read from the ASL). */
+const TASKS = Object.entries(readDefinition().States)
+  .filter(([, state]) => state.Type === 'Task')
+  .map(([name]) => name);
 const OUTSIDE_ERRORS = [
   'ParseError',
   'States.Timeout',
@@ -133,35 +126,6 @@ export interface SoakReport {
   exhausted: number;
 }
 
-/** mulberry32: the soak's own seeded choice of run types. */
-const random = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-/** Runs `work` on every item in order, `concurrency` at a time. */
-const eachConcurrently = async <T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-};
-
 /**
  * A soak's platform (the built-in Step Functions, quiet functions, the seed's random failures)
  * and the clients the soaks read it with; `close` ends both.
@@ -208,7 +172,7 @@ export const soak = async ({
   const { stack, service, clients, close } = await startSoakStack(seed, stackOptions);
   const { sfn, documents } = clients;
 
-  const choose = random(seed);
+  const choose = seededRandom(seed).next;
   const plan = Array.from({ length: runs }, (_, index) => ({
     tripId: `soak-${seed}-${index}`,
     runType: RUN_TYPES[Math.floor(choose() * RUN_TYPES.length)] ?? 'success',
@@ -260,7 +224,7 @@ export const soak = async ({
 
   const started = performance.now();
   try {
-    await eachConcurrently(plan, concurrency, runOne);
+    await mapConcurrently(plan, concurrency, runOne);
   } finally {
     report.seconds = (performance.now() - started) / 1000;
     await close();
@@ -275,7 +239,7 @@ export const soakWithFaults = async ({
   concurrency = 16,
   stack: stackOptions = {},
 }: SoakOptions): Promise<FaultSoakReport> => {
-  const choose = random(seed);
+  const choose = seededRandom(seed).next;
   const plan = Array.from({ length: runs }, (_, index) => ({
     tripId: `soak-${seed}-${index}`,
     runType: RUN_TYPES[Math.floor(choose() * RUN_TYPES.length)] ?? 'success',
@@ -329,7 +293,7 @@ export const soakWithFaults = async ({
 
   const started = performance.now();
   try {
-    await eachConcurrently(plan, concurrency, async (run) => {
+    await mapConcurrently(plan, concurrency, async (run) => {
       count(report.faults, run.fault?.kind ?? 'none');
       const response = await fetch(`${stack.endpoints.api}/trips`, {
         method: 'POST',
