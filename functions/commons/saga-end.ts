@@ -1,7 +1,7 @@
 /**
- * A saga's end, seen from outside the state machine, from the table's truth: the outcome the
- * items show, what the reconciler does when an execution ends (or the sweep finds it ended, or
- * gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
+ * A saga's end, seen from outside the state machine, from the table's truth (the outcome the
+ * items show is trip-items.ts's `outcomeOf`): what the reconciler does when an execution ends (or
+ * the sweep finds it ended, or gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
  * come at least once, late, or not at all.
  *
  *   booked        the saga succeeded and the hotel, the flight and the payment are confirmed
@@ -27,20 +27,13 @@ import {
   isLive,
   isOpenLeftover,
   type Outcome,
+  outcomeOf,
   type SagaEnd,
-  type TripItems,
 } from '#commons/trip-items.ts';
 import { concludeTrip } from '#commons/trip-record.ts';
 
 /** The undo steps, in the saga's own order: refund, cancel the flight, cancel the hotel. */
 const UNDO_ORDER: readonly Compensation[] = COMPENSATION_NAMES;
-
-/** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
-export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
-  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
-  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
-  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
-};
 
 /**
  * Counts a leftover in the metric the repair alarm watches. Called before the leftover is

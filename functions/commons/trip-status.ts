@@ -4,8 +4,13 @@
  * and what the customer was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { outcomeOf } from '#commons/saga-end.ts';
-import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
+import {
+  type Outcome,
+  outcomeOf,
+  type SagaEnd,
+  type TableItem,
+  type TripItems,
+} from '#commons/trip-items.ts';
 
 /**
  * running       the saga has not ended (its record is not concluded)
