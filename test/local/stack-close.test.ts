@@ -46,6 +46,9 @@ describe.skipIf(externalStepFunctions)('closing the platform', () => {
     expect(execution?.status).toBe('ABORTED');
     expect(execution?.history.events.at(-1)?.type).toBe('ExecutionAborted');
     expect(invoked).toEqual(['ReserveHotel', 'ReserveFlight', 'TakePayment']);
+    // Stopped by the platform, not by an operator: no status change reaches the reconciler (the
+    // next start's sweep settles the trip, as after a crash).
+    expect(stack.lambda.find('ReconcileTripFunction')?.invocations).toBe(0);
     // The functions' thread is over for good: an invocation now starts none.
     expect(stack.lambda.closed).toBe(true);
     const late = await stack.lambda

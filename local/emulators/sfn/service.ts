@@ -89,6 +89,8 @@ export class StepFunctionsService {
   /** Each execution's end, until it is retired: what close() waits for. */
   readonly #ending = new Set<Promise<void>>();
   #shutDown = false;
+  /** The executions close() stopped: their end is the platform's, not theirs, and is not told. */
+  readonly #stoppedByClose = new WeakSet<ExecutionRecord>();
   /**
    * Tells of every call it serves: its API's (told by api.ts, which knows the caller) and each
    * function its tasks invoke, in the state machine's name (local/emulators/api-calls.ts).
@@ -332,10 +334,10 @@ export class StepFunctionsService {
       },
       retryDelayMs: this.#options.retryDelayMs,
       onEnd: () => this.#deleteIfIdle(machine),
-      // An execution close() aborted tells no one: the platform stopped, not the execution (as
+      // An execution close() stopped tells no one: the platform stopped, not the execution (as
       // when its process ends; the next start's sweep settles its trip).
       onClosed: () => {
-        if (!this.#shutDown) this.#options.onExecutionEnd?.(record);
+        if (!this.#stoppedByClose.has(record)) this.#options.onExecutionEnd?.(record);
       },
     });
     // Retired once its history is whole: the end event is written just before `done` settles.
@@ -355,6 +357,7 @@ export class StepFunctionsService {
     this.#shutDown = true;
     for (const record of this.#executions.values()) {
       if (record.status === 'RUNNING') {
+        this.#stoppedByClose.add(record);
         record.stop?.(undefined, 'The offline platform stopped');
       }
     }
