@@ -453,6 +453,9 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           return fn.invoke(payload);
         },
       });
+      // Closed before the functions' thread and the archive (opened earlier, closed later): its
+      // running executions are stopped first, so none invokes a function or archives afterwards.
+      opened.push(stepFunctions);
       sfnHandler = stepFunctionsApi(stepFunctions);
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }

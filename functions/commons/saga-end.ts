@@ -1,7 +1,7 @@
 /**
- * A saga's end, seen from outside the state machine, from the table's truth: the outcome the
- * items show, what the reconciler does when an execution ends (or the sweep finds it ended, or
- * gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
+ * A saga's end, seen from outside the state machine, from the table's truth (the outcome the
+ * items show is trip-items.ts's `outcomeOf`): what the reconciler does when an execution ends (or
+ * the sweep finds it ended, or gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
  * come at least once, late, or not at all.
  *
  *   booked        the saga succeeded and the hotel, the flight and the payment are confirmed

@@ -1,7 +1,8 @@
 /**
  * Reading a trip: every item under its partition key, every page, each parsed by the schema of
  * its kind (a malformed item is a MalformedItem error naming it, never a silent cast), and the
- * rules that read them: which booking is live, which leftover is open, when a trip is booked.
+ * rules that read them: which booking is live, which leftover is open, when a trip is booked,
+ * and the outcome an ended saga shows.
  * Pure: the client and the table are given, so the tools and the tests read a trip through this
  * too (functions/commons/table.ts gives the functions' own).
  */
@@ -159,6 +160,16 @@ export const tripItemsOf = (items: readonly TableItem[]): TripItems => {
   };
 };
 
+/**
+ * What the table shows of a saga that has ended (`end`, when known, is how it ended): the
+ * reconciler's conclusion, the status API's and the repair tool's, one rule for all.
+ */
+export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
+  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
+  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
+  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
+};
+
 /** Every item of a trip, every page, consistently read, in sort-key order. */
 export const queryTripItems = async (
   client: DynamoDBDocumentClient,
@@ -192,10 +203,3 @@ export const readTripItems = async (
   tableName: string,
   tripId: string,
 ): Promise<TripItems> => tripItemsOf(await queryTripItems(client, tableName, tripId));
-
-/** What the table shows of a saga that has ended (`end`, when known, is how it ended). */
-export const outcomeOf = (items: TripItems, end: SagaEnd | undefined): Outcome => {
-  if (items.leftovers.some(isOpenLeftover)) return 'needs_repair';
-  if ((end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings)) return 'booked';
-  return items.bookings.some(isLive) ? 'needs_repair' : 'failed';
-};

@@ -23,7 +23,7 @@ export type Fault =
 export type FaultPlan = (call: TaskCall & { payload: unknown }) => Fault | undefined;
 
 /** The wrapper that plays `plan` on every function invocation of a task. */
-export const withFaults =
+const withFaults =
   (plan: FaultPlan): InvokerWrapper =>
   (invoke: FunctionInvoker): FunctionInvoker =>
   async (functionName, payload, task) => {

@@ -8,7 +8,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** The exit status of a command line the tool refuses, as in most Unix tools. */
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 /** Refuses the command line: the reason, then the usage, on stderr; exits 2. */
 export const usageError = (usage: string, message: string): never => {

@@ -9,13 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  isLive,
-  isOpenLeftover,
-  type TableItem,
-  TableItemSchema,
-  tripItemsOf,
-} from '#commons/trip-items.ts';
+import { outcomeOf, type TableItem, TableItemSchema, tripItemsOf } from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { DEFAULT_PORTS } from '../stack.ts';
 import { readCommandLine, usageError } from './command-line.ts';
@@ -79,10 +73,10 @@ const tripsNeedingRepair = async (): Promise<string[]> => {
   client.destroy();
   return [...byTrip.entries()]
     .filter(([, items]) => {
-      const { record, bookings, leftovers } = tripItemsOf(items);
+      const trip = tripItemsOf(items);
+      const { record } = trip;
       if (record && !record.execution_status) return false; // still running
-      if (leftovers.some(isOpenLeftover)) return true;
-      return record?.outcome !== 'booked' && bookings.some(isLive);
+      return outcomeOf(trip, record?.execution_status) === 'needs_repair';
     })
     .map(([tripId]) => tripId)
     .sort();

@@ -338,7 +338,7 @@ export const soakWithFaults = async ({
   return report;
 };
 
-export const formatFaultReport = (report: FaultSoakReport): string => {
+const formatFaultReport = (report: FaultSoakReport): string => {
   const line = (counts: Record<string, number>) =>
     Object.entries(counts)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -357,7 +357,7 @@ export const formatFaultReport = (report: FaultSoakReport): string => {
   ].join('\n');
 };
 
-export const formatReport = (report: SoakReport): string => {
+const formatReport = (report: SoakReport): string => {
   const header = `${'run type'.padEnd(26)}${['runs', 'booked', 'undone', 'recorded', 'violated'].map((h) => h.padStart(10)).join('')}`;
   const rows = RUN_TYPES.map((runType) => {
     const counts = report.outcomes[runType];

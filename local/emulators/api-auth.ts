@@ -28,7 +28,7 @@ import type { Resolve } from '../template/resolve.ts';
 import { PROJECT_ROOT, type Template } from '../template/template.ts';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
-export const ISSUER_KEY_PATH =
+const ISSUER_KEY_PATH =
   process.env.LOCAL_ISSUER_KEY ?? join(PROJECT_ROOT, '.aws-sam', 'local-issuer', 'key.json');
 const ALGORITHM = 'ES256';
 

@@ -21,7 +21,7 @@ export type DynamoDBChoice = (typeof DYNAMODB_CHOICES)[number];
 export const INSTALL_JAVA = 'sudo apt-get install default-jre-headless';
 
 /** The database npm start's clients all share in DynamoDB Local (its file under --data-dir). */
-export const PLATFORM_NAMESPACE = 'BookingSaga';
+const PLATFORM_NAMESPACE = 'BookingSaga';
 
 export interface RunningDynamoDB {
   endpoint: string;

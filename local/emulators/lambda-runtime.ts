@@ -81,12 +81,16 @@ export const toJson = (value: unknown): string => {
 
 const HOST = new URL('./lambda-host.ts', import.meta.url);
 
-/** The thread the functions run in (lambda-host.ts): started on first use, again if it died. */
+/**
+ * The thread the functions run in (lambda-host.ts): started on first use, again if it died, never
+ * again once closed.
+ */
 export class FunctionHost {
   readonly #configs: FunctionConfig[];
   #worker: Worker | undefined;
   readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
   #nextId = 0;
+  #closed = false;
 
   constructor(configs: FunctionConfig[]) {
     this.#configs = configs;
@@ -122,9 +126,27 @@ export class FunctionHost {
     return worker;
   }
 
+  /** True once close() was called: no thread runs, and none will. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   invoke(invocation: Omit<Invocation, 'id'>): Promise<InvocationAnswer> {
+    const id = this.#nextId++;
+    if (this.#closed) {
+      // A thread started now would outlive the platform (nothing would end it): the invocation
+      // fails as Lambda reports a runtime that is gone.
+      return Promise.resolve({
+        id,
+        ok: false,
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited: the platform is closed; ${invocation.name} was not run`,
+          trace: [],
+        },
+      });
+    }
     return new Promise((resolve) => {
-      const id = this.#nextId++;
       const worker = this.#thread();
       this.#pending.set(id, resolve);
       worker.ref();
@@ -132,8 +154,9 @@ export class FunctionHost {
     });
   }
 
-  /** Ends the thread, and whatever still runs in it. */
+  /** Ends the thread, and whatever still runs in it; later invocations fail without a thread. */
   async close(): Promise<void> {
+    this.#closed = true;
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
@@ -230,6 +253,11 @@ export class LocalLambda {
 
   get functions(): LocalFunction[] {
     return [...this.#functions.values()];
+  }
+
+  /** True once closed: the functions' thread has ended, and no invocation starts another. */
+  get closed(): boolean {
+    return this.#host.closed;
   }
 
   /** Ends the functions' thread. */

@@ -26,7 +26,7 @@ export class BodyTooLarge extends Error {
 }
 
 /** The client went away before its body was whole (a cut-off upload, an interrupted CLI call). */
-export class RequestAborted extends Error {
+class RequestAborted extends Error {
   override readonly name = 'RequestAborted';
 }
 

@@ -76,4 +76,9 @@ describe('local/ by role', () => {
   it('the layer build stands beside the layer, on nothing of the offline platform', () => {
     expect(crossings('layers', ['local'])).toEqual([]);
   });
+
+  it('the type declarations of untyped dependencies stand on nothing of the offline platform', () => {
+    expect(filesUnder('local/types')).not.toEqual([]);
+    expect(crossings('local/types', ['local'])).toEqual([]);
+  });
 });

@@ -4,9 +4,12 @@
  * exact sequence of states entered, the end status and error, read from the execution history.
  * With SFN_ENDPOINT set, the same tests run against AWS's Step Functions Local.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readMockConfig, testCaseOf } from '../../local/emulators/sfn/mock-config.ts';
 import { MOCK_CONFIG_PATH } from '../../local/stack.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
@@ -170,5 +173,53 @@ describe('a test case the configuration does not have', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+describe('a mocked response whose key spans a billion invocations', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'mock-config-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const write = (responses: Record<string, unknown>) => {
+    const path = join(folder, 'MockConfigFile.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        StateMachines: { M: { TestCases: { T: { S: 'R' } } } },
+        MockedResponses: { R: responses },
+      }),
+    );
+    return path;
+  };
+
+  it('is read at once, and answers each invocation from the range that covers it', () => {
+    // Prepare
+    const path = write({
+      '1000000000': { Return: 'last' },
+      '0-999999999': { Throw: { Error: 'Busy' } },
+    });
+
+    // Act
+    const started = performance.now();
+    const testCase = testCaseOf(readMockConfig(path), 'M', 'T');
+    const readMs = performance.now() - started;
+
+    // Assess
+    expect(readMs).toBeLessThan(1000);
+    expect(testCase?.responseFor('S', 0)).toEqual({ Throw: { Error: 'Busy' } });
+    expect(testCase?.responseFor('S', 999_999_999)).toEqual({ Throw: { Error: 'Busy' } });
+    expect(testCase?.responseFor('S', 1_000_000_000)).toEqual({ Return: 'last' });
+    expect(testCase?.responseFor('S', 1_000_000_001)).toBe('missing');
+    expect(testCase?.responseFor('Other', 0)).toBeUndefined();
+  });
+
+  it('overlapping another key is still refused, at the first invocation both claim', () => {
+    const path = write({
+      '999999999-1000000005': { Return: 'late' },
+      '0-999999999': { Return: 'early' },
+    });
+
+    expect(() => readMockConfig(path)).toThrow(
+      `${path}: R has two responses for invocation 999999999`,
+    );
   });
 });

@@ -8,9 +8,24 @@ import { readFileSync } from 'node:fs';
 
 export type MockedResponse = { Return: unknown } | { Throw: { Error: string; Cause?: string } };
 
-export interface MockConfig {
+/** The file's JSON. */
+interface MockConfigFile {
   StateMachines: Record<string, { TestCases: Record<string, Record<string, string>> }>;
   MockedResponses: Record<string, Record<string, MockedResponse>>;
+}
+
+/** One key of a mocked response ("N" or "N-M"), parsed: the invocations it answers. */
+interface MockedRange {
+  from: number;
+  to: number;
+  response: MockedResponse;
+}
+
+/** A mock configuration as read: the file's test cases, and each mocked response's ranges. */
+export interface MockConfig {
+  StateMachines: MockConfigFile['StateMachines'];
+  /** By mocked response name: its keys parsed once, in the order of their first invocation. */
+  ranges: Map<string, MockedRange[]>;
 }
 
 /** The mocked responses of one test case, by state name, for one execution. */
@@ -45,9 +60,9 @@ export const readMockConfig = (path: string): MockConfig => {
   } catch (error) {
     throw new Error(`Mock configuration ${path} cannot be read: ${(error as Error).message}`);
   }
-  let config: MockConfig;
+  let config: MockConfigFile;
   try {
-    config = JSON.parse(text) as MockConfig;
+    config = JSON.parse(text) as MockConfigFile;
   } catch (error) {
     throw new Error(`Mock configuration ${path} is not valid JSON: ${(error as Error).message}`);
   }
@@ -67,9 +82,10 @@ export const readMockConfig = (path: string): MockConfig => {
       }
     }
   }
+  const ranges = new Map<string, MockedRange[]>();
   for (const [name, responses] of Object.entries(config.MockedResponses)) {
     if (!isObject(responses)) throw new Error(`${path}: MockedResponses.${name} must be an object`);
-    const claimed = new Set<number>();
+    const parsed: MockedRange[] = [];
     for (const [key, response] of Object.entries(responses)) {
       let from: number;
       let to: number;
@@ -77,12 +93,6 @@ export const readMockConfig = (path: string): MockConfig => {
         [from, to] = parseRange(key);
       } catch (error) {
         throw new Error(`${path}: ${name}: ${(error as Error).message}`);
-      }
-      for (let invocation = from; invocation <= to; invocation += 1) {
-        if (claimed.has(invocation)) {
-          throw new Error(`${path}: ${name} has two responses for invocation ${invocation}`);
-        }
-        claimed.add(invocation);
       }
       if (!isObject(response) || 'Return' in response === 'Throw' in response) {
         throw new Error(`${path}: ${name}["${key}"] must have either Return or Throw`);
@@ -93,9 +103,21 @@ export const readMockConfig = (path: string): MockConfig => {
       ) {
         throw new Error(`${path}: ${name}["${key}"].Throw must have an Error string`);
       }
+      parsed.push({ from, to, response: response as MockedResponse });
     }
+    // In order of their starts, two keys share an invocation only if two neighbours do: the
+    // first invocation claimed twice is where the later neighbour starts. (Never a loop over
+    // the invocations a range covers: "0-999999999" is one range, read at once.)
+    parsed.sort((a, b) => a.from - b.from);
+    for (const [index, range] of parsed.entries()) {
+      const previous = parsed[index - 1];
+      if (previous && range.from <= previous.to) {
+        throw new Error(`${path}: ${name} has two responses for invocation ${range.from}`);
+      }
+    }
+    ranges.set(name, parsed);
   }
-  return config;
+  return { StateMachines: config.StateMachines, ranges };
 };
 
 /** The test case `name` of state machine `machine`, or undefined if the file has none such. */
@@ -111,11 +133,10 @@ export const testCaseOf = (
     responseFor: (state, invocation) => {
       const responseName = states[state];
       if (responseName === undefined) return undefined;
-      for (const [key, response] of Object.entries(config.MockedResponses[responseName] ?? {})) {
-        const [from, to] = parseRange(key);
-        if (invocation >= from && invocation <= to) return response;
-      }
-      return 'missing';
+      const range = config.ranges
+        .get(responseName)
+        ?.find(({ from, to }) => invocation >= from && invocation <= to);
+      return range ? range.response : 'missing';
     },
   };
 };

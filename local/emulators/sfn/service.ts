@@ -86,6 +86,11 @@ export class StepFunctionsService {
   /** The closed executions still in memory, in the order they closed. */
   readonly #closed = new Set<ExecutionRecord>();
   readonly #invokerWrappers: InvokerWrapper[] = [];
+  /** Each execution's end, until it is retired: what close() waits for. */
+  readonly #ending = new Set<Promise<void>>();
+  #shutDown = false;
+  /** The executions close() stopped: their end is the platform's, not theirs, and is not told. */
+  readonly #stoppedByClose = new WeakSet<ExecutionRecord>();
   /**
    * Tells of every call it serves: its API's (told by api.ts, which knows the caller) and each
    * function its tasks invoke, in the state machine's name (local/emulators/api-calls.ts).
@@ -236,6 +241,9 @@ export class StepFunctionsService {
   // ---------------------------------------------------------------- executions
 
   startExecution(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }) {
+    if (this.#shutDown) {
+      throw new StepFunctionsError('ServiceUnavailable', 'The local Step Functions is closed');
+    }
     const machine = this.#stateMachine(request.stateMachineArn, true);
     if (machine.status === 'DELETING') throw deleting(machine.arn);
     const testCaseName = String(request.stateMachineArn).split('#')[1];
@@ -325,13 +333,36 @@ export class StepFunctionsService {
         ...(this.#dynamodb ? { dynamodb: this.#dynamodb } : {}),
       },
       retryDelayMs: this.#options.retryDelayMs,
-      onEnd: () => {
-        this.#deleteIfIdle(machine);
-        // Retired once its history is whole: the end event is written just after this.
-        void record.done.then(() => this.#retire(record));
+      onEnd: () => this.#deleteIfIdle(machine),
+      // An execution close() stopped tells no one: the platform stopped, not the execution (as
+      // when its process ends; the next start's sweep settles its trip).
+      onClosed: () => {
+        if (!this.#stoppedByClose.has(record)) this.#options.onExecutionEnd?.(record);
       },
-      onClosed: () => this.#options.onExecutionEnd?.(record),
     });
+    // Retired once its history is whole: the end event is written just before `done` settles.
+    const ending = record.done
+      .then(() => this.#retire(record))
+      .finally(() => this.#ending.delete(ending));
+    this.#ending.add(ending);
+  }
+
+  /**
+   * Stops every running execution (ABORTED, as StopExecution would, but telling no one), waits
+   * for their ends, and lets go of the DynamoDB client: nothing of the service runs afterwards,
+   * and StartExecution is refused. The platform calls it before it ends the functions' thread
+   * and the archive, which the executions still use until they end.
+   */
+  async close(): Promise<void> {
+    this.#shutDown = true;
+    for (const record of this.#executions.values()) {
+      if (record.status === 'RUNNING') {
+        this.#stoppedByClose.add(record);
+        record.stop?.(undefined, 'The offline platform stopped');
+      }
+    }
+    await Promise.allSettled(this.#ending);
+    this.#dynamodb?.destroy();
   }
 
   /** Keeps at most `retainedExecutions` closed executions in memory, the oldest leaving first. */
