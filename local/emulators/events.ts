@@ -222,7 +222,7 @@ export class LocalEventBus {
   readonly calls = new ApiCalls();
   readonly #options: EventBusOptions;
   readonly #pending = new Set<Promise<void>>();
-  /** Aborted by close(): no delivery waits for, or makes, another attempt. */
+  /** Aborted by close(): no delivery waits for a retry any more. */
   readonly #closing = new AbortController();
 
   constructor(options: EventBusOptions) {
@@ -277,8 +277,9 @@ export class LocalEventBus {
   }
 
   /**
-   * Ends every delivery at its next wait (an invocation running is let finish), so a platform
-   * closing (Ctrl-C) does not wait out a retry schedule; the bus delivers nothing afterwards.
+   * Ends every delivery at its next wait before a retry (an invocation running is let finish),
+   * so a platform closing (Ctrl-C) does not wait out a retry schedule. An event put meanwhile is
+   * tried once, not retried.
    */
   async close(): Promise<void> {
     this.#closing.abort();
@@ -302,7 +303,7 @@ export class LocalEventBus {
     if (!fn) return report({ error: `No function ${rule.target}` });
     const config = invokeConfigs?.[functionName(fn)] ?? DEFAULT_INVOKE_CONFIG;
     let error = '';
-    while (!this.#closing.signal.aborted) {
+    do {
       attempts++;
       let result: InvokeResult;
       try {
@@ -311,7 +312,6 @@ export class LocalEventBus {
         // The invocation did not reach the function: the rule's RetryPolicy.
         error = caught instanceof Error ? caught.message : String(caught);
         if (attempts - runs > rule.maximumRetryAttempts) return report({ error });
-        await this.#wait();
         continue;
       }
       runs++;
@@ -320,17 +320,15 @@ export class LocalEventBus {
       error = `${result.error.errorType}: ${result.error.errorMessage}`;
       if (runs > config.maximumRetryAttempts)
         return report(this.#sendFailure(fn, config, event, runs, result, error));
-      await this.#wait();
-    }
-    const closed = 'The platform closed before the next attempt';
-    report({ error: error === '' ? closed : `${closed} (${error})` });
+    } while (await this.#waited());
+    report({ error: `The platform closed before the next attempt (${error})` });
   }
 
-  /** Waits before a retry, or until close(). */
-  async #wait(): Promise<void> {
-    await sleep(this.#options.retryDelayMs ?? 1000, undefined, {
-      signal: this.#closing.signal,
-    }).catch(() => undefined);
+  /** Waits before a retry; false when the bus closed meanwhile (or already had). */
+  async #waited(): Promise<boolean> {
+    const { signal } = this.#closing;
+    await sleep(this.#options.retryDelayMs ?? 1000, undefined, { signal }).catch(() => undefined);
+    return !signal.aborted;
   }
 
   /** Sends the record of an event whose every attempt failed to the function's destination. */
