@@ -366,9 +366,13 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     opened.push(lambda);
     lambdaHandler = lambdaApi(lambda);
 
-    const { rules, schedules } = eventsOf(template, resolve);
+    const { rules, schedules, invokeConfigs } = eventsOf(template, resolve);
+    const { topicArns, busNames } = messagingOf(template, account);
+    const topics = new LocalTopics(topicArns, options.onMessage);
     const events = new LocalEventBus({
       rules,
+      invokeConfigs,
+      topics,
       lambda,
       account,
       retryDelayMs: options.retryDelayMs ?? 1000,
@@ -377,14 +381,12 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         ((delivery) => {
           if (delivery.error) {
             console.error(
-              `${delivery.rule}: ${delivery.target} failed ${delivery.attempts} times; gave up: ${delivery.error}`,
+              `${delivery.rule}: ${delivery.target} failed ${delivery.attempts} times; gave up: ${delivery.error}${delivery.destination ? `; the event went to ${delivery.destination}` : ''}`,
             );
           }
         }),
     });
-    opened.push({ close: () => events.idle() });
-    const { topicArns, busNames } = messagingOf(template, account);
-    const topics = new LocalTopics(topicArns, options.onMessage);
+    opened.push(events);
     messagingHandler = messagingApi({
       account,
       topics,

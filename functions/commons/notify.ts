@@ -19,7 +19,10 @@ import { maskContact } from '#commons/trip.ts';
 
 const TOPIC_ARN = requireEnv('NOTIFICATIONS_TOPIC_ARN');
 
-/** Another sender holds the notice's claim: the event is delivered again, and finds it sent. */
+/**
+ * Another sender holds the notice's claim: Lambda retries the event a minute later (twice at
+ * most, then it goes to the operators' topic), and the retry finds it sent.
+ */
 export class NotificationInFlight extends Error {
   override readonly name = 'NotificationInFlight';
 }

@@ -3,8 +3,8 @@
  * (by the reconciler, the sweep or a repair), its notice goes out as BookingConfirmed,
  * BookingFailed, BookingNeedsRepair or BookingRepaired. Announced after every conclusion, whether
  * it changed the record or found it concluded: a conclusion whose announcement was lost (the
- * function died in between) is announced when its event comes again. So consumers see each
- * event at least once, and dedupe by trip id and notice.
+ * function died in between) is announced when Lambda retries its event, or when it comes again.
+ * So consumers see each event at least once, and dedupe by trip id and notice.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
@@ -21,7 +21,11 @@ import { readTrip } from '#commons/table.ts';
 
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 
-/** The bus refused the event: the caller fails, and its own event is delivered again. */
+/**
+ * The bus refused the event: the caller fails. Lambda runs the reconciler's or the sweep's event
+ * twice more (the reconciler's, failed three times, goes to the operators' topic); a repair of
+ * the trip announces it again.
+ */
 export class OutcomeNotAnnounced extends Error {
   override readonly name = 'OutcomeNotAnnounced';
 }

@@ -1,9 +1,17 @@
 /**
  * EventBridge for local runs, read from template.yaml: the functions' `EventBridgeRule` events
  * (an event pattern, a target function, its retry policy) and `Schedule` events (a rate). Events
- * put on the bus go to every rule whose pattern matches, asynchronously, as EventBridge invokes a
- * Lambda target: a target that fails is retried (up to the rule's MaximumRetryAttempts, with
- * short waits locally), and what still fails is reported, never thrown at the sender.
+ * put on the bus go to every rule whose pattern matches, and reach their function as on AWS,
+ * where EventBridge invokes a Lambda target asynchronously. Two kinds of failure, two policies:
+ * - the invocation not reaching the function (the Invoke call failed) is EventBridge's to retry,
+ *   up to the rule's RetryPolicy MaximumRetryAttempts; a function that does not exist is not
+ *   retried (EventBridge drops the event);
+ * - an error the function throws (or a timeout) is Lambda's: retried up to the function's
+ *   EventInvokeConfig MaximumRetryAttempts (2 by default), then the event, with the error, goes
+ *   to its OnFailure destination as Lambda's invocation record (an SNS topic of the template,
+ *   published through the platform's SNS, local/emulators/messaging.ts).
+ * Waits between retries are short locally (retryDelayMs; minutes on AWS), and close() cuts any
+ * wait short. What still fails is reported, never thrown at the sender.
  *
  * The pattern matcher is written here: EventBridge's own is a service call (TestEventPattern),
  * and no maintained npm package does it alone. It covers what rules in this template may use:
@@ -11,10 +19,12 @@
  * `prefix`, `anything-but` and `exists` filters.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalAccount, Resolve } from '../template/resolve.ts';
 import { functionsOf, type Template } from '../template/template.ts';
 import { ApiCalls } from './api-calls.ts';
-import type { LocalLambda } from './lambda-runtime.ts';
+import type { InvokeResult } from './lambda-runtime.ts';
+import type { LocalTopics } from './messaging.ts';
 
 export interface BusEvent {
   source: string;
@@ -32,6 +42,17 @@ export interface Rule {
   pattern: Record<string, unknown>;
   maximumRetryAttempts: number;
 }
+
+/** What Lambda does after an error of an asynchronous invocation: the function's EventInvokeConfig. */
+export interface InvokeConfig {
+  /** Retries after the function's error, 0 to 2. */
+  maximumRetryAttempts: number;
+  /** The SNS topic (its ARN) that gets the record of an event every attempt failed. */
+  onFailure?: string;
+}
+
+/** Lambda's own, for a function with no EventInvokeConfig: two retries, and no destination. */
+export const DEFAULT_INVOKE_CONFIG: InvokeConfig = { maximumRetryAttempts: 2 };
 
 export interface Schedule {
   name: string;
@@ -54,11 +75,36 @@ export const rateMs = (expression: string): number => {
   return Number(match[1]) * (UNIT_MS[(match[2] ?? '').replace(/s$/, '')] ?? 0);
 };
 
-/** The template's rules and schedules, with their targets. */
+/** A function's EventInvokeConfig; a destination that is not an SNS topic is refused. */
+const invokeConfigOf = (
+  functionId: string,
+  properties: Record<string, unknown>,
+  resolve: Resolve,
+): InvokeConfig => {
+  const config = asRecord(properties.EventInvokeConfig);
+  const retries = Number(config.MaximumRetryAttempts ?? DEFAULT_INVOKE_CONFIG.maximumRetryAttempts);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 2) {
+    throw new Error(
+      `${functionId}: EventInvokeConfig MaximumRetryAttempts must be 0, 1 or 2, not ${config.MaximumRetryAttempts}`,
+    );
+  }
+  const onFailure = asRecord(asRecord(config.DestinationConfig).OnFailure);
+  if (Object.keys(onFailure).length === 0) return { maximumRetryAttempts: retries };
+  if (onFailure.Type !== 'SNS' || onFailure.Destination === undefined) {
+    throw new Error(
+      `${functionId}: only an OnFailure destination of Type SNS naming its topic runs locally`,
+    );
+  }
+  return { maximumRetryAttempts: retries, onFailure: String(resolve(onFailure.Destination)) };
+};
+
+/** The template's rules and schedules, with their targets, and each function's EventInvokeConfig. */
 export const eventsOf = (template: Template, resolve: Resolve) => {
   const rules: Rule[] = [];
   const schedules: Schedule[] = [];
+  const invokeConfigs: Record<string, InvokeConfig> = {};
   for (const fn of functionsOf(template)) {
+    invokeConfigs[fn.logicalId] = invokeConfigOf(fn.logicalId, fn.properties, resolve);
     for (const [name, event] of Object.entries(asRecord(fn.properties.Events))) {
       const { Type: type, Properties: properties } = event as {
         Type: string;
@@ -87,7 +133,7 @@ export const eventsOf = (template: Template, resolve: Resolve) => {
       }
     }
   }
-  return { rules, schedules };
+  return { rules, schedules, invokeConfigs };
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -120,19 +166,55 @@ export interface Delivery {
   rule: string;
   target: string;
   event: unknown;
+  /** How many times it was tried: invocations that failed to reach the function included. */
   attempts: number;
   error?: string;
+  /** The topic that got the record of an event every attempt failed. */
+  destination?: string;
+}
+
+/** What the bus invokes: a function of the platform (local/emulators/lambda-runtime.ts). */
+export interface EventTarget {
+  config: { arn: string };
+  invoke(event: unknown): Promise<InvokeResult>;
 }
 
 export interface EventBusOptions {
   rules: Rule[];
-  lambda: LocalLambda;
+  /** Each function's EventInvokeConfig, by name; a function not named has Lambda's default. */
+  invokeConfigs?: Record<string, InvokeConfig>;
+  lambda: { find(name: string): EventTarget | undefined };
+  /** Where on-failure records are published. */
+  topics?: Pick<LocalTopics, 'publish'>;
   account: LocalAccount;
-  /** Waits this long before a retry (EventBridge backs off for minutes; locally, moments). */
+  /** Waits this long before a retry (on AWS, minutes; locally, moments). */
   retryDelayMs?: number;
   /** Told of each delivery once it has succeeded or given up. */
   onDelivery?: (delivery: Delivery) => void;
 }
+
+/** The function's name, the last part of its ARN. */
+const functionName = (target: EventTarget) => target.config.arn.split(':').pop() ?? '';
+
+/** Lambda's invocation record of an event whose every attempt failed, as its destination gets it. */
+const failureRecord = (
+  target: EventTarget,
+  event: unknown,
+  attempts: number,
+  failed: Extract<InvokeResult, { ok: false }>,
+) => ({
+  version: '1.0',
+  timestamp: new Date().toISOString(),
+  requestContext: {
+    requestId: failed.requestId,
+    functionArn: `${target.config.arn}:$LATEST`,
+    condition: 'RetriesExhausted',
+    approximateInvokeCount: attempts,
+  },
+  requestPayload: event,
+  responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+  responsePayload: failed.error,
+});
 
 /** The event buses of the local account (the default one, the template's), delivering to the template's rules. */
 export class LocalEventBus {
@@ -140,6 +222,8 @@ export class LocalEventBus {
   readonly calls = new ApiCalls();
   readonly #options: EventBusOptions;
   readonly #pending = new Set<Promise<void>>();
+  /** Aborted by close(): no delivery waits for a retry any more. */
+  readonly #closing = new AbortController();
 
   constructor(options: EventBusOptions) {
     this.#options = options;
@@ -174,7 +258,10 @@ export class LocalEventBus {
     return delivered.id;
   }
 
-  /** Invokes `target` with `event` as EventBridge would, retrying a failure. */
+  /**
+   * Invokes `target` with `event` as a rule with this RetryPolicy would (failures to invoke it
+   * retried `maximumRetryAttempts` times; its own errors, as its EventInvokeConfig says).
+   */
   deliver(target: string, event: unknown, maximumRetryAttempts = 185): Promise<void> {
     const delivery = this.#deliver(
       { name: 'direct', target, eventBusName: 'default', pattern: {}, maximumRetryAttempts },
@@ -189,33 +276,79 @@ export class LocalEventBus {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
+  /**
+   * Ends every delivery at its next wait before a retry (an invocation running is let finish),
+   * so a platform closing (Ctrl-C) does not wait out a retry schedule. An event put meanwhile is
+   * tried once, not retried.
+   */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.idle();
+  }
+
   #track(delivery: Promise<void>) {
     this.#pending.add(delivery);
     void delivery.finally(() => this.#pending.delete(delivery));
   }
 
   async #deliver(rule: Rule, event: unknown): Promise<void> {
-    const fn = this.#options.lambda.find(rule.target);
-    const report = (attempts: number, error?: string) =>
-      this.#options.onDelivery?.({
-        rule: rule.name,
-        target: rule.target,
-        event,
-        attempts,
-        ...(error === undefined ? {} : { error }),
-      });
-    if (!fn) return report(0, `No function ${rule.target}`);
-    let lastError = '';
-    for (let attempt = 1; attempt <= rule.maximumRetryAttempts + 1; attempt++) {
+    const { lambda, invokeConfigs, onDelivery } = this.#options;
+    // Every try, and of those the ones that reached the function (each policy counts its own).
+    let attempts = 0;
+    let runs = 0;
+    const report = (outcome: { error?: string; destination?: string } = {}) =>
+      onDelivery?.({ rule: rule.name, target: rule.target, event, attempts, ...outcome });
+    const fn = lambda.find(rule.target);
+    // EventBridge does not retry a target that does not exist: the event is dropped.
+    if (!fn) return report({ error: `No function ${rule.target}` });
+    const config = invokeConfigs?.[functionName(fn)] ?? DEFAULT_INVOKE_CONFIG;
+    let error = '';
+    do {
+      attempts++;
+      let result: InvokeResult;
       try {
-        const result = await fn.invoke(event);
-        if (result.ok) return report(attempt);
-        lastError = `${result.error.errorType}: ${result.error.errorMessage}`;
-      } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
+        result = await fn.invoke(event);
+      } catch (caught) {
+        // The invocation did not reach the function: the rule's RetryPolicy.
+        error = caught instanceof Error ? caught.message : String(caught);
+        if (attempts - runs > rule.maximumRetryAttempts) return report({ error });
+        continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.#options.retryDelayMs ?? 1000));
-    }
-    report(rule.maximumRetryAttempts + 1, lastError);
+      runs++;
+      if (result.ok) return report();
+      // The function's own error: Lambda's retries, then its OnFailure destination.
+      error = `${result.error.errorType}: ${result.error.errorMessage}`;
+      if (runs > config.maximumRetryAttempts)
+        return report(this.#sendFailure(fn, config, event, runs, result, error));
+    } while (await this.#waited());
+    report({ error: `The platform closed before the next attempt (${error})` });
+  }
+
+  /** Waits before a retry; false when the bus closed meanwhile (or already had). */
+  async #waited(): Promise<boolean> {
+    const { signal } = this.#closing;
+    await sleep(this.#options.retryDelayMs ?? 1000, undefined, { signal }).catch(() => undefined);
+    return !signal.aborted;
+  }
+
+  /** Sends the record of an event whose every attempt failed to the function's destination. */
+  #sendFailure(
+    fn: EventTarget,
+    config: InvokeConfig,
+    event: unknown,
+    runs: number,
+    failed: Extract<InvokeResult, { ok: false }>,
+    error: string,
+  ): { error: string; destination?: string } {
+    const { topics } = this.#options;
+    if (config.onFailure === undefined || !topics) return { error };
+    // Lambda sends it with the function's role: the call is the function's.
+    const published = topics.publish(functionName(fn), {
+      topicArn: config.onFailure,
+      message: JSON.stringify(failureRecord(fn, event, runs, failed)),
+    });
+    return 'messageId' in published
+      ? { error, destination: config.onFailure }
+      : { error: `${error}; its record was not sent to ${config.onFailure}: ${published.reason}` };
   }
 }

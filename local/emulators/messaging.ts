@@ -31,7 +31,16 @@ export interface TopicMessage {
 /** The messages kept: the newest, so a long `npm start` does not grow without bound. */
 const MAX_KEPT_MESSAGES = 10_000;
 
-/** The template's SNS topics: each message published is kept, and told to the listener. */
+/** What a Publish gives: the message's id, or SNS's error. */
+export type Published =
+  | { messageId: string }
+  | { code: 'NotFound' | 'InvalidParameter'; status: 404 | 400; reason: string };
+
+/**
+ * The template's SNS topics: each message published is kept, and told to the listener. The
+ * functions publish through the endpoint below; Lambda publishes an on-failure destination's
+ * record here directly (local/emulators/events.ts), with the function's role, as on AWS.
+ */
 export class LocalTopics {
   /** The last messages published, oldest first (the table keeps every notification). */
   readonly messages: TopicMessage[] = [];
@@ -45,10 +54,29 @@ export class LocalTopics {
     this.#onMessage = onMessage;
   }
 
-  publish(message: TopicMessage) {
+  /** sns:Publish by `caller`: kept if the topic is the template's and the message not empty. */
+  publish(
+    caller: string,
+    draft: Pick<TopicMessage, 'topicArn' | 'message'> &
+      Partial<Pick<TopicMessage, 'subject' | 'attributes'>>,
+  ): Published {
+    this.calls.tell(() => ({ caller, action: 'sns:Publish', resource: draft.topicArn }));
+    if (!this.arns.has(draft.topicArn))
+      return { code: 'NotFound', status: 404, reason: 'Topic does not exist' };
+    if (draft.message === '')
+      return { code: 'InvalidParameter', status: 400, reason: 'Empty message' };
+    const message: TopicMessage = {
+      subject: '',
+      attributes: {},
+      ...draft,
+      messageId: randomUUID(),
+      caller,
+      publishedAt: new Date().toISOString(),
+    };
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.#onMessage?.(message);
+    return { messageId: message.messageId };
   }
 }
 
@@ -185,21 +213,15 @@ export const messagingApi =
         `Unknown action: ${form.get('Action') ?? '(none)'}`,
       );
     }
-    const arn = form.get('TopicArn') ?? '';
-    topics.calls.tell(() => ({ caller, action: 'sns:Publish', resource: arn }));
-    if (!topics.arns.has(arn)) return snsError(response, 404, 'NotFound', 'Topic does not exist');
-    const message = form.get('Message') ?? '';
-    if (message === '') return snsError(response, 400, 'InvalidParameter', 'Empty message');
-    const messageId = randomUUID();
-    topics.publish({
-      topicArn: arn,
-      messageId,
+    const published = topics.publish(caller, {
+      topicArn: form.get('TopicArn') ?? '',
       subject: form.get('Subject') ?? '',
-      message,
+      message: form.get('Message') ?? '',
       attributes: attributesOf(form),
-      caller,
-      publishedAt: new Date().toISOString(),
     });
+    if (!('messageId' in published))
+      return snsError(response, published.status, published.code, published.reason);
+    const { messageId } = published;
     return sendJson(
       response,
       200,

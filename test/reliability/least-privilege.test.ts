@@ -87,12 +87,17 @@ const matches = (pattern: string, value: string): boolean =>
       .join('')}$`,
   ).test(value);
 
+/** IAM reads an action's name case-insensitively (SAM writes its destination grant `sns:publish`). */
+const actionName = (action: string) => action.toLowerCase();
+
 /** Whether one of the statements allows the call on its resource. */
 const allows = (statements: Statement[], call: Call): boolean =>
   statements.some(
     (statement) =>
       statement.Effect === 'Allow' &&
-      [statement.Action].flat().some((action) => matches(action, call.action)) &&
+      [statement.Action]
+        .flat()
+        .some((action) => matches(actionName(action), actionName(call.action))) &&
       [resolve(statement.Resource)]
         .flat()
         .some((resource) => matches(String(resource), arnOf(call))),
@@ -138,6 +143,9 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
       execution: { status: 'NOT_STARTED' },
     });
     expect(seen.directStatus).toBe(200);
+    // An event each of them could not read, failed three times: Lambda's record of it, on the
+    // operators' topic.
+    expect(seen.failedEvents).toEqual(['NotifyCustomerFunction', 'ReconcileTripFunction']);
     expect(seen.repair).toEqual({ functionError: undefined, tripId: seen.leftoverTripId });
     // Read after the repair: the leftover resolved, the flight it named cancelled.
     expect(seen.status).toMatchObject({
@@ -172,12 +180,13 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
       const statements = statementsOf(resources, roleId);
 
       // Assess
+      const names = (actions: string[]) => [...new Set(actions.map(actionName))].sort();
       expect(
-        [
+        names([
           ...(recorder.actionsByCaller()[functionId] ?? []),
           ...(UNREACHED[functionId] ?? []),
-        ].sort(),
-      ).toEqual(Object.keys(permissionsOf(resources, roleId)).sort());
+        ]),
+      ).toEqual(names(Object.keys(permissionsOf(resources, roleId))));
       expect(callsOf(functionId).filter((call) => !allows(statements, call))).toEqual([]);
       // Beyond its inline policy: only what the Lambda runtime itself uses (its logs; X-Ray
       // segments where the saga's trace begins, StartBooking).
@@ -260,23 +269,25 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     expect(stateCalls.map((call) => call.action).sort()).toContain('states:DescribeExecution');
   });
 
-  it('lets only the concluding functions put events, only on the trip events bus, and only the notifier publish, only to its topic', () => {
+  it("lets only the concluding functions put events, only on the trip events bus, only the notifier publish to the customers' topic, and the events' failures go only to the operators' topic", () => {
     // Prepare
     const bus = String(resolve({ 'Fn::GetAtt': ['TripEventsBus', 'Arn'] }));
     const topic = String(resolve({ Ref: 'CustomerNotificationsTopic' }));
+    const operators = String(resolve({ Ref: 'RepairAlertsTopic' }));
     const messagingCalls = recorder.calls.filter(
       (call) => call.action.startsWith('events:') || call.action.startsWith('sns:'),
     );
-    const grantedTo = (prefix: string) =>
-      Object.fromEntries(
-        rolesOf(resources).flatMap((roleId) =>
-          statementsOf(resources, roleId)
-            .filter((statement) =>
-              [statement.Action].flat().some((action) => action.startsWith(prefix)),
-            )
-            .map((statement) => [roleId, [resolve(statement.Resource)].flat()]),
-        ),
-      );
+    const grantedTo = (prefix: string) => {
+      const granted: Record<string, unknown[]> = {};
+      for (const roleId of rolesOf(resources))
+        for (const statement of statementsOf(resources, roleId))
+          if ([statement.Action].flat().some((action) => action.startsWith(prefix)))
+            granted[roleId] = [
+              ...(granted[roleId] ?? []),
+              ...[resolve(statement.Resource)].flat(),
+            ].sort();
+      return granted;
+    };
 
     // Assess
     expect(grantedTo('events:')).toEqual({
@@ -284,14 +295,20 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
       SweepTripsFunctionRole: [bus],
       RepairTripFunctionRole: [bus],
     });
-    expect(grantedTo('sns:')).toEqual({ NotifyCustomerFunctionRole: [topic] });
+    // The operators' topic: Lambda's on-failure destination, sent with the function's role.
+    expect(grantedTo('sns:')).toEqual({
+      NotifyCustomerFunctionRole: [topic, operators].sort(),
+      ReconcileTripFunctionRole: [operators],
+    });
     expect(
       [
         ...new Set(messagingCalls.map((call) => `${call.caller} ${call.action} ${call.resource}`)),
       ].sort(),
     ).toEqual([
       `NotifyCustomerFunction sns:Publish ${topic}`,
+      `NotifyCustomerFunction sns:Publish ${operators}`,
       `ReconcileTripFunction events:PutEvents ${bus}`,
+      `ReconcileTripFunction sns:Publish ${operators}`,
       `RepairTripFunction events:PutEvents ${bus}`,
       `SweepTripsFunction events:PutEvents ${bus}`,
     ]);
@@ -476,6 +493,26 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
     leftovers: unknown[];
   };
 
+  // An event the reconciler and one the notifier cannot read: each fails every attempt, and
+  // Lambda sends its record to the function's on-failure destination, with the function's role.
+  const operators = String(resolve({ Ref: 'RepairAlertsTopic' }));
+  const before = stack.topics.messages.length;
+  stack.events.put({
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: { stateMachineArn: stack.stateMachineArn, name: 'not a trip id!', status: 'FAILED' },
+  });
+  stack.events.put(
+    { source: 'booking-saga', 'detail-type': 'BookingFailed', detail: { trip_id: '' } },
+    'TripEventsBus',
+  );
+  await stack.events.idle();
+  const failedEvents = stack.topics.messages
+    .slice(before)
+    .filter((message) => message.topicArn === operators)
+    .map((message) => message.caller)
+    .sort();
+
   // The operator's repair, through the Lambda API, as `aws lambda invoke` runs it.
   const lambda = new LambdaClient({
     region: account.region,
@@ -509,6 +546,7 @@ const driveEveryPath = async ({ stack, clients }: TestPlatform) => {
       ['unrecorded', unrecorded.ending],
     ]) as Record<RunType | 'leftover' | 'unrecorded', string>,
     unrecordedLeftovers: unrecordedStatus.leftovers,
+    failedEvents,
     swept,
     directStatus,
     repair: {

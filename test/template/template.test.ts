@@ -111,6 +111,9 @@ describe('the SAM transform of template.yaml', () => {
 
   const TABLE = '!GetAtt BookingsTable.Arn';
   const BUS = '!GetAtt TripEventsBus.Arn';
+  // SAM's own statement for an on-failure destination, spelt as SAM spells it (IAM reads an
+  // action's name case-insensitively): publishing to that one topic, nothing else.
+  const OPERATORS_DESTINATION = { 'sns:publish': ['!Ref RepairAlertsTopic'] };
   const EXECUTIONS =
     '!Sub arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${BookingSaga.Name}:*';
   const leastPrivilege: Record<string, Record<string, string[]>> = {
@@ -133,12 +136,14 @@ describe('the SAM transform of template.yaml', () => {
       'dynamodb:UpdateItem': [TABLE],
       'dynamodb:PutItem': [TABLE],
       'events:PutEvents': [BUS],
+      ...OPERATORS_DESTINATION,
     },
     NotifyCustomerFunction: {
       'dynamodb:Query': [TABLE],
       'dynamodb:PutItem': [TABLE],
       'dynamodb:UpdateItem': [TABLE],
       'sns:Publish': ['!Ref CustomerNotificationsTopic'],
+      ...OPERATORS_DESTINATION,
     },
     SweepTripsFunction: {
       'dynamodb:Query': [TABLE, '!Sub ${BookingsTable.Arn}/index/OpenTrips'],
@@ -218,6 +223,85 @@ describe('the SAM transform of template.yaml', () => {
     expect(Object.keys(permissions).filter((action) => !action.startsWith('logs:'))).toEqual([
       'lambda:InvokeFunction',
     ]);
+  });
+});
+
+describe("the events' functions: what AWS does when one fails", () => {
+  let resources: TransformedResources;
+
+  beforeAll(() => {
+    resources = transformTemplate();
+  });
+
+  const EVENT_TARGETS = ['ReconcileTripFunction', 'NotifyCustomerFunction'];
+
+  it.each(EVENT_TARGETS)(
+    '%s: Lambda retries its errors twice, then sends the event to the topic the alarms notify',
+    (functionId) => {
+      const alarmTopics = Object.values(template.Resources)
+        .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
+        .flatMap((resource) => resource.Properties?.AlarmActions as unknown[]);
+
+      expect(resources[`${functionId}EventInvokeConfig`]).toEqual(
+        expect.objectContaining({
+          Type: 'AWS::Lambda::EventInvokeConfig',
+          Properties: {
+            FunctionName: { Ref: functionId },
+            Qualifier: '$LATEST',
+            MaximumRetryAttempts: 2,
+            DestinationConfig: { OnFailure: { Destination: { Ref: 'RepairAlertsTopic' } } },
+          },
+        }),
+      );
+      // The topic every alarm notifies.
+      expect(alarmTopics.length).toBeGreaterThan(0);
+      expect(alarmTopics).toEqual(alarmTopics.map(() => ({ Ref: 'RepairAlertsTopic' })));
+      // The rule's RetryPolicy stays: it covers handing the event to Lambda.
+      const rules = Object.values(resources).filter(
+        (resource) =>
+          resource.Type === 'AWS::Events::Rule' &&
+          JSON.stringify(resource.Properties.Targets).includes(`"${functionId}"`),
+      );
+      expect(rules.map((rule) => (rule.Properties.Targets as unknown[])[0])).toEqual([
+        expect.objectContaining({
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ]);
+    },
+  );
+
+  it('alarms on the errors of each function an event invokes, notifying the repair topic', () => {
+    const watched = (alarm: Record<string, unknown>) =>
+      [
+        alarm.Dimensions,
+        ...((alarm.Metrics as { MetricStat?: { Metric: { Dimensions: unknown } } }[]) ?? []).map(
+          (metric) => metric.MetricStat?.Metric.Dimensions,
+        ),
+      ]
+        .flat()
+        .filter(Boolean) as { Name: string; Value: { Ref: string } }[];
+    const errorAlarms = Object.values(template.Resources)
+      .map((resource) => resource.Properties ?? {})
+      .filter(
+        (alarm) =>
+          alarm.MetricName === 'Errors' ||
+          JSON.stringify(alarm.Metrics ?? []).includes('"MetricName":"Errors"'),
+      );
+    const functions = errorAlarms.flatMap((alarm) =>
+      watched(alarm)
+        .filter((dimension) => dimension.Name === 'FunctionName')
+        .map((dimension) => dimension.Value.Ref),
+    );
+
+    expect(functions.sort()).toEqual([...EVENT_TARGETS, 'SweepTripsFunction'].sort());
+    for (const alarm of errorAlarms) {
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'RepairAlertsTopic' }],
+      });
+    }
   });
 });
 
