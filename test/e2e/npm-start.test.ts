@@ -398,7 +398,9 @@ describe('npm start', () => {
     expect(output).toContain('sudo apt-get install default-jre-headless');
     if (child.pid === undefined) throw new Error('npm start has no pid');
     process.kill(-child.pid, 'SIGINT');
-    expect(await within(ended, STOP_TIMEOUT_MS, () => output)).toEqual({ code: 0, signal: null });
+    const exit = await within(ended, STOP_TIMEOUT_MS, () => output);
+    // The output with it: this has once ended by SIGINT under a loaded machine (npm's doing?).
+    expect(exit, output).toEqual({ code: 0, signal: null });
     rmSync(bin, { recursive: true, force: true });
   }, 40_000);
 });
