@@ -1,0 +1,44 @@
+/**
+ * Parallel (state-parallel): runs every branch on the effective input, each in a variable scope
+ * of its own, and gives their outputs in branch order. The first branch to fail fails the state
+ * with that branch's error; the others are stopped and report nothing more.
+ */
+import type { StateAction } from '../action.ts';
+import { ExecutionAborted } from '../errors.ts';
+
+export const parallelState: StateAction = async ({
+  state,
+  effective,
+  scope,
+  runtime,
+  signal,
+  runNested,
+}) => {
+  const { history } = runtime;
+  const branches = new AbortController();
+  const stop = () => branches.abort(signal.reason);
+  signal.addEventListener('abort', stop, { once: true });
+  history.stateStarted('Parallel');
+  try {
+    const outputs = await Promise.all(
+      (state.Branches ?? []).map(async (branch) => {
+        const variables = scope.variables.child();
+        try {
+          return await runNested(branch, effective, { variables, signal: branches.signal });
+        } catch (error) {
+          if (!branches.signal.aborted) branches.abort(new ExecutionAborted('a branch failed'));
+          throw error;
+        } finally {
+          variables.release();
+        }
+      }),
+    );
+    history.stateEnded('Parallel', 'Succeeded');
+    return { result: outputs };
+  } catch (error) {
+    if (!signal.aborted) history.stateEnded('Parallel', 'Failed');
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+};

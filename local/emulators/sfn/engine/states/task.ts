@@ -1,0 +1,67 @@
+/**
+ * Task (state-task): hands its effective input to its Resource through the task runner (which
+ * writes the Task events, applies a mocked response, and fails the attempt with States.Timeout
+ * past TimeoutSeconds). TimeoutSeconds is a number, TimeoutSecondsPath a path (JSONPath), or an
+ * expression (JSONata), and must be a positive integer.
+ */
+
+import { expressionOf } from '../../jsonata/expression.ts';
+import { typedField } from '../../jsonata/processing.ts';
+import { resolvePath } from '../../jsonpath/resolve.ts';
+import type { StateAction } from '../action.ts';
+import { STATES, StatesError } from '../errors.ts';
+import { causeIn } from '../scope.ts';
+
+export const taskState: StateAction = async ({
+  name,
+  state,
+  input,
+  effective,
+  scope,
+  runtime,
+  signal,
+}) => {
+  let timeout: unknown = state.TimeoutSeconds;
+  if (scope.language === 'JSONata' && expressionOf(state.TimeoutSeconds) !== undefined) {
+    timeout = await typedField(
+      scope,
+      { input },
+      'TimeoutSeconds',
+      state.TimeoutSeconds as string,
+      'number',
+    );
+  } else if (state.TimeoutSecondsPath !== undefined) {
+    const selection = resolvePath(state.TimeoutSecondsPath, input, scope);
+    if (!selection.found) {
+      throw new StatesError(
+        STATES.Runtime,
+        causeIn(
+          scope,
+          `Invalid path '${state.TimeoutSecondsPath}' : No results for path: ${selection.missing}`,
+        ),
+      );
+    }
+    timeout = selection.value;
+  }
+  if (
+    timeout !== undefined &&
+    (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0)
+  ) {
+    throw new StatesError(
+      scope.language === 'JSONata' ? STATES.QueryEvaluationError : STATES.Runtime,
+      causeIn(
+        scope,
+        `The TimeoutSeconds value ${JSON.stringify(timeout)} is not a positive integer.`,
+      ),
+      scope.language === 'JSONata' ? 'TimeoutSeconds' : undefined,
+    );
+  }
+  const result = await runtime.runTask({
+    stateName: name,
+    resource: state.Resource as string,
+    parameters: effective,
+    timeoutSeconds: timeout as number | undefined,
+    signal,
+  });
+  return { result };
+};
