@@ -5,6 +5,7 @@
  * matches any error but States.Timeout (as the page words it, whatever the state's type).
  */
 import { TASK_WILDCARD_ERROR, WILDCARD_ERROR } from './defaults.ts';
+import { causeIn } from './scope.ts';
 
 export const STATES = {
   ALL: 'States.ALL',
@@ -61,3 +62,17 @@ export const errorMatches = (errorEquals: string[], error: StatesError) => {
         error.name !== STATES.DataLimitExceeded),
   );
 };
+
+/**
+ * A field's value that the state cannot use (a Wait's Seconds, a Task's TimeoutSeconds, a Map's
+ * Items): States.QueryEvaluationError at that field in a JSONata state, States.Runtime in a
+ * JSONPath one (as AWS reports each).
+ */
+export const fieldError = (
+  scope: { name: string; enteredEventId: number; language: string },
+  why: string,
+  location: string,
+) =>
+  scope.language === 'JSONata'
+    ? new StatesError(STATES.QueryEvaluationError, causeIn(scope, why), location)
+    : new StatesError(STATES.Runtime, causeIn(scope, why));

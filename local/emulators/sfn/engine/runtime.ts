@@ -71,5 +71,17 @@ export const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal): Prom
     );
   });
 
+/**
+ * A stop signal inside `parent`'s: it aborts with the parent, or on its own (a Parallel's
+ * branches when one fails). `dispose` lets go of the link once the inner work is over.
+ */
+export const innerSignal = (parent: AbortSignal) => {
+  const controller = new AbortController();
+  const stop = () => controller.abort(parent.reason);
+  if (parent.aborted) stop();
+  else parent.addEventListener('abort', stop, { once: true });
+  return { controller, dispose: () => parent.removeEventListener('abort', stop) };
+};
+
 /** Lets the event loop run (timers, every port's I/O) between two states. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

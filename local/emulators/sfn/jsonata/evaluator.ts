@@ -1,33 +1,36 @@
 /**
- * Runs JSONata evaluations on worker threads (worker.ts), never on the thread that serves every
- * port: an expression that loops or recurses without end costs a worker, not the platform.
+ * Runs JSONata evaluations in worker processes (worker.ts), never on the thread that serves
+ * every port: an expression that loops, recurses without end or eats memory costs a worker,
+ * not the platform. (Processes, not threads: a worker thread out of memory takes the whole
+ * process down with it, whatever its resource limits say.)
  *
  * Each evaluation has a budget: jsonata's own guardrails stop it past `timeoutMs` or
  * `stackDepth` (JSONata error D1012 / D1011); a worker that still does not answer `graceMs`
  * later (a single built-in call that runs long: a huge sort, a regular expression that
- * backtracks) is terminated, as is one that runs out of its `memoryMb`; its other jobs go to
- * the worker that replaces it. Every failure becomes the state's States.QueryEvaluationError.
+ * backtracks) is killed, as one that runs out of its `memoryMb` dies; its other jobs go to the
+ * worker that replaces it. Every failure becomes the state's States.QueryEvaluationError.
  *
  * An execution evaluates on one lane (one worker), so its evaluations answer in the order it
  * asked them and its history reads the same on every run; executions are spread over the lanes.
  */
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Answer, Budget, Failure, Job } from './protocol.ts';
 
-const WORKER = new URL('./worker.ts', import.meta.url);
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 export interface EvaluatorBudget extends Budget {
   /** How long past `timeoutMs` a worker may stay silent before it is terminated. */
   graceMs: number;
   /** The heap one worker may use. */
   memoryMb: number;
-  /** How many workers (lanes). */
+  /** How many workers (lanes), each a process. */
   workers: number;
 }
 
 /** AWS documents no time limit for one expression; these keep a runaway from costing more. */
 export const DEFAULT_EVALUATOR_BUDGET: EvaluatorBudget = {
-  timeoutMs: 5000,
+  timeoutMs: 10_000,
   stackDepth: 10_000,
   graceMs: 2000,
   memoryMb: 256,
@@ -44,22 +47,24 @@ interface Pending {
   lane: object;
 }
 
-/** One worker thread and the jobs it has not answered yet. */
+/** One worker process and the jobs it has not answered yet. */
 class Slot {
   readonly #budget: EvaluatorBudget;
-  #worker: Worker | undefined;
+  #worker: ChildProcess | undefined;
   readonly #pending = new Map<number, Pending>();
 
   constructor(budget: EvaluatorBudget) {
     this.#budget = budget;
   }
 
-  #thread(): Worker {
+  #thread(): ChildProcess {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER, {
-      resourceLimits: { maxOldGenerationSizeMb: this.#budget.memoryMb },
+    const worker = fork(WORKER, [], {
+      execArgv: [`--max-old-space-size=${this.#budget.memoryMb}`],
+      serialization: 'json',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
-    worker.unref();
+    this.#idle(worker);
     worker.on('message', (answer: Answer) => {
       const pending = this.#pending.get(answer.id);
       if (!pending) return;
@@ -68,27 +73,36 @@ class Slot {
         answer.ok ? { ok: true, values: answer.values } : { ok: false, failure: answer.failure },
       );
     });
-    const lost = (why: string) => {
+    worker.on('error', () => undefined);
+    worker.on('exit', (code, signal) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      this.#failAll(why);
-    };
-    worker.on('error', (error) =>
-      lost(
-        (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `the evaluation used more than ${this.#budget.memoryMb} MB`
-          : `the evaluation failed: ${error.message}`,
-      ),
-    );
-    worker.on('exit', () => lost('the evaluation stopped'));
+      // Out of memory, V8 aborts the process.
+      this.#failAll(
+        signal === 'SIGABRT' || code === 134
+          ? `the evaluation used more than its ${this.#budget.memoryMb} MB`
+          : `the evaluation stopped (${signal ?? `exit code ${code}`})`,
+      );
+    });
     this.#worker = worker;
     return worker;
+  }
+
+  /** A worker with nothing to do holds nothing open: the platform may end without it. */
+  #idle(worker: ChildProcess) {
+    worker.unref();
+    worker.channel?.unref();
+  }
+
+  #busy(worker: ChildProcess) {
+    worker.ref();
+    worker.channel?.ref();
   }
 
   #settle(pending: Pending, outcome: Outcome) {
     clearTimeout(pending.timer);
     this.#pending.delete(pending.job.id);
-    if (this.#pending.size === 0) this.#worker?.unref();
+    if (this.#pending.size === 0 && this.#worker) this.#idle(this.#worker);
     pending.resolve(outcome);
   }
 
@@ -105,13 +119,13 @@ class Slot {
 
   #send(pending: Pending) {
     const worker = this.#thread();
-    worker.ref();
+    this.#busy(worker);
     pending.timer = setTimeout(
       () => this.#overrun(pending),
       this.#budget.timeoutMs + this.#budget.graceMs,
     );
     pending.timer.unref();
-    worker.postMessage(pending.job);
+    worker.send(pending.job);
   }
 
   /** A job past its budget and grace: its worker goes, the other jobs start again on a new one. */
@@ -122,11 +136,11 @@ class Slot {
     );
   }
 
-  /** Terminates the worker: `victim` (or every job of `lane`) fails, the others are sent again. */
+  /** Kills the worker: `victim` (or every job of `lane`) fails, the others are sent again. */
   #discard(why: string, victim?: Pending, lane?: object) {
     const worker = this.#worker;
     this.#worker = undefined;
-    void worker?.terminate();
+    worker?.kill('SIGKILL');
     const others: Pending[] = [];
     for (const pending of [...this.#pending.values()]) {
       if (pending === victim || pending.lane === lane) {
@@ -162,7 +176,10 @@ class Slot {
     const worker = this.#worker;
     this.#worker = undefined;
     this.#failAll('the platform is closing');
-    await worker?.terminate();
+    if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGKILL');
+    await exited;
   }
 }
 

@@ -1,10 +1,9 @@
 /**
- * The JSONata worker: evaluates the jobs the evaluator (evaluator.ts) sends, off the thread that
- * serves every port. Each expression is compiled once, with jsonata's guardrails (the job's time
+ * The JSONata worker, a process of its own: evaluates the jobs the evaluator (evaluator.ts)
+ * sends, away from the process that serves every port. Each expression is compiled once, with jsonata's guardrails (the job's time
  * and depth budget) and Step Functions' functions bound; `$eval` is withheld. A field's value
  * goes back as JSON text, checked against the payload limit here, so a huge value never crosses.
  */
-import { parentPort } from 'node:worker_threads';
 import jsonata from 'jsonata';
 import { expressionOf } from './expression.ts';
 import { STEP_FUNCTIONS_FUNCTIONS, WITHHELD_FUNCTIONS } from './functions/index.ts';
@@ -118,11 +117,19 @@ const run = async (job: Job): Promise<Answer> => {
   return { id: job.id, ok: true, values };
 };
 
-parentPort?.on('message', (job: Job) => {
+const send = (answer: Answer) => process.send?.(answer);
+
+// Ctrl-C reaches the whole process group: the platform, not this worker, decides when it ends.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+// Its platform gone (ended, or killed), it has nothing left to do.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (job: Job) => {
   run(job).then(
-    (answer) => parentPort?.postMessage(answer),
+    (answer) => send(answer),
     (error: unknown) =>
-      parentPort?.postMessage({
+      send({
         id: job.id,
         ok: false,
         failure: {

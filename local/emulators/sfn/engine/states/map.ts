@@ -12,8 +12,8 @@ import { resolvePath } from '../../jsonpath/resolve.ts';
 import { evaluateTemplate } from '../../jsonpath/template.ts';
 import type { StateAction } from '../action.ts';
 import { INLINE_MAP_CONCURRENCY } from '../defaults.ts';
-import { ExecutionAborted, STATES, StatesError } from '../errors.ts';
-import { causeIn } from '../scope.ts';
+import { ExecutionAborted, fieldError } from '../errors.ts';
+import { innerSignal } from '../runtime.ts';
 import type { Json, JsonObject, MachineDefinition } from '../types.ts';
 
 export const mapState: StateAction = async ({
@@ -39,9 +39,9 @@ export const mapState: StateAction = async ({
           ? await typedField(scope, { input }, 'Items', state.Items, 'array')
           : state.Items;
     if (!Array.isArray(items)) {
-      throw new StatesError(
-        STATES.QueryEvaluationError,
-        causeIn(scope, `Map state input must be an array but was: ${JSON.stringify(items)}`),
+      throw fieldError(
+        scope,
+        `Map state input must be an array but was: ${JSON.stringify(items)}`,
         'Items',
       );
     }
@@ -50,10 +50,7 @@ export const mapState: StateAction = async ({
     const selection = resolvePath(itemsPath, effective, scope);
     items = selection.found ? selection.value : (undefined as unknown as Json);
     if (!Array.isArray(items)) {
-      throw new StatesError(
-        STATES.Runtime,
-        causeIn(scope, `Reference path "${itemsPath}" must point to array.`),
-      );
+      throw fieldError(scope, `Reference path "${itemsPath}" must point to array.`, 'ItemsPath');
     }
   }
 
@@ -72,13 +69,10 @@ export const mapState: StateAction = async ({
     concurrency = selection.found ? selection.value : null;
   }
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 0) {
-    throw new StatesError(
-      jsonata ? STATES.QueryEvaluationError : STATES.Runtime,
-      causeIn(
-        scope,
-        `The MaxConcurrency value ${JSON.stringify(concurrency)} is not a valid integer.`,
-      ),
-      jsonata ? 'MaxConcurrency' : undefined,
+    throw fieldError(
+      scope,
+      `The MaxConcurrency value ${JSON.stringify(concurrency)} is not a valid integer.`,
+      'MaxConcurrency',
     );
   }
   const limit = Math.min(
@@ -90,9 +84,7 @@ export const mapState: StateAction = async ({
   const selector = state.ItemSelector ?? state.Parameters;
   const list = items;
   history.stateStarted('Map', list.length);
-  const iterations = new AbortController();
-  const stop = () => iterations.abort(signal.reason);
-  signal.addEventListener('abort', stop, { once: true });
+  const { controller: iterations, dispose } = innerSignal(signal);
   const results: Json[] = new Array(list.length).fill(null);
   const running = new Set<number>();
   let next = 0;
@@ -147,6 +139,6 @@ export const mapState: StateAction = async ({
     if (!signal.aborted) history.stateEnded('Map', 'Failed');
     throw error;
   } finally {
-    signal.removeEventListener('abort', stop);
+    dispose();
   }
 };

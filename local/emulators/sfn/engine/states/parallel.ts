@@ -5,6 +5,7 @@
  */
 import type { StateAction } from '../action.ts';
 import { ExecutionAborted } from '../errors.ts';
+import { innerSignal } from '../runtime.ts';
 
 export const parallelState: StateAction = async ({
   state,
@@ -15,9 +16,7 @@ export const parallelState: StateAction = async ({
   runNested,
 }) => {
   const { history } = runtime;
-  const branches = new AbortController();
-  const stop = () => branches.abort(signal.reason);
-  signal.addEventListener('abort', stop, { once: true });
+  const { controller: branches, dispose } = innerSignal(signal);
   history.stateStarted('Parallel');
   try {
     const outputs = await Promise.all(
@@ -39,6 +38,6 @@ export const parallelState: StateAction = async ({
     if (!signal.aborted) history.stateEnded('Parallel', 'Failed');
     throw error;
   } finally {
-    signal.removeEventListener('abort', stop);
+    dispose();
   }
 };

@@ -9,8 +9,7 @@ import { expressionOf } from '../../jsonata/expression.ts';
 import { typedField } from '../../jsonata/processing.ts';
 import { resolvePath } from '../../jsonpath/resolve.ts';
 import type { StateAction } from '../action.ts';
-import { STATES, StatesError } from '../errors.ts';
-import { causeIn } from '../scope.ts';
+import { fieldError } from '../errors.ts';
 
 export const taskState: StateAction = async ({
   name,
@@ -33,12 +32,10 @@ export const taskState: StateAction = async ({
   } else if (state.TimeoutSecondsPath !== undefined) {
     const selection = resolvePath(state.TimeoutSecondsPath, input, scope);
     if (!selection.found) {
-      throw new StatesError(
-        STATES.Runtime,
-        causeIn(
-          scope,
-          `Invalid path '${state.TimeoutSecondsPath}' : No results for path: ${selection.missing}`,
-        ),
+      throw fieldError(
+        scope,
+        `Invalid path '${state.TimeoutSecondsPath}' : No results for path: ${selection.missing}`,
+        'TimeoutSecondsPath',
       );
     }
     timeout = selection.value;
@@ -47,13 +44,10 @@ export const taskState: StateAction = async ({
     timeout !== undefined &&
     (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout <= 0)
   ) {
-    throw new StatesError(
-      scope.language === 'JSONata' ? STATES.QueryEvaluationError : STATES.Runtime,
-      causeIn(
-        scope,
-        `The TimeoutSeconds value ${JSON.stringify(timeout)} is not a positive integer.`,
-      ),
-      scope.language === 'JSONata' ? 'TimeoutSeconds' : undefined,
+    throw fieldError(
+      scope,
+      `The TimeoutSeconds value ${JSON.stringify(timeout)} is not a positive integer.`,
+      'TimeoutSeconds',
     );
   }
   const result = await runtime.runTask({

@@ -7,11 +7,10 @@
 import { expressionOf } from '../../jsonata/expression.ts';
 import { evaluateFields } from '../../jsonata/processing.ts';
 import { resolvePath } from '../../jsonpath/resolve.ts';
-import type { StateAction } from '../action.ts';
+import type { ActionContext, StateAction } from '../action.ts';
 import { MAX_WAIT_SECONDS } from '../defaults.ts';
-import { STATES, StatesError } from '../errors.ts';
+import { fieldError } from '../errors.ts';
 import { sleep } from '../runtime.ts';
-import { causeIn } from '../scope.ts';
 import type { Json } from '../types.ts';
 
 /** An ISO-8601 extended date-time with a time zone: `2016-03-14T01:59:00Z`, `...+01:00`. */
@@ -24,82 +23,77 @@ export const parseTimestamp = (value: Json): number | undefined => {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   const millis = Date.parse(value);
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (Number.isNaN(millis) || calendar.getUTCDate() !== day || hours > 23 || minutes > 59)
+  if (
+    Number.isNaN(millis) ||
+    calendar.getUTCDate() !== day ||
+    calendar.getUTCMonth() !== month - 1
+  ) {
     return undefined;
-  return millis;
+  }
+  return hours > 23 || minutes > 59 ? undefined : millis;
 };
 
-export const waitState: StateAction = async ({ state, input, effective, scope, signal }) => {
-  const jsonata = scope.language === 'JSONata';
-  const fail = (why: string, location: string) =>
-    new StatesError(
-      jsonata ? STATES.QueryEvaluationError : STATES.Runtime,
-      causeIn(scope, why),
-      jsonata ? location : undefined,
-    );
+/**
+ * The value of `field` (Seconds, Timestamp): from its `<field>Path` in JSONPath, its expression
+ * in JSONata, else as written; and how the errors name where it came from.
+ */
+const durationField = async (context: ActionContext, field: 'Seconds' | 'Timestamp') => {
+  const { state, input, effective, scope } = context;
+  const pathField = `${field}Path` as const;
+  const path = state[pathField];
+  if (path !== undefined) {
+    const selection = resolvePath(path, effective, scope);
+    if (!selection.found) {
+      throw fieldError(
+        scope,
+        `The ${pathField} parameter does not reference an input value: ${path}`,
+        field,
+      );
+    }
+    return { value: selection.value, source: `The ${pathField} parameter`, shown: `${path} == ` };
+  }
+  const written = state[field] as Json;
+  const expression = scope.language === 'JSONata' ? expressionOf(written) : undefined;
+  if (expression === undefined) return { value: written, source: `The ${field} field`, shown: '' };
+  const [value] = (await evaluateFields(scope, { input }, [
+    { location: field, template: written },
+  ])) as [Json];
+  return {
+    value,
+    source: `The JSONata expression '${expression}' specified for the field '${field}'`,
+    shown: '',
+  };
+};
+
+export const waitState: StateAction = async (context) => {
+  const { state, scope, signal } = context;
   let seconds: number;
   if (state.Seconds !== undefined || state.SecondsPath !== undefined) {
-    let value: Json;
-    let described: string;
-    if (state.SecondsPath !== undefined) {
-      const selection = resolvePath(state.SecondsPath, effective, scope);
-      if (!selection.found)
-        throw fail(
-          `The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`,
-          'SecondsPath',
-        );
-      value = selection.value;
-      described = `The SecondsPath parameter`;
-    } else if (jsonata && expressionOf(state.Seconds) !== undefined) {
-      [value] = (await evaluateFields(scope, { input }, [
-        { location: 'Seconds', template: state.Seconds as Json },
-      ])) as [Json];
-      described = `The JSONata expression '${expressionOf(state.Seconds)}' specified for the field 'Seconds'`;
-    } else {
-      value = state.Seconds as Json;
-      described = 'The Seconds field';
-    }
+    const { value, source, shown } = await durationField(context, 'Seconds');
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw fail(
-        `${described} cannot be parsed as a long value: ${JSON.stringify(value)}`,
+      throw fieldError(
+        scope,
+        `${source} cannot be parsed as a long value: ${shown}${JSON.stringify(value)}`,
         'Seconds',
       );
     }
-    if (value < 0) throw fail(`${described} references a negative value: ${value}`, 'Seconds');
+    if (value < 0)
+      throw fieldError(scope, `${source} references a negative value: ${shown}${value}`, 'Seconds');
     seconds = value;
   } else {
-    let value: Json;
-    let described: string;
-    if (state.TimestampPath !== undefined) {
-      const selection = resolvePath(state.TimestampPath, effective, scope);
-      if (!selection.found)
-        throw fail(
-          `The TimestampPath parameter does not reference an input value: ${state.TimestampPath}`,
-          'TimestampPath',
-        );
-      value = selection.value;
-      described = `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} ==`;
-    } else if (jsonata && expressionOf(state.Timestamp) !== undefined) {
-      [value] = (await evaluateFields(scope, { input }, [
-        { location: 'Timestamp', template: state.Timestamp as Json },
-      ])) as [Json];
-      described =
-        'The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string:';
-    } else {
-      value = state.Timestamp as Json;
-      described =
-        'The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string:';
-    }
+    const { value, source, shown } = await durationField(context, 'Timestamp');
     const millis = parseTimestamp(value);
     if (millis === undefined) {
-      throw fail(
-        `${described} ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      throw fieldError(
+        scope,
+        `${source} does not reference a valid ISO-8601 extended offset date-time format string: ${shown}${typeof value === 'string' ? value : JSON.stringify(value)}`,
         'Timestamp',
       );
     }
     seconds = Math.max(0, (millis - Date.now()) / 1000);
   }
-  if (seconds > MAX_WAIT_SECONDS) throw fail('Wait state delay is too long.', 'Seconds');
+  if (seconds > MAX_WAIT_SECONDS)
+    throw fieldError(scope, 'Wait state delay is too long.', 'Seconds');
   await sleep(seconds * 1000, signal);
   return {};
 };
