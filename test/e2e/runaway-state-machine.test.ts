@@ -114,7 +114,9 @@ describe('a runaway JSONata state machine under npm start', () => {
       latencies.push(response?.status === 404 ? performance.now() - sent : 3000);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }), {
+      abortSignal: AbortSignal.timeout(3000),
+    });
 
     // Assess: every port answered, the execution ended as AWS ends it.
     const sorted = [...latencies].sort((a, b) => a - b);
