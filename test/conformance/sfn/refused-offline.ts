@@ -1,0 +1,15 @@
+/**
+ * Documented behaviour the offline platform does not run, by design, and refuses clearly
+ * instead: CreateStateMachine answers ValidationException naming the state and the field. The
+ * runner checks that refusal for these cases instead of AWS's result, and the support table
+ * counts them as "refused offline". Unlike known-failing.ts, this list is permanent: each entry
+ * is a decision, written in docs/.
+ */
+export interface OfflineRefusal {
+  /** The state the refusal names. */
+  state: string;
+  /** The field the refusal names. */
+  field: string;
+}
+
+export const REFUSED_OFFLINE: Record<string, OfflineRefusal> = {};
