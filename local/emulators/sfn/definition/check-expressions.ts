@@ -113,6 +113,9 @@ const checkJsonata = (
   allowed: { result: boolean; errorOutput: boolean },
 ) => {
   if (value === undefined) return;
+  for (const where of unclosedIn(value, location)) {
+    add("A string that starts with '{%' must end with '%}' (a JSONata expression)", where);
+  }
   for (const { source, location: where } of expressionsIn(value, location)) {
     try {
       checkExpression(source);
@@ -128,6 +131,21 @@ const checkJsonata = (
       add(`'$states.errorOutput' is available only in a Catch (the expression '${source}')`, where);
     }
   }
+};
+
+/** The strings of a field that open an expression with `{%` but do not close it with `%}`. */
+const unclosedIn = (value: Json, location: string): string[] => {
+  if (typeof value === 'string') {
+    return value.startsWith('{%') && !value.endsWith('%}') ? [location] : [];
+  }
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => unclosedIn(item, `${location}/${index}`));
+  if (isObject(value)) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      unclosedIn(item, `${location}${pointer(key)}`),
+    );
+  }
+  return [];
 };
 
 const HAS_RESULT = ['Task', 'Parallel', 'Map'];

@@ -4,6 +4,9 @@
  * values, Retry and Catch (States.ALL alone and last), Choice rules, and a state's place among
  * End and Next (a Choice, Succeed or Fail has neither; any other exactly one).
  */
+
+import { MAX_WAIT_SECONDS } from '../engine/defaults.ts';
+import { parseTimestamp } from '../engine/states/wait.ts';
 import {
   isObject,
   type Json,
@@ -158,6 +161,27 @@ export const checkState = (
     if (!isObject(branch) || !isString(branch.StartAt) || !isObject(branch.States)) {
       schema("A branch must have 'StartAt' and 'States'", `${at('Branches')}${pointer(index)}`);
     }
+  }
+
+  if (
+    typeof state.HeartbeatSeconds === 'number' &&
+    typeof state.TimeoutSeconds === 'number' &&
+    state.HeartbeatSeconds >= state.TimeoutSeconds
+  ) {
+    schema("'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'", at('HeartbeatSeconds'));
+  }
+  if (typeof state.Seconds === 'number' && state.Seconds > MAX_WAIT_SECONDS) {
+    schema(`The value of 'Seconds' must be at most ${MAX_WAIT_SECONDS}`, at('Seconds'));
+  }
+  if (
+    typeof state.Timestamp === 'string' &&
+    expressionOf(state.Timestamp) === undefined &&
+    parseTimestamp(state.Timestamp) === undefined
+  ) {
+    schema(
+      "The value of 'Timestamp' must be an ISO-8601 date-time such as 2016-03-14T01:59:00Z",
+      at('Timestamp'),
+    );
   }
 
   checkRetry(state, at('Retry'), diagnostics);

@@ -24,8 +24,8 @@ export const INLINE_MAP_CONCURRENCY = 40;
 /** Intrinsic functions nest at most 10 deep in one field. */
 export const MAX_INTRINSIC_NESTING = 10;
 
-/** A Wait may last at most a year (an execution's longest duration). */
-export const MAX_WAIT_SECONDS = 31_536_000;
+/** A Wait may last at most 99999999 seconds. */
+export const MAX_WAIT_SECONDS = 99_999_999;
 
 /** An execution's history holds at most 25,000 events; the execution fails at that size. */
 export const MAX_HISTORY_EVENTS = 25_000;

@@ -20,7 +20,14 @@ import { passState } from './states/pass.ts';
 import { succeedState } from './states/succeed.ts';
 import { taskState } from './states/task.ts';
 import { waitState } from './states/wait.ts';
-import type { Json, JsonObject, MachineDefinition, StateDefinition, StateType } from './types.ts';
+import {
+  isObject,
+  type Json,
+  type JsonObject,
+  type MachineDefinition,
+  type StateDefinition,
+  type StateType,
+} from './types.ts';
 
 const ACTIONS: Record<StateType, StateAction> = {
   Pass: passState,
@@ -44,6 +51,23 @@ export interface StateRun {
   where: Nested;
   runNested: (machine: MachineDefinition, input: Json, where: Nested) => Promise<Json>;
 }
+
+/**
+ * A Choice's Assign when a rule matched: the state's, which applies whatever rule matches, and
+ * the rule's, which wins for a name both set (`x` and `x.$` are one name).
+ */
+const choiceAssign = (
+  state: JsonObject | undefined,
+  rule: Json | undefined,
+): JsonObject | undefined => {
+  if (!isObject(rule)) return state;
+  const base = (key: string) => (key.endsWith('.$') ? key.slice(0, -2) : key);
+  const ruled = new Set(Object.keys(rule).map(base));
+  return {
+    ...Object.fromEntries(Object.entries(state ?? {}).filter(([key]) => !ruled.has(base(key)))),
+    ...rule,
+  };
+};
 
 const byteLength = (value: Json) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -93,9 +117,13 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
         runNested,
       };
       const { result, next, rule } = await ACTIONS[state.Type](context);
-      // A matched Choice rule's Assign and Output stand for the state's.
+      // A matched Choice rule's Output stands for the state's; its Assign adds to the state's.
       const fields = rule
-        ? { ...state, Assign: rule.Assign as JsonObject | undefined, Output: rule.Output }
+        ? {
+            ...state,
+            Assign: choiceAssign(state.Assign, rule.Assign),
+            Output: rule.Output ?? state.Output,
+          }
         : state;
       const { output, assigned } = jsonata
         ? await jsonataLanguage.finish(

@@ -6,7 +6,7 @@ import { isObject, type Json } from '../engine/types.ts';
 
 export const expressionOf = (value: unknown): string | undefined =>
   typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4
-    ? value.slice(2, -2)
+    ? value.slice(2, -2).trim()
     : undefined;
 
 /** Each expression in a field's value, with its location (`Output/result/0`). */

@@ -1,10 +1,15 @@
-/** $partition(array, size): the array in chunks of `size` items (States.ArrayPartition's JSONata twin). */
-import { FunctionError, isInteger } from './errors.ts';
+/**
+ * $partition(array, size): the array in chunks of `size` items (States.ArrayPartition's JSONata
+ * twin); a non-integer size is rounded down.
+ */
+import { FunctionError } from './errors.ts';
 
-export const partition = (array: unknown, size: unknown): unknown[][] => {
-  if (!Array.isArray(array))
+export const partition = (array: unknown, requested: unknown): unknown[][] => {
+  if (!Array.isArray(array)) {
     throw new FunctionError('$partition', 'the first argument must be an array');
-  if (!isInteger(size) || size <= 0) {
+  }
+  const size = typeof requested === 'number' ? Math.floor(requested) : Number.NaN;
+  if (!Number.isInteger(size) || size <= 0) {
     throw new FunctionError('$partition', 'the chunk size must be a positive integer');
   }
   const chunks: unknown[][] = [];

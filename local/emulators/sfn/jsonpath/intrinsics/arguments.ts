@@ -40,6 +40,17 @@ export const expectInteger = (name: string, value: Json | undefined, what: strin
   return value;
 };
 
+/**
+ * A number the function takes as an integer: a non-integer is rounded to the nearest one, as
+ * ArrayPartition, ArrayRange, MathAdd and MathRandom do.
+ */
+export const expectRounded = (name: string, value: Json | undefined, what: string): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw intrinsicFailure(name, `${what} must be a number`);
+  }
+  return Math.round(value);
+};
+
 /** A string argument of the encoding and hash functions: at most 10,000 characters. */
 export const MAX_INTRINSIC_STRING = 10_000;
 

@@ -2,7 +2,7 @@
 import {
   expectArray,
   expectCount,
-  expectInteger,
+  expectRounded,
   type IntrinsicFunction,
   intrinsicFailure,
 } from '../arguments.ts';
@@ -10,7 +10,7 @@ import {
 export const arrayPartition: IntrinsicFunction = (args, name) => {
   expectCount(name, args, 2);
   const array = expectArray(name, args[0], 'the first argument');
-  const size = expectInteger(name, args[1], 'the chunk size');
+  const size = expectRounded(name, args[1], 'the chunk size');
   if (size <= 0) throw intrinsicFailure(name, 'the chunk size must be a positive integer');
   const chunks = [];
   for (let at = 0; at < array.length; at += size) chunks.push(array.slice(at, at + size));

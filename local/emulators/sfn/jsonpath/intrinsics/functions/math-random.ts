@@ -4,7 +4,7 @@
  */
 import {
   expectCount,
-  expectInteger,
+  expectRounded,
   type IntrinsicFunction,
   intrinsicFailure,
 } from '../arguments.ts';
@@ -23,10 +23,10 @@ export const seededRandom = (seed: number) => {
 
 export const mathRandom: IntrinsicFunction = (args, name) => {
   expectCount(name, args, 2, 3);
-  const start = expectInteger(name, args[0], 'the start');
-  const end = expectInteger(name, args[1], 'the end');
+  const start = expectRounded(name, args[0], 'the start');
+  const end = expectRounded(name, args[1], 'the end');
   if (end <= start) throw intrinsicFailure(name, 'the end must be greater than the start');
   const random =
-    args.length === 3 ? seededRandom(expectInteger(name, args[2], 'the seed')) : Math.random;
+    args.length === 3 ? seededRandom(expectRounded(name, args[2], 'the seed')) : Math.random;
   return start + Math.floor(random() * (end - start));
 };
