@@ -102,6 +102,49 @@ describe('JSONata evaluations run in worker processes, within a budget', () => {
     expect(slowest).toBeLessThan(1000);
   }, 30_000);
 
+  it('a JSONPath query that walks a large input runs off the thread too, and selects what it would here', async () => {
+    // Prepare: close to the 256 KB input limit, 9,000 objects to walk.
+    const service = localService();
+    services.push(service);
+    const items = Array.from({ length: 9000 }, (_, index) => ({
+      a: index % 2,
+      b: [1, { c: 'x' }],
+    }));
+    const watch = await servedAndWatched(service);
+
+    // Act: `..` and a filter over every item (jsonpath-plus: 400 ms and 60 ms of work here).
+    const result = await runMachine(
+      service,
+      {
+        name: 'WideQuery',
+        definition: {
+          StartAt: 'Count',
+          States: {
+            Count: {
+              Type: 'Pass',
+              Parameters: {
+                'all.$': 'States.ArrayLength($..*)',
+                'cs.$': 'States.ArrayLength($..c)',
+                'odd.$': 'States.ArrayLength($.items[?(@.a == 1)])',
+                'first.$': '$.items[0:2]',
+              },
+              End: true,
+            },
+          },
+        },
+      },
+      { items },
+    );
+    const slowest = await watch.stop();
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { all: 1 + 9000 * 6, cs: 9000, odd: 4500, first: items.slice(0, 2) },
+    });
+    expect(slowest).toBeLessThan(200);
+  }, 30_000);
+
   it('recursion without end fails at its depth budget; running out of memory costs the worker, not the platform', async () => {
     const service = localService({ jsonataBudget: { memoryMb: 64, workers: 1 } });
     services.push(service);

@@ -12,6 +12,7 @@ import type { ActionContext, Nested, StateAction } from './action.ts';
 import { asStatesError, ExecutionAborted, STATES, StatesError } from './errors.ts';
 import { catcherFor, retryFor } from './retry-catch.ts';
 import { type Runtime, sleep, unlessAborted } from './runtime.ts';
+import type { StateScope } from './scope.ts';
 import { choiceState } from './states/choice.ts';
 import { failState } from './states/fail.ts';
 import { mapState } from './states/map.ts';
@@ -84,7 +85,7 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
   let retryCount = 0;
 
   for (;;) {
-    const scope: jsonataLanguage.JsonataScope = {
+    const scope: StateScope = {
       name,
       type: state.Type,
       language,
@@ -105,7 +106,7 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
           : input
         : state.Type === 'Fail'
           ? input
-          : jsonPathLanguage.effectiveInput(state, input, scope);
+          : await jsonPathLanguage.effectiveInput(state, input, scope);
       const context: ActionContext = {
         name,
         state,
@@ -132,7 +133,12 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
             HAS_RESULT.has(state.Type) ? result : undefined,
             scope,
           )
-        : jsonPathLanguage.finish(fields, input, result === undefined ? effective : result, scope);
+        : await jsonPathLanguage.finish(
+            fields,
+            input,
+            result === undefined ? effective : result,
+            scope,
+          );
       if (signal.aborted) throw signal.reason;
       if (byteLength(output) > MAX_PAYLOAD_BYTES) {
         throw new StatesError(
@@ -168,7 +174,7 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
       const errorOutput: JsonObject = { Error: error.name, Cause: error.message };
       const { output, assigned } = jsonata
         ? await jsonataLanguage.caught(catcher, input, errorOutput, scope)
-        : jsonPathLanguage.caught(catcher, input, errorOutput, scope);
+        : await jsonPathLanguage.caught(catcher, input, errorOutput, scope);
       variables.assign(assigned, name);
       history.stateExited(state.Type, name, output, assigned);
       return { output, next: catcher.Next };

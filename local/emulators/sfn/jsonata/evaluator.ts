@@ -15,7 +15,10 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Answer, Budget, Failure, Job } from './protocol.ts';
+import type { Answer, Budget, Failure, Job, JsonataJob } from './protocol.ts';
+
+/** A query's matches may be as large as the data they come from (a payload, 256 KB) and more. */
+const MAX_QUERY_BYTES = 4 * 1024 * 1024;
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
@@ -46,6 +49,14 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   lane: object;
 }
+
+/** A job's failure when its worker is gone. */
+const lost = (job: Job, why: string): Failure => ({
+  kind: 'threw',
+  location: job.kind === 'jsonata' ? (job.fields[0]?.location ?? '') : job.path,
+  expression: '',
+  message: why,
+});
 
 /** One worker process and the jobs it has not answered yet. */
 class Slot {
@@ -109,11 +120,7 @@ class Slot {
   /** Every job in flight fails with `why` (the worker that had them is gone). */
   #failAll(why: string) {
     for (const pending of [...this.#pending.values()]) {
-      const field = pending.job.fields[0];
-      this.#settle(pending, {
-        ok: false,
-        failure: { kind: 'threw', location: field?.location ?? '', expression: '', message: why },
-      });
+      this.#settle(pending, { ok: false, failure: lost(pending.job, why) });
     }
   }
 
@@ -144,11 +151,7 @@ class Slot {
     const others: Pending[] = [];
     for (const pending of [...this.#pending.values()]) {
       if (pending === victim || pending.lane === lane) {
-        const field = pending.job.fields[0];
-        this.#settle(pending, {
-          ok: false,
-          failure: { kind: 'threw', location: field?.location ?? '', expression: '', message: why },
-        });
+        this.#settle(pending, { ok: false, failure: lost(pending.job, why) });
       } else {
         clearTimeout(pending.timer);
         others.push(pending);
@@ -178,6 +181,8 @@ class Slot {
     this.#failAll('the platform is closing');
     if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Held until it has exited, so that closing waits for it.
+    this.#busy(worker);
     worker.kill('SIGKILL');
     await exited;
   }
@@ -185,7 +190,9 @@ class Slot {
 
 /** An execution's way to the workers: its jobs, in its order, on one of them. */
 export interface Lane {
-  run(fields: Job['fields'], bindings: string, maxBytes: number): Promise<Outcome>;
+  run(fields: JsonataJob['fields'], bindings: string, maxBytes: number): Promise<Outcome>;
+  /** A JSONPath query over large data: the array of what `path` matches in `data`. */
+  query(path: string, data: unknown): Promise<Outcome>;
   /** The execution ended: anything of it still evaluating is stopped. */
   close(): void;
 }
@@ -215,7 +222,25 @@ export class JsonataEvaluator {
     return {
       run: (fields, bindings, maxBytes) =>
         slot.run(
-          { id: ++this.#ids, fields, bindings, budget: { timeoutMs, stackDepth }, maxBytes },
+          {
+            id: ++this.#ids,
+            kind: 'jsonata',
+            fields,
+            bindings,
+            budget: { timeoutMs, stackDepth },
+            maxBytes,
+          },
+          token,
+        ),
+      query: (path, data) =>
+        slot.run(
+          {
+            id: ++this.#ids,
+            kind: 'jsonpath',
+            path,
+            json: JSON.stringify(data),
+            maxBytes: MAX_QUERY_BYTES,
+          },
           token,
         ),
       close: () => slot.cancel(token),

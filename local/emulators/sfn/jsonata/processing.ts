@@ -10,14 +10,12 @@ import { STATES, StatesError } from '../engine/errors.ts';
 import { causeIn, type StateScope } from '../engine/scope.ts';
 import type { Catcher, Json, JsonObject, StateDefinition } from '../engine/types.ts';
 import { MAX_PAYLOAD_BYTES } from '../limits.ts';
-import type { Lane } from './evaluator.ts';
 import { expressionOf, expressionsIn } from './expression.ts';
 import type { Failure } from './protocol.ts';
 import { checkExpression } from './syntax.ts';
 
-export interface JsonataScope extends StateScope {
-  lane: Lane;
-}
+/** A state's scope, as JSONata evaluates in it. */
+export type JsonataScope = StateScope;
 
 const failureCause = (failure: Failure) => {
   const at = `The JSONata expression '${failure.expression}' specified for the field '${failure.location}'`;

@@ -1,7 +1,8 @@
 /**
- * The messages between the JSONata evaluator (main thread) and its worker: a job evaluates one
+ * The messages between the evaluator (main thread) and its worker: a JSONata job evaluates one
  * or more fields (a template each, `{% %}` strings anywhere in it) against the same bindings,
- * given as JSON text; the answer is each field's value as JSON text, or the first failure.
+ * given as JSON text; a JSONPath job runs one query over data given as JSON text. The answer is
+ * each value as JSON text, or the first failure.
  */
 
 export interface Budget {
@@ -11,8 +12,21 @@ export interface Budget {
   stackDepth: number;
 }
 
-export interface Job {
+export type Job = JsonataJob | JsonPathJob;
+
+export interface JsonPathJob {
   id: number;
+  kind: 'jsonpath';
+  /** A path from `$` (jsonpath-plus's syntax: filters run in its safe evaluator). */
+  path: string;
+  /** The data, as JSON text. */
+  json: string;
+  maxBytes: number;
+}
+
+export interface JsonataJob {
+  id: number;
+  kind: 'jsonata';
   /** Each field: its location (`Output`, `Assign`, `Items`) and its value as written. */
   fields: { location: string; template: unknown }[];
   /** `{ states: {...}, <variable>: ... }` as JSON text. */

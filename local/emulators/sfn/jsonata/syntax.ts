@@ -46,7 +46,15 @@ export const checkExpression = (source: string): ExpressionInfo => {
       return;
     }
     const expr = node as Node;
-    if (expr.type === 'condition' && expr.then !== undefined && expr.then === expr.condition) {
+    // `a ?: b` parses as `a ? a : b` with the same node (and position) twice.
+    if (
+      expr.type === 'condition' &&
+      expr.then !== undefined &&
+      expr.condition !== undefined &&
+      (expr.then === expr.condition ||
+        (expr.then.position === expr.condition.position &&
+          JSON.stringify(expr.then) === JSON.stringify(expr.condition)))
+    ) {
       throw new ExpressionRefused(
         `the JSONata expression '${source}' uses the '?:' operator, which is not in JSONata 2.0.6 (the version Step Functions runs)`,
       );

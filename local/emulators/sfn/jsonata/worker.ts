@@ -5,9 +5,10 @@
  * goes back as JSON text, checked against the payload limit here, so a huge value never crosses.
  */
 import jsonata from 'jsonata';
+import { JSONPath } from 'jsonpath-plus';
 import { expressionOf } from './expression.ts';
 import { STEP_FUNCTIONS_FUNCTIONS, WITHHELD_FUNCTIONS } from './functions/index.ts';
-import type { Answer, Budget, Failure, Job } from './protocol.ts';
+import type { Answer, Budget, Failure, Job, JsonataJob, JsonPathJob } from './protocol.ts';
 
 const compiled = new Map<string, jsonata.Expression>();
 
@@ -88,7 +89,29 @@ const evaluate = async (
   return template;
 };
 
-const run = async (job: Job): Promise<Answer> => {
+/** A JSONPath query over large data: the array of what it matches. */
+const query = (job: JsonPathJob): Answer => {
+  const json = JSON.parse(job.json) as object;
+  const text = JSON.stringify(JSONPath({ path: job.path, json, wrap: true }));
+  if (Buffer.byteLength(text, 'utf8') > job.maxBytes) {
+    return {
+      id: job.id,
+      ok: false,
+      failure: {
+        kind: 'too-big',
+        location: job.path,
+        expression: job.path,
+        bytes: Buffer.byteLength(text, 'utf8'),
+      },
+    };
+  }
+  return { id: job.id, ok: true, values: [text] };
+};
+
+const run = async (job: Job): Promise<Answer> =>
+  job.kind === 'jsonpath' ? query(job) : evaluateJob(job);
+
+const evaluateJob = async (job: JsonataJob): Promise<Answer> => {
   const bindings = JSON.parse(job.bindings) as Record<string, unknown>;
   const values: (string | null)[] = [];
   try {
@@ -134,7 +157,7 @@ process.on('message', (job: Job) => {
         ok: false,
         failure: {
           kind: 'threw',
-          location: job.fields[0]?.location ?? '',
+          location: job.kind === 'jsonata' ? (job.fields[0]?.location ?? '') : job.path,
           expression: '',
           message: messageOf(error),
         },

@@ -70,18 +70,27 @@ const TYPE_TESTS: Record<string, (value: Json | undefined) => boolean> = {
 };
 
 /** Whether a rule (without its Next) holds for the data. */
-export const ruleHolds = (rule: JsonObject, data: Json, scope: StateScope): boolean => {
-  if (Array.isArray(rule.And))
-    return rule.And.every((inner) => ruleHolds(inner as JsonObject, data, scope));
-  if (Array.isArray(rule.Or))
-    return rule.Or.some((inner) => ruleHolds(inner as JsonObject, data, scope));
-  if (rule.Not !== undefined) return !ruleHolds(rule.Not as JsonObject, data, scope);
-  const at = (path: Json | undefined): Json | undefined => {
+export const ruleHolds = async (
+  rule: JsonObject,
+  data: Json,
+  scope: StateScope,
+): Promise<boolean> => {
+  if (Array.isArray(rule.And)) {
+    for (const inner of rule.And)
+      if (!(await ruleHolds(inner as JsonObject, data, scope))) return false;
+    return true;
+  }
+  if (Array.isArray(rule.Or)) {
+    for (const inner of rule.Or) if (await ruleHolds(inner as JsonObject, data, scope)) return true;
+    return false;
+  }
+  if (rule.Not !== undefined) return !(await ruleHolds(rule.Not as JsonObject, data, scope));
+  const at = async (path: Json | undefined): Promise<Json | undefined> => {
     if (typeof path !== 'string') return undefined;
-    const selection = resolvePath(path, data, scope);
+    const selection = await resolvePath(path, data, scope);
     return selection.found ? selection.value : undefined;
   };
-  const value = at(rule.Variable);
+  const value = await at(rule.Variable);
   for (const [operator, operand] of Object.entries(rule)) {
     const test = TYPE_TESTS[operator];
     if (test) return test(value) === operand;
@@ -93,7 +102,7 @@ export const ruleHolds = (rule: JsonObject, data: Json, scope: StateScope): bool
     const match = /^(String|Numeric|Boolean|Timestamp)(.+?)(Path)?$/.exec(operator);
     if (!match || !COMPARISONS.includes(match[2] as Comparison)) continue;
     if (value === undefined) return false;
-    const other = match[3] ? at(operand) : operand;
+    const other = match[3] ? await at(operand) : operand;
     if (other === undefined) return false;
     const order = (KINDS[match[1] as string] as (a: Json, b: Json) => number | undefined)(
       value,

@@ -13,10 +13,14 @@ import { applyResultPath } from './result-path.ts';
 import { evaluateTemplate } from './template.ts';
 
 /** InputPath or OutputPath: null gives `{}`; a path that selects nothing fails with States.Runtime. */
-export const applyPath = (path: string | null | undefined, data: Json, scope: StateScope): Json => {
+export const applyPath = async (
+  path: string | null | undefined,
+  data: Json,
+  scope: StateScope,
+): Promise<Json> => {
   if (path === undefined) return data;
   if (path === null) return {};
-  const selection = resolvePath(path, data, scope);
+  const selection = await resolvePath(path, data, scope);
   if (selection.found) return selection.value;
   throw new StatesError(
     STATES.Runtime,
@@ -25,39 +29,43 @@ export const applyPath = (path: string | null | undefined, data: Json, scope: St
 };
 
 /** The input a state works on: InputPath, then Parameters (a Map's Parameters apply per item). */
-export const effectiveInput = (state: StateDefinition, rawInput: Json, scope: StateScope): Json => {
-  const input = applyPath(state.InputPath, rawInput, scope);
+export const effectiveInput = async (
+  state: StateDefinition,
+  rawInput: Json,
+  scope: StateScope,
+): Promise<Json> => {
+  const input = await applyPath(state.InputPath, rawInput, scope);
   if (state.Parameters === undefined || state.Type === 'Map') return input;
   return evaluateTemplate(state.Parameters, input, scope);
 };
 
 /** The variables an Assign sets, evaluated on `data` (the result, or a Catch's error output). */
-export const assigned = (assign: JsonObject | undefined, data: Json, scope: StateScope) =>
-  assign === undefined ? {} : (evaluateTemplate(assign, data, scope) as JsonObject);
+export const assigned = async (assign: JsonObject | undefined, data: Json, scope: StateScope) =>
+  assign === undefined ? {} : ((await evaluateTemplate(assign, data, scope)) as JsonObject);
 
 /** The state's output and the variables it assigns, from its raw input and its result. */
-export const finish = (
+export const finish = async (
   fields: Pick<StateDefinition, 'ResultSelector' | 'ResultPath' | 'OutputPath' | 'Assign'>,
   rawInput: Json,
   result: Json,
   scope: StateScope,
 ) => {
-  const variables = assigned(fields.Assign, result, scope);
+  const variables = await assigned(fields.Assign, result, scope);
   const selected =
     fields.ResultSelector === undefined
       ? result
-      : evaluateTemplate(fields.ResultSelector, result, scope);
+      : await evaluateTemplate(fields.ResultSelector, result, scope);
   const placed = applyResultPath(fields.ResultPath, rawInput, selected, scope);
-  return { output: applyPath(fields.OutputPath, placed, scope), assigned: variables };
+  return { output: await applyPath(fields.OutputPath, placed, scope), assigned: variables };
 };
 
 /** A Catch's output and variables: its ResultPath puts the error output in the raw input. */
-export const caught = (
+export const caught = async (
   catcher: Catcher,
   rawInput: Json,
   errorOutput: JsonObject,
   scope: StateScope,
 ) => ({
-  assigned: assigned(catcher.Assign, errorOutput, scope),
+  assigned: await assigned(catcher.Assign, errorOutput, scope),
   output: applyResultPath(catcher.ResultPath, rawInput, errorOutput, scope),
 });

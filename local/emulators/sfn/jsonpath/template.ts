@@ -24,15 +24,15 @@ export const parsedIntrinsic = (text: string): IntrinsicCall => {
 };
 
 /** The value of one `.$` field: a path's, or an intrinsic function's. */
-export const dynamicValue = (
+export const dynamicValue = async (
   expression: string,
   data: Json,
   scope: StateScope,
   field: string,
   errorName: string = STATES.ParameterPathFailure,
-): Json => {
-  const resolve = (path: string): Json => {
-    const selection = resolvePath(path, data, scope);
+): Promise<Json> => {
+  const resolve = async (path: string): Promise<Json> => {
+    const selection = await resolvePath(path, data, scope);
     if (selection.found) return selection.value;
     throw new StatesError(
       errorName,
@@ -44,7 +44,7 @@ export const dynamicValue = (
   };
   if (looksLikeIntrinsic(expression)) {
     try {
-      return evaluateIntrinsic(parsedIntrinsic(expression), resolve);
+      return await evaluateIntrinsic(parsedIntrinsic(expression), resolve);
     } catch (error) {
       if (error instanceof StatesError && error.name === STATES.IntrinsicFailure) {
         throw new StatesError(error.name, causeIn(scope, `${error.message} (field '${field}')`));
@@ -56,23 +56,24 @@ export const dynamicValue = (
 };
 
 /** Evaluates a payload template against `data`. */
-export const evaluateTemplate = (
+export const evaluateTemplate = async (
   template: Json,
   data: Json,
   scope: StateScope,
   errorName: string = STATES.ParameterPathFailure,
-): Json => {
+): Promise<Json> => {
   if (Array.isArray(template)) {
-    return template.map((item) => evaluateTemplate(item, data, scope, errorName));
+    const items: Json[] = [];
+    for (const item of template) items.push(await evaluateTemplate(item, data, scope, errorName));
+    return items;
   }
   if (!isObject(template)) return template;
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith('.$') && typeof value === 'string') {
-      result[key.slice(0, -2)] = dynamicValue(value, data, scope, key, errorName);
-    } else {
-      result[key] = evaluateTemplate(value, data, scope, errorName);
-    }
+    result[key.endsWith('.$') && typeof value === 'string' ? key.slice(0, -2) : key] =
+      key.endsWith('.$') && typeof value === 'string'
+        ? await dynamicValue(value, data, scope, key, errorName)
+        : await evaluateTemplate(value, data, scope, errorName);
   }
   return result;
 };

@@ -23,7 +23,7 @@ export const choiceState: StateAction = async ({ state, input, effective, scope 
             rule.Condition ?? null,
             'boolean',
           )) === true
-        : ruleHolds(rule, effective, scope);
+        : await ruleHolds(rule, effective, scope);
     if (holds) return { next: rule.Next as string, rule: rule as JsonObject };
   }
   if (state.Default === undefined) {

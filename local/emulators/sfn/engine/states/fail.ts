@@ -23,9 +23,9 @@ export const failState: StateAction = async ({ state, input, scope }) => {
         : await typedField(scope, { input }, 'Cause', state.Cause, 'string');
     throw new StatesError((error as string | undefined) ?? '', (cause as string | undefined) ?? '');
   }
-  const fromPath = (path: string | undefined, field: string): Json | undefined => {
+  const fromPath = async (path: string | undefined, field: string): Promise<Json | undefined> => {
     if (path === undefined) return undefined;
-    const value = dynamicValue(path, input, scope, field, STATES.Runtime);
+    const value = await dynamicValue(path, input, scope, field, STATES.Runtime);
     if (typeof value !== 'string') {
       throw new StatesError(
         STATES.Runtime,
@@ -35,7 +35,7 @@ export const failState: StateAction = async ({ state, input, scope }) => {
     return value;
   };
   // No Error (or Cause) at all: the execution's error (or cause) is absent, not a made-up name.
-  const error = fromPath(state.ErrorPath, 'ErrorPath') ?? state.Error ?? '';
-  const cause = fromPath(state.CausePath, 'CausePath') ?? state.Cause ?? '';
+  const error = (await fromPath(state.ErrorPath, 'ErrorPath')) ?? state.Error ?? '';
+  const cause = (await fromPath(state.CausePath, 'CausePath')) ?? state.Cause ?? '';
   throw new StatesError(String(error), String(cause));
 };

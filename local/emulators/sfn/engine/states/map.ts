@@ -47,7 +47,7 @@ export const mapState: StateAction = async ({
     }
   } else {
     const itemsPath = state.ItemsPath ?? '$';
-    const selection = resolvePath(itemsPath, effective, scope);
+    const selection = await resolvePath(itemsPath, effective, scope);
     items = selection.found ? selection.value : (undefined as unknown as Json);
     if (!Array.isArray(items)) {
       throw fieldError(scope, `Reference path "${itemsPath}" must point to array.`, 'ItemsPath');
@@ -65,7 +65,7 @@ export const mapState: StateAction = async ({
       'number',
     );
   } else if (state.MaxConcurrencyPath !== undefined) {
-    const selection = resolvePath(state.MaxConcurrencyPath, effective, scope);
+    const selection = await resolvePath(state.MaxConcurrencyPath, effective, scope);
     concurrency = selection.found ? selection.value : null;
   }
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 0) {
@@ -105,7 +105,7 @@ export const mapState: StateAction = async ({
                 { location: 'ItemSelector', template: selector },
               ])
             )[0] as Json)
-          : evaluateTemplate(selector, effective, itemScope);
+          : await evaluateTemplate(selector, effective, itemScope);
       }
       results[index] = await runNested(processor, itemInput, {
         variables,

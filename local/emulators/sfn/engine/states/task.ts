@@ -30,7 +30,7 @@ export const taskState: StateAction = async ({
       'number',
     );
   } else if (state.TimeoutSecondsPath !== undefined) {
-    const selection = resolvePath(state.TimeoutSecondsPath, input, scope);
+    const selection = await resolvePath(state.TimeoutSecondsPath, input, scope);
     if (!selection.found) {
       throw fieldError(
         scope,

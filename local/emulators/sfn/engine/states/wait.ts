@@ -42,7 +42,7 @@ const durationField = async (context: ActionContext, field: 'Seconds' | 'Timesta
   const pathField = `${field}Path` as const;
   const path = state[pathField];
   if (path !== undefined) {
-    const selection = resolvePath(path, effective, scope);
+    const selection = await resolvePath(path, effective, scope);
     if (!selection.found) {
       throw fieldError(
         scope,

@@ -64,14 +64,20 @@ export const unknownIntrinsics = (call: IntrinsicCall): string[] => [
 ];
 
 /** Evaluates a call; `resolve` gives a path argument's value (and throws when it has none). */
-export const evaluateIntrinsic = (call: IntrinsicCall, resolve: (path: string) => Json): Json => {
-  const args = call.args.map((arg) =>
-    arg.kind === 'literal'
-      ? arg.value
-      : arg.kind === 'path'
-        ? resolve(arg.path)
-        : evaluateIntrinsic(arg.call, resolve),
-  );
+export const evaluateIntrinsic = async (
+  call: IntrinsicCall,
+  resolve: (path: string) => Promise<Json>,
+): Promise<Json> => {
+  const args: Json[] = [];
+  for (const arg of call.args) {
+    args.push(
+      arg.kind === 'literal'
+        ? arg.value
+        : arg.kind === 'path'
+          ? await resolve(arg.path)
+          : await evaluateIntrinsic(arg.call, resolve),
+    );
+  }
   if (call.name === 'States.Format') {
     const first = call.args[0];
     return format(args, call.name, first?.kind === 'literal' ? first.raw : undefined);
