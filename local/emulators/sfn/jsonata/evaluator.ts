@@ -17,6 +17,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Answer, Budget, Failure, Job, JsonataJob } from './protocol.ts';
 
+/** How long a worker with nothing to do is kept (a new one starts in some 100 ms). */
+const IDLE_MS = 10_000;
+
 /** A query's matches may be as large as the data they come from (a payload, 256 KB) and more. */
 const MAX_QUERY_BYTES = 4 * 1024 * 1024;
 
@@ -63,6 +66,8 @@ class Slot {
   readonly #budget: EvaluatorBudget;
   #worker: ChildProcess | undefined;
   readonly #pending = new Map<number, Pending>();
+  /** Ends a worker left with nothing to do for IDLE_MS: a process is not kept for nothing. */
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(budget: EvaluatorBudget) {
     this.#budget = budget;
@@ -99,13 +104,21 @@ class Slot {
     return worker;
   }
 
-  /** A worker with nothing to do holds nothing open: the platform may end without it. */
+  /** A worker with nothing to do holds nothing open, and ends if it stays so. */
   #idle(worker: ChildProcess) {
     worker.unref();
     worker.channel?.unref();
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      if (this.#worker !== worker || this.#pending.size > 0) return;
+      this.#worker = undefined;
+      worker.kill('SIGKILL');
+    }, IDLE_MS);
+    this.#idleTimer.unref();
   }
 
   #busy(worker: ChildProcess) {
+    clearTimeout(this.#idleTimer);
     worker.ref();
     worker.channel?.ref();
   }

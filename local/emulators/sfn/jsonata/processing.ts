@@ -41,11 +41,17 @@ export const evaluateFields = async (
 ): Promise<Json[]> => {
   const expressions = fields.flatMap(({ location, template }) => expressionsIn(template, location));
   if (expressions.length === 0) return fields.map(({ template }) => template);
-  const bindings: JsonObject = {
-    states: { ...states, context: scope.context } as JsonObject,
-  };
+  // Only what the expressions read crosses to the worker: a Map's ItemSelector, evaluated for
+  // every item, need not carry the Map's whole input each time.
+  const available: JsonObject = { ...(states as JsonObject), context: scope.context };
+  const used: JsonObject = {};
+  const bindings: JsonObject = { states: used };
   for (const { source } of expressions) {
-    for (const name of checkExpression(source).variables) {
+    const info = checkExpression(source);
+    for (const member of info.states) {
+      if (available[member] !== undefined) used[member] = available[member] as Json;
+    }
+    for (const name of info.variables) {
       if (name === 'states') continue;
       const value = scope.variables.get(name);
       if (value !== undefined) bindings[name] = value;

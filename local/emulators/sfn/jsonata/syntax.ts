@@ -9,7 +9,19 @@ import jsonata from 'jsonata';
 export interface ExpressionInfo {
   /** The `$name`s it reads (its own local bindings included: sending one too many costs nothing). */
   variables: string[];
+  /** The members of `$states` it reads (all four when it uses `$states` as a whole). */
+  states: string[];
 }
+
+const STATES_MEMBERS = ['input', 'result', 'errorOutput', 'context'];
+
+/** Which members of `$states` an expression reads, from its text (a superset is harmless). */
+const statesMembers = (source: string): string[] => {
+  const uses = [...source.matchAll(/\$states\b(\s*\.\s*([A-Za-z]+))?/g)];
+  if (uses.some((use) => use[2] === undefined || !STATES_MEMBERS.includes(use[2])))
+    return STATES_MEMBERS;
+  return [...new Set(uses.map((use) => use[2] as string))];
+};
 
 type Node = jsonata.ExprNode & {
   condition?: Node;
@@ -75,7 +87,7 @@ export const checkExpression = (source: string): ExpressionInfo => {
     for (const value of Object.values(expr)) walk(value);
   };
   walk(ast);
-  const info = { variables: [...variables] };
+  const info = { variables: [...variables], states: statesMembers(source) };
   if (checked.size > 10_000) checked.clear();
   checked.set(source, info);
   return info;

@@ -10,7 +10,10 @@ import { FunctionError } from './errors.ts';
 export const hash = (data: unknown, algorithm: unknown): string => {
   if (typeof data !== 'string') throw new FunctionError('$hash', 'the data must be a string');
   if (data.length > MAX_INTRINSIC_STRING) {
-    throw new FunctionError('$hash', `the data must have at most ${MAX_INTRINSIC_STRING} characters`);
+    throw new FunctionError(
+      '$hash',
+      `the data must have at most ${MAX_INTRINSIC_STRING} characters`,
+    );
   }
   const nodeName =
     typeof algorithm === 'string' && Object.hasOwn(HASH_ALGORITHMS, algorithm)
