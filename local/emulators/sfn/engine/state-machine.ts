@@ -1,8 +1,9 @@
 /**
  * Runs a machine: from StartAt, state after state (state-executor.ts), until one ends it; the
  * same for a Parallel branch and a Map iteration, each with its own variables and stop signal.
- * Between two states it lets the event loop run, so a machine of many quick states never holds
- * the thread that serves every port. The execution as a whole: its input, its TimeoutSeconds,
+ * Every YIELD_EVERY_STATES states of an execution it lets the event loop run, so a machine of
+ * many quick states never holds the thread that serves every port (and a machine of few states
+ * is not slowed by a wait for the loop at each one). The execution as a whole: its input, its TimeoutSeconds,
  * its stop, and how it ended.
  */
 import type { Nested } from './action.ts';
@@ -12,6 +13,12 @@ import { type Runtime, yieldToEventLoop } from './runtime.ts';
 import { executeState } from './state-executor.ts';
 import type { Json, MachineDefinition } from './types.ts';
 import { VariableScope } from './variables.ts';
+
+/** How many states an execution runs between two turns of the event loop. */
+export const YIELD_EVERY_STATES = 32;
+
+/** How many states each execution has entered. */
+const entered = new WeakMap<Runtime, number>();
 
 /** Runs `machine`'s states from StartAt; gives the output of the state that ends it. */
 export const runStates = async (
@@ -23,7 +30,9 @@ export const runStates = async (
   let name = machine.StartAt;
   let data = input;
   for (;;) {
-    await yieldToEventLoop();
+    const count = (entered.get(runtime) ?? 0) + 1;
+    entered.set(runtime, count);
+    if (count % YIELD_EVERY_STATES === 0) await yieldToEventLoop();
     if (where.signal.aborted) throw where.signal.reason;
     if (runtime.history.size >= MAX_HISTORY_EVENTS) {
       throw new StatesError(
