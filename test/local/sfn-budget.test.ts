@@ -145,6 +145,37 @@ describe('JSONata evaluations run in worker processes, within a budget', () => {
     expect(slowest).toBeLessThan(200);
   }, 30_000);
 
+  it('a machine that loops through quick states holds no port, and fails at 25,000 history events', async () => {
+    const service = localService();
+    services.push(service);
+    const watch = await servedAndWatched(service);
+
+    const result = await runMachine(service, {
+      name: 'Loop',
+      definition: {
+        StartAt: 'Again',
+        States: {
+          Again: { Type: 'Pass', Next: 'Check' },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }],
+            Default: 'Again',
+          },
+          Done: { Type: 'Succeed' },
+        },
+      },
+    });
+    const slowest = await watch.stop();
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    // Ended where the next state would pass the limit: its ExecutionFailed event is the last.
+    const size = service.execution(result.executionArn).history.size;
+    expect(size).toBeGreaterThan(25_000);
+    expect(size).toBeLessThanOrEqual(25_003);
+    expect(result.cause).toContain('25000');
+    expect(slowest).toBeLessThan(1000);
+  }, 60_000);
+
   it('recursion without end fails at its depth budget; running out of memory costs the worker, not the platform', async () => {
     const service = localService({ jsonataBudget: { memoryMb: 64, workers: 1 } });
     services.push(service);
