@@ -120,7 +120,7 @@ export const KNOWN_FAILING: Record<string, string> = {
   'HeartbeatSeconds not smaller than TimeoutSeconds is refused':
     "refused otherwise: State 'State': field 'HeartbeatSeconds' (HeartbeatSeconds (no callbacks or activities here)) (ValidationException)",
   'A Task Resource that is not a valid resource is refused':
-    "expected 'Invalid State Machine Definition: 'S…' to contain 'INVALID_RESOURCE'",
+    "the diagnostic code: State: Resource 'not-a-resource' is not an ARN'",
   'A JSONata Wait Seconds of -1 fails with States.QueryEvaluationError':
     'succeeds with {"delay":-1}',
   'A JSONata Wait Seconds that is a string fails with States.QueryEvaluationError':
@@ -137,6 +137,52 @@ export const KNOWN_FAILING: Record<string, string> = {
     "failed with States.Runtime: Path expression 'States.ArrayGetItem($.errors, 1)' does not point to a value",
   'ErrorPath in a JSONata Fail state is refused':
     "refused otherwise: State 'FailState': field 'ErrorPath' (a JSONPath field in a JSONata state machine) (ValidationException)",
+  'IsNull false matches a value that is not null': 'succeeds with "otherwise"',
+  'IsPresent false matches a missing field': 'succeeds with "otherwise"',
+  'A Choice state with End is refused': 'accepted at creation',
+  'A rule inside And with its own Next is refused': 'accepted at creation',
+  'A JSONata Condition chooses the rule whose expression is true':
+    'refused at creation: SCHEMA_VALIDATION_FAILED: /States/StringMatchState/Output is invalid. must match exactly one schema in oneOf; SCHEMA_VALIDATIO...',
+  'A JSONata Condition can test for null before comparing':
+    'refused at creation: SCHEMA_VALIDATION_FAILED: /States/NotNullAnd42/Output is invalid. must match exactly one schema in oneOf; SCHEMA_VALIDATION_FA...',
+  'A JSONata Condition that is not a boolean fails with States.QueryEvaluationError':
+    'succeeds with {}',
+  "A matching rule's Assign applies and the state's own Assign does not":
+    'succeeds with "default path taken"',
+  'A rule that matches without an Assign of its own leaves the variable as it was':
+    'succeeds with "default path taken"',
+  'Per-rule Assign blocks set different variables for each path': 'succeeds with 0',
+  'A branch state cannot transition outside its branch':
+    'the diagnostic code: BRANCH_OUTBOUND_TRANSITION_TARGET: Parallel branch state cannot transition to target: Outside; MISSING_TERMINAL_STATE: State m...',
+  'ItemsPath in a JSONata Map is refused':
+    "refused otherwise: State 'Each': field 'ItemsPath' (a JSONPath field in a JSONata state machine) (ValidationException)",
+  'A state inside the item processor cannot transition outside it':
+    "the diagnostic code: MISSING_TERMINAL_STATE: State machine fsm2 is missing a terminal state'",
+  'States.ALL catches an intrinsic failure in a Task Parameters':
+    "failed with States.Runtime: Intrinsic function States.ArrayRange expected argument 3 to satisfy the following constraints: 'POSITIVE_INTEGER' | 'NE...",
+  'A catcher of States.IntrinsicFailure takes a failed intrinsic in a Task Parameters':
+    "failed with States.Runtime: Unsupported hash algorithm 'SHA-3' provided to intrinsic function States.Hash. The supported algorithms are: MD5, SHA-1...",
+  'A catcher of States.ParameterPathFailure takes a Parameters path that cannot apply':
+    "failed with States.Runtime: Path expression '$.missing' does not point to a value",
+  'States.ALL beside another error in a retrier is refused': 'accepted at creation',
+  'A States.ALL retrier that is not the last is refused': 'accepted at creation',
+  'States.ALL beside another error in a catcher is refused': 'accepted at creation',
+  'A States.ALL catcher that is not the last is refused': 'accepted at creation',
+  'A retrier with an empty ErrorEquals is refused': 'accepted at creation',
+  'A BackoffRate below 1.0 is refused': 'accepted at creation',
+  'An IntervalSeconds of 0 is refused': 'accepted at creation',
+  'A MaxDelaySeconds of 0 is refused': 'accepted at creation',
+  'A JitterStrategy other than FULL or NONE is refused': 'accepted at creation',
+  'A definition that is not JSON is refused as INVALID_JSON_DESCRIPTION':
+    "the diagnostic code: Expected property name or '}' in JSON at position 28 (line 1 column 29)'",
+  'A machine without a terminal state is refused as MISSING_END_STATE':
+    "the diagnostic code: MISSING_TERMINAL_STATE: State machine fsm1 is missing a terminal state'",
+  'A state name used again in a Parallel branch is refused as DUPLICATE_STATE_NAME':
+    "refused otherwise: State 'A': field 'States' (a state name used twice across branches or iterations) (ValidationException)",
+  'A state may be named Default, like a field':
+    "refused at creation: MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: [object Object]'",
+  'A state name longer than 80 characters is refused as INVALID_STATE_NAME':
+    "the diagnostic code: SCHEMA_VALIDATION_FAILED: /States is invalid. must NOT have additional properties'",
 };
 
 /**

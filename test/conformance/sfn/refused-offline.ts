@@ -12,4 +12,14 @@ export interface OfflineRefusal {
   field: string;
 }
 
-export const REFUSED_OFFLINE: Record<string, OfflineRefusal> = {};
+export const REFUSED_OFFLINE: Record<string, OfflineRefusal> = {
+  // Distributed Map: child executions, S3 readers and writers, Map Runs.
+  'A Distributed Map state with a tolerated failure percentage is accepted': {
+    state: 'Each',
+    field: 'ToleratedFailurePercentage',
+  },
+  'A Distributed Map state reading its items with ItemReader is accepted': {
+    state: 'Each',
+    field: 'ItemReader',
+  },
+};
