@@ -625,6 +625,24 @@ export const mapCases: SfnCase[] = [
     expect: { accepted: true },
   },
   {
+    name: 'A Distributed Map state fails with States.ExceedToleratedFailureThreshold past its tolerated failures',
+    page: `${PAGES.errors}#error-handling-error-representation`,
+    definition: single(
+      {
+        Type: 'Map',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Check',
+          States: { Check: { Type: 'Fail', Error: 'BadItem' } },
+        },
+        ToleratedFailureCount: 0,
+      },
+      'Each',
+    ),
+    input: [1, 2],
+    expect: fails('States.ExceedToleratedFailureThreshold'),
+  },
+  {
     name: 'A Distributed Map state reading its items with ItemReader is accepted',
     page: `${PAGES.mapDistributed}#state-map-distributed`,
     definition: single(
