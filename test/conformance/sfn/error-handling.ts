@@ -465,10 +465,9 @@ export const errorHandlingCases: SfnCase[] = [
     expect: succeeds('States.QueryEvaluationError'),
   },
   {
-    name: 'A catcher of States.Timeout on a Parallel state takes a branch task timeout',
+    name: "A Catch on a Parallel state takes a branch's task timeout",
     page: NAMES,
-    inferred:
-      'A branch failure fails the Parallel state; the error name a branch timeout propagates with is inferred.',
+    inferred: 'A branch failure fails the Parallel state, whose catcher of States.ALL takes it.',
     definition: {
       StartAt: 'Both',
       States: {

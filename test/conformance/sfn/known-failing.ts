@@ -183,8 +183,6 @@ export const KNOWN_FAILING: Record<string, string> = {
     "the diagnostic code: Expected property name or '}' in JSON at position 28 (line 1 column 29)'",
   'A machine without a terminal state is refused as MISSING_END_STATE':
     "the diagnostic code: MISSING_TERMINAL_STATE: State machine fsm1 is missing a terminal state'",
-  'A state name longer than 80 characters is refused as INVALID_STATE_NAME':
-    "the diagnostic code: SCHEMA_VALIDATION_FAILED: /States is invalid. must NOT have additional properties'",
   // Definitions accepted that AWS refuses
   'States.ALL beside another error in a retrier is refused': 'accepted at creation',
   'States.ALL beside another error in a catcher is refused': 'accepted at creation',
