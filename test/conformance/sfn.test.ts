@@ -155,8 +155,8 @@ const check = async (c: SfnCase, expect: ExpectStatic) => {
     expect(created.refusal?.name, 'refused offline at CreateStateMachine').toBe(
       'ValidationException',
     );
-    expect(created.refusal?.message).toContain(offline.state);
-    expect(created.refusal?.message).toContain(offline.field);
+    expect(created.refusal?.message, 'the state refused').toContain(offline.state);
+    expect(created.refusal?.message, 'the field refused').toContain(offline.field);
     return;
   }
   const expected = c.expect;
@@ -165,7 +165,12 @@ const check = async (c: SfnCase, expect: ExpectStatic) => {
       created.refusal?.name,
       `CreateStateMachine refuses it (${created.refusal?.message})`,
     ).toBe('InvalidDefinition');
-    if (expected.code) expect(created.refusal?.message).toContain(expected.code);
+    if (expected.code) {
+      expect(
+        created.refusal?.message,
+        `the diagnostic code: ${created.refusal?.message}`,
+      ).toContain(expected.code);
+    }
     return;
   }
   if ('rejected' in expected && created.refusal) {

@@ -30,6 +30,8 @@ const HANDLERS: Record<string, Handler> = {
   HelloFunction: (payload) => `Hello, ${String(record(payload).who)}!`,
   /** Returns its event: what a Task state sent it, as the state's result. */
   Echo: (payload) => payload,
+  /** The inline Map page's validation function, whose code the page does not show: an echo. */
+  'ship-val': (payload) => payload,
   /** The spec's Add: `{ "val1": 3, "val2": 4 }` gives 7; an array gives the sum of its items. */
   Add: (payload) =>
     Array.isArray(payload)
@@ -52,14 +54,15 @@ const HANDLERS: Record<string, Handler> = {
     throw new FunctionFailure(String(errorType), String(errorMessage));
   },
   /**
-   * Fails with `errors[n]` on the n-th call from its state in an execution, and succeeds once
-   * the list is spent, returning how many calls it took and the event of the last.
+   * Fails with `errors[n]` on the n-th call with this list from its state in an execution, and
+   * succeeds once the list is spent, returning how many calls it took and the event of the last.
    */
   Flaky: (payload, call) => {
-    const key = `${call.executionArn} ${call.state}`;
+    const errors = (record(payload).errors ?? []) as string[];
+    // Counted per list of errors too: a Map state's iterations, one state, each count apart.
+    const key = `${call.executionArn} ${call.state} ${JSON.stringify(errors)}`;
     const n = calls.get(key) ?? 0;
     calls.set(key, n + 1);
-    const errors = (record(payload).errors ?? []) as string[];
     const error = errors[n];
     if (error !== undefined) throw new FunctionFailure(error, `failure ${n + 1}`);
     return { attempts: n + 1, input: payload };

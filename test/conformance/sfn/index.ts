@@ -3,10 +3,14 @@
  * list them: the file's title (its page or topic) and its cases.
  */
 import type { SfnCase } from './case.ts';
+import { choiceCases } from './choice.ts';
 import { contextObjectCases } from './context-object.ts';
+import { definitionCases } from './definitions.ts';
+import { errorHandlingCases } from './error-handling.ts';
 import { inputOutputCases } from './input-output.ts';
 import { intrinsicFunctionCases } from './intrinsic-functions.ts';
 import { jsonataCases } from './jsonata.ts';
+import { mapCases, parallelCases } from './parallel-map.ts';
 import { passCases, taskCases } from './pass-task.ts';
 import { variableCases } from './variables.ts';
 import { failCases, succeedCases, waitCases } from './wait-succeed-fail.ts';
@@ -27,6 +31,11 @@ export const CASE_FILES: CaseFile[] = [
   { title: 'Wait', cases: waitCases },
   { title: 'Succeed', cases: succeedCases },
   { title: 'Fail', cases: failCases },
+  { title: 'Choice', cases: choiceCases },
+  { title: 'Parallel', cases: parallelCases },
+  { title: 'Map (inline)', cases: mapCases },
+  { title: 'Error handling', cases: errorHandlingCases },
+  { title: 'Definitions: CreateStateMachine', cases: definitionCases },
 ];
 
 export const ALL_CASES: SfnCase[] = CASE_FILES.flatMap((file) => file.cases);

@@ -325,6 +325,12 @@ export const jsonataCases: SfnCase[] = [
     expect: succeeds(true),
   },
   {
+    name: 'Output may be a plain string, with no expression in it',
+    page: page('converting-from-jsonpath-to-jsonata'),
+    definition: output('done'),
+    expect: succeeds('done'),
+  },
+  {
     name: 'Output may be the literal 42',
     page: page('converting-from-jsonpath-to-jsonata'),
     definition: output(42),

@@ -1,8 +1,10 @@
 /**
  * TEMPORARY: the conformance cases today's local Step Functions does not pass, each with what
  * it does instead. The runner marks them as expected to fail (it.fails), so a case that starts
- * passing fails the suite until its line is removed here. The engine's rewrite empties this
- * list; nothing may be added to it to make a case pass.
+ * passing fails the suite until its line is removed here (and the table of
+ * docs/step-functions-conformance.md rewritten: node test/conformance/sfn/support-table.ts
+ * --write). The engine's rewrite empties this list; nothing may be added to it to make a case
+ * pass.
  */
 export const KNOWN_FAILING: Record<string, string> = {
   // The engine refuses this on purpose, as AWS does: the CDK's QueryLanguage page ("If JSONata

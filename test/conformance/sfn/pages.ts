@@ -32,3 +32,31 @@ export const PAGES = {
     'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinitionDiagnostic.html',
   spec: 'https://states-language.net/spec.html',
 } as const;
+
+/** Each page's title, for the support table. */
+export const PAGE_TITLES: Record<keyof typeof PAGES, string> = {
+  intrinsics: 'Intrinsic functions',
+  jsonata: 'Transforming data with JSONata',
+  variables: 'Passing data between states with variables',
+  context: 'The Context object',
+  paths: 'Using JSONPath paths',
+  inputPathParams: 'InputPath, Parameters and ResultSelector',
+  resultPath: 'ResultPath',
+  ioExample: 'Manipulating state data with paths (example)',
+  itemsPath: 'ItemsPath (Map)',
+  itemSelector: 'ItemSelector (Map)',
+  structure: 'State machine structure',
+  pass: 'Pass state',
+  task: 'Task state',
+  lambda: 'Invoke a Lambda function',
+  choice: 'Choice state',
+  wait: 'Wait state',
+  succeed: 'Succeed state',
+  fail: 'Fail state',
+  parallel: 'Parallel state',
+  mapInline: 'Map state, Inline mode',
+  mapDistributed: 'Map state, Distributed mode',
+  errors: 'Handling errors',
+  diagnostics: 'ValidateStateMachineDefinition diagnostics (API reference)',
+  spec: 'Amazon States Language specification',
+};

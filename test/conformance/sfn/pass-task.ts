@@ -208,6 +208,21 @@ export const taskCases: SfnCase[] = [
     expect: fails('States.Timeout'),
   },
   {
+    name: 'A Task with HeartbeatSeconds below TimeoutSeconds runs its function',
+    page: spec('task-state'),
+    definition: single(
+      {
+        Type: 'Task',
+        Resource: fn('Add'),
+        TimeoutSeconds: 300,
+        HeartbeatSeconds: 60,
+      },
+      'TaskState',
+    ),
+    input: { val1: 1, val2: 1 },
+    expect: succeeds(2),
+  },
+  {
     name: 'HeartbeatSeconds not smaller than TimeoutSeconds is refused',
     page: spec('task-state'),
     inferred:

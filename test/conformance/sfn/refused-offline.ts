@@ -12,4 +12,21 @@ export interface OfflineRefusal {
   field: string;
 }
 
-export const REFUSED_OFFLINE: Record<string, OfflineRefusal> = {};
+export const REFUSED_OFFLINE: Record<string, OfflineRefusal> = {
+  // Heartbeats: the platform has no callbacks or activities to send them.
+  'A Task with HeartbeatSeconds below TimeoutSeconds runs its function': {
+    state: 'TaskState',
+    field: 'HeartbeatSeconds',
+  },
+  // Distributed Map: child executions, S3 readers and writers, Map Runs.
+  'A Distributed Map state with a tolerated failure percentage is accepted': {
+    state: 'Each',
+    field: 'ToleratedFailurePercentage',
+  },
+  'A Distributed Map state fails with States.ExceedToleratedFailureThreshold past its tolerated failures':
+    { state: 'Each', field: 'ToleratedFailureCount' },
+  'A Distributed Map state reading its items with ItemReader is accepted': {
+    state: 'Each',
+    field: 'ItemReader',
+  },
+};

@@ -492,6 +492,24 @@ export const variableCases: SfnCase[] = [
     expect: succeeds({ count: 3, text: 'The order number is A-1' }),
   },
   {
+    name: 'A JSONPath Choice rule compares a variable',
+    page: page('using-variables-in-jsonpath-states'),
+    definition: {
+      StartAt: 'Store',
+      States: {
+        Store: { Type: 'Pass', Assign: { count: 3 }, Next: 'Check' },
+        Check: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$count', NumericGreaterThan: 1, Next: 'Many' }],
+          Default: 'Few',
+        },
+        Many: { Type: 'Pass', Result: 'many', End: true },
+        Few: { Type: 'Pass', Result: 'few', End: true },
+      },
+    },
+    expect: succeeds('many'),
+  },
+  {
     name: 'A variable in ResultPath is refused',
     page: page('using-variables-in-jsonpath-states'),
     inferred: '"Variables cannot be used in ResultPath": a definition error.',

@@ -314,6 +314,24 @@ const checkCatch = (
   }
 };
 
+/** What a comparison operator's value must be: a path, a boolean `true`, or a value of its kind. */
+const operandType = (operator: string): { check: (value: unknown) => boolean; what: string } => {
+  if (operator.endsWith('Path')) return { check: isString, what: 'a path' };
+  if (operator.startsWith('Is'))
+    return { check: (value) => typeof value === 'boolean', what: 'a boolean' };
+  if (operator.startsWith('Numeric'))
+    return { check: (value) => typeof value === 'number', what: 'a number' };
+  if (operator.startsWith('Boolean'))
+    return { check: (value) => typeof value === 'boolean', what: 'a boolean' };
+  if (operator.startsWith('Timestamp')) {
+    return {
+      check: (value) => typeof value === 'string' && parseTimestamp(value) !== undefined,
+      what: 'a timestamp',
+    };
+  }
+  return { check: isString, what: 'a string' };
+};
+
 const checkChoices = (
   state: StateDefinition,
   language: QueryLanguage,
@@ -386,6 +404,16 @@ const checkChoices = (
     if (operators.length === 1) {
       if (!isString(value.Variable))
         diagnostics.add('SCHEMA_VALIDATION_FAILED', 'These fields are required: [Variable]', where);
+      const operator = operators[0] as string;
+      const operand = value[operator];
+      const expected = operandType(operator);
+      if (!expected.check(operand)) {
+        diagnostics.add(
+          'SCHEMA_VALIDATION_FAILED',
+          `The value of '${operator}' must be ${expected.what}`,
+          `${where}${pointer(operator)}`,
+        );
+      }
       return;
     }
     if ('Variable' in value)

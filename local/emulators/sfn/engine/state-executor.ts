@@ -54,19 +54,24 @@ export interface StateRun {
 }
 
 /**
- * A Choice's Assign when a rule matched: the state's, which applies whatever rule matches, and
- * the rule's, which wins for a name both set (`x` and `x.$` are one name).
+ * A Choice's Assign when a rule matched (state-choice, workflow-variables). In JSONata the
+ * rule's own Assign stands for the state's, which applies only when Default is taken; in
+ * JSONPath the state's Assign applies whichever rule matched, the rule's adding to it (and
+ * winning for a name both set: `x` and `x.$` are one name).
  */
 const choiceAssign = (
+  language: string,
   state: JsonObject | undefined,
   rule: Json | undefined,
 ): JsonObject | undefined => {
-  if (!isObject(rule)) return state;
+  const ruled = isObject(rule) ? rule : undefined;
+  if (language === 'JSONata') return ruled;
+  if (!ruled) return state;
   const base = (key: string) => (key.endsWith('.$') ? key.slice(0, -2) : key);
-  const ruled = new Set(Object.keys(rule).map(base));
+  const names = new Set(Object.keys(ruled).map(base));
   return {
-    ...Object.fromEntries(Object.entries(state ?? {}).filter(([key]) => !ruled.has(base(key)))),
-    ...rule,
+    ...Object.fromEntries(Object.entries(state ?? {}).filter(([key]) => !names.has(base(key)))),
+    ...ruled,
   };
 };
 
@@ -118,11 +123,11 @@ export const executeState = async (run: StateRun): Promise<{ output: Json; next?
         runNested,
       };
       const { result, next, rule } = await ACTIONS[state.Type](context);
-      // A matched Choice rule's Output stands for the state's; its Assign adds to the state's.
+      // A matched Choice rule's Output stands for the state's; its Assign, as choiceAssign says.
       const fields = rule
         ? {
             ...state,
-            Assign: choiceAssign(state.Assign, rule.Assign),
+            Assign: choiceAssign(language, state.Assign, rule.Assign),
             Output: rule.Output ?? state.Output,
           }
         : state;
