@@ -626,14 +626,15 @@ const extend = (choice: Choice, leaf: Leaf): Choice => {
 };
 
 /** Bounds the search over an event's arrays: a pathological event is refused, not guessed. */
-const MAX_STEPS = 200_000;
+const MAX_STEPS = 1_000_000;
 
 /** Whether `event` (JSON text, or a value) matches `pattern`, as EventBridge decides it. */
 export const matchesPattern = (pattern: EventPattern, event: string | JsonValue): boolean => {
   const leaves = flatten(typeof event === 'string' ? parseJson(event) : event);
   let steps = 0;
-  const step = () => {
-    if (++steps > MAX_STEPS) {
+  const step = (count = 1) => {
+    steps += count;
+    if (steps > MAX_STEPS) {
       throw new PatternTooComplexToMatch(
         'The event has too many array elements to match this pattern locally',
       );
@@ -642,7 +643,9 @@ export const matchesPattern = (pattern: EventPattern, event: string | JsonValue)
 
   /** Calls `next` with each way a field can hold under `choice`, until one returns true. */
   const field = (path: string, tests: Test[], choice: Choice, next: (c: Choice) => boolean) => {
-    const candidates = (leaves.get(path) ?? []).filter((leaf) => fits(choice, leaf));
+    const all = leaves.get(path) ?? [];
+    step(all.length);
+    const candidates = all.filter((leaf) => fits(choice, leaf));
     for (const test of tests) {
       if (test.kind === 'exists') {
         step();

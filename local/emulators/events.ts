@@ -28,6 +28,7 @@ import {
   jsonOf,
   MAX_PATTERN_LENGTH,
   matchesPattern,
+  PatternTooComplexToMatch,
   parseJson,
 } from './event-pattern.ts';
 import type { InvokeResult } from './lambda-runtime.ts';
@@ -255,8 +256,23 @@ export class LocalEventBus {
     const matched = jsonOf(delivered) as Record<string, JsonValue>;
     if (event.detailText !== undefined) matched.detail = parseJson(event.detailText);
     for (const rule of this.#options.rules) {
-      if (rule.eventBusName === eventBusName && matchesPattern(rule.pattern, matched))
-        this.#track(this.#deliver(rule, delivered));
+      if (rule.eventBusName !== eventBusName) continue;
+      let matches: boolean;
+      try {
+        matches = matchesPattern(rule.pattern, matched);
+      } catch (error) {
+        if (!(error instanceof PatternTooComplexToMatch)) throw error;
+        // Not matched, and said so: never delivered on a guess.
+        this.#options.onDelivery?.({
+          rule: rule.name,
+          target: rule.target,
+          event: delivered,
+          attempts: 0,
+          error: error.message,
+        });
+        continue;
+      }
+      if (matches) this.#track(this.#deliver(rule, delivered));
     }
     return delivered.id;
   }

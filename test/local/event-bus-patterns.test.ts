@@ -61,6 +61,24 @@ describe("the template's rules, as the platform reads them", () => {
     );
   });
 
+  it("refuses the guide's example of a wildcard to simplify, and takes the simpler ones it suggests", () => {
+    // Prepare: from the guide's "Matching using wildcards" (docs/local-eventbridge.md says how it is measured).
+    const wildcard = (value: string) =>
+      withNotifierPattern({ detail: { arn: [{ wildcard: value }] } });
+
+    // Act and Assess
+    expect(() => eventsOf(wildcard('*:*:*:*:*:event-bus/*'), resolve)).toThrow(
+      'Reason: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+    );
+    for (const simpler of [
+      'arn:aws:events:us-east-1:*:event-bus/*',
+      '/Users/*/dir/dir/dir/dir/dir/doc.txt',
+      '/Users/*/doc.txt',
+    ]) {
+      expect(() => eventsOf(wildcard(simpler), resolve)).not.toThrow();
+    }
+  });
+
   it('refuses a pattern longer than EventBridge takes (4,096 characters)', () => {
     expect(() => eventsOf(withNotifierPattern({ source: ['x'.repeat(4096)] }), resolve)).toThrow(
       /^Rule NotifyCustomerFunctionTripConcluded: its event pattern has 4111 characters/,
