@@ -6,7 +6,7 @@
  * lists what is supported and refused). The refusals' wording is Event Ruler's, which
  * EventBridge returns after "Event pattern is not valid. Reason: ".
  *
- * How a match is decided, as the guide describes it:
+ * How a match is decided, as the guide describes it (the array rule is Event Ruler's):
  * - pattern and event are read as field paths joined by dots, so `{"a": {"b": [1]}}` and
  *   `{"a.b": [1]}` are the same pattern, and match `{"a": {"b": 1}}` and `{"a.b": 1}` alike;
  * - a pattern matches when every field matches (`$or` picks one of its objects), a field when
@@ -129,7 +129,8 @@ const RESERVED_IN_OR = new Set([
   'date-before',
   'date-on-or-before',
   'in-date-range',
-  'not-cidr',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 /** The largest pattern TestEventPattern and PutRule take (their EventPattern's length constraint). */

@@ -6,7 +6,9 @@
  * filter on `detail` alone, put as PutEvents puts them).
  */
 import { describe, expect, it } from 'vitest';
+import { jsonOf, matchesPattern } from '../../local/emulators/event-pattern.ts';
 import {
+  type Delivery,
   type EventTarget,
   eventsOf,
   LocalEventBus,
@@ -146,5 +148,59 @@ describe('an event put on the bus, against a rule of each documented pattern on 
 
     // Assess
     expect(received.length).toBe(conformance.expected === 'match' ? 1 : 0);
+  });
+});
+
+describe('what no page states, as Event Ruler (the engine behind EventBridge) does it', () => {
+  const employees = {
+    employees: [
+      { firstName: 'John', lastName: 'Doe' },
+      { firstName: 'Anna', lastName: 'Smith' },
+      { firstName: 'Peter', lastName: 'Jones' },
+    ],
+  };
+
+  it('never matches two fields in different elements of the same array', () => {
+    // Prepare
+    const pattern = (lastName: string) =>
+      rulePattern('Rule', { employees: { firstName: ['Anna'], lastName: [lastName] } });
+
+    // Act and Assess
+    expect(matchesPattern(pattern('Smith'), jsonOf(employees))).toBe(true);
+    expect(matchesPattern(pattern('Jones'), jsonOf(employees))).toBe(false);
+  });
+
+  it('reports an event too large to decide locally, and delivers nothing', async () => {
+    // Prepare: two fields in one array of 20,000 objects, no element holding both.
+    const { target, received } = countingTarget();
+    const reports: Delivery[] = [];
+    const rule: Rule = {
+      name: 'Rule',
+      target: 'Target',
+      eventBusName: 'default',
+      pattern: rulePattern('Rule', { detail: { items: { a: [{ numeric: ['>', 0] }], b: [-1] } } }),
+      maximumRetryAttempts: 0,
+    };
+    const bus = new LocalEventBus({
+      rules: [rule],
+      lambda: { find: () => target },
+      account,
+      onDelivery: (delivery) => reports.push(delivery),
+    });
+    const items = Array.from({ length: 20_000 }, (_, index) => ({ a: index, b: index }));
+
+    // Act
+    bus.put({ source: 'app', 'detail-type': 'Items', detail: { items } });
+    await bus.idle();
+
+    // Assess
+    expect(received).toEqual([]);
+    expect(reports).toEqual([
+      expect.objectContaining({
+        rule: 'Rule',
+        attempts: 0,
+        error: 'The event has too many array elements to match this pattern locally',
+      }),
+    ]);
   });
 });
