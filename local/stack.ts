@@ -281,6 +281,8 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
   const template = readTemplate();
   const account = localAccount();
   const resolve = createResolver(template, account, options.parameters);
+  // Read first: a rule whose pattern EventBridge would refuse stops the start before anything runs.
+  const { rules, schedules, invokeConfigs } = eventsOf(template, resolve);
   const buildDir = options.buildDir ?? BUILD_DIR;
   const opened: { close: () => Promise<void> }[] = [];
   const close = async () => {
@@ -366,7 +368,6 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     opened.push(lambda);
     lambdaHandler = lambdaApi(lambda);
 
-    const { rules, schedules, invokeConfigs } = eventsOf(template, resolve);
     const { topicArns, busNames } = messagingOf(template, account);
     const topics = new LocalTopics(topicArns, options.onMessage);
     const events = new LocalEventBus({
