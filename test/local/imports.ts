@@ -21,7 +21,7 @@ export const COMPUTED = '<computed>';
 const withoutComments = (text: string) =>
   text.replace(
     /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
-    (match, literal: string | undefined) => literal ?? ' ',
+    (_match, literal: string | undefined) => literal ?? ' ',
   );
 
 const SPECIFIER = String.raw`(['"])([^'"\n]+)\1`;
