@@ -71,7 +71,12 @@ const load = (config: FunctionConfig): Promise<Handler> => {
   if (!handler) {
     handler = activeEnvironment.run({ ...config.environment }, async () => {
       const module = (await import(pathToFileURL(config.bundle).href)) as Record<string, unknown>;
-      const exported = module[config.handlerExport];
+      // `a.b` is a nested export; a CommonJS module's exports are also its default export.
+      const at = (root: unknown) =>
+        config.handlerExport
+          .split('.')
+          .reduce<unknown>((value, name) => (value as Record<string, unknown>)?.[name], root);
+      const exported = at(module) ?? at(module.default);
       if (typeof exported !== 'function') {
         throw new Error(
           `${config.bundle} does not export a function named ${config.handlerExport}`,

@@ -5,12 +5,13 @@
  * after the ASL changes.
  */
 import { describe, expect, it } from 'vitest';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import { graphOf, layoutGraph } from '../../local/console/graph.ts';
 import type { Layout, PlacedNode, Point } from '../../local/console/shapes.ts';
-import { type Definition, edgesOf, readDefinition } from '../../local/template/asl.ts';
+import { type Definition, edgesOf } from '../../local/template/asl.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 
-const definition = readDefinition();
+const definition = readSagaDefinition();
 const graph = graphOf(definition);
 
 /** A compensation that skips to the next one when its input cannot be parsed. */

@@ -6,14 +6,14 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import { graphOf } from '../../local/console/graph.ts';
 import { type PathEvent, pathOf } from '../../local/console/path.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { readDefinition } from '../../local/template/asl.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { clientsFor, startTestStack, waitForExecution } from '../support/stack.ts';
 
-const graph = graphOf(readDefinition());
+const graph = graphOf(readSagaDefinition());
 
 const entered = (name: string, type = 'Task'): PathEvent => ({
   type: `${type}StateEntered`,

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PICTURES_DIR } from '../../local/cli/pictures.ts';
+import { PICTURES_DIR } from '../../local/app/cli/pictures.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 
 /** Each tool and the npm script that runs it, as its usage must name it. */

@@ -90,7 +90,7 @@ describe('DYNAMODB_ENDPOINT', () => {
     const tripId = `external-${Date.now()}`;
 
     // Act
-    const stack = await startTestStack({ dynamodbEndpoint: external.endpoint });
+    const stack = await startTestStack({ dynamodb: { endpoint: external.endpoint } });
     const { execution_arn } = await bookThrough(stack.endpoints.api, tripId);
     await waitForExecution(clientsFor(stack).sfn, execution_arn);
     await stack.close();
