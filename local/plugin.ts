@@ -8,7 +8,7 @@
  *
  *   "offline": { "plugins": { "template.yaml": "./local/app/plugin.ts" } }
  *
- * so `npm start` runs the project's template.yaml with the booking app's plugin, and
+ * so `npm start` runs the project's template.yaml with the plugin its package.json names, and
  * `npm start -- --template PATH` runs another template with the plugin its own package.json
  * names, or none. The module's default export is the plugin.
  */

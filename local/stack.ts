@@ -10,7 +10,7 @@
 import { basename, dirname } from 'node:path';
 import { localIssuer } from './emulators/api-auth.ts';
 import type { RunningDynamoDB } from './emulators/dynamodb-backend.ts';
-import type { LocalEventBus } from './emulators/events.ts';
+import type { LocalEventBus, Schedule } from './emulators/events.ts';
 import { httpApi, routesOf } from './emulators/http-api.ts';
 import { lambdaApi } from './emulators/lambda-api.ts';
 import type { LocalLambda } from './emulators/lambda-runtime.ts';
@@ -23,7 +23,7 @@ import { startFunctions } from './stack/functions.ts';
 import { type MessagingOptions, startMessaging } from './stack/messaging.ts';
 import { listenFirst } from './stack/ports.ts';
 import { type StepFunctionsOptions, startStepFunctions } from './stack/step-functions.ts';
-import { buildAll, buildDirOf } from './template/build.ts';
+import { buildAll, buildDirOf, needsBuild } from './template/build.ts';
 import { loadTemplate, type Unsupported } from './template/support.ts';
 import { TEMPLATE_PATH } from './template/template.ts';
 
@@ -97,6 +97,8 @@ export interface LocalStack {
   events: LocalEventBus;
   /** The template's SNS topics, with every message published to them. */
   topics: LocalTopics;
+  /** The template's rate() schedules, each with its target. */
+  schedules: readonly Schedule[];
   /** Runs each of the template's schedules once, now, and waits for its target. */
   runSchedules: (input?: unknown) => Promise<void>;
   /** What the plugin's hooks see of it. */
@@ -127,7 +129,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
   const buildDir = options.build?.dir ?? buildDirOf(templatePath);
   const opened = closer();
   try {
-    if (!options.build?.skip) await buildAll(buildDir, templatePath);
+    if (!options.build?.skip && needsBuild(loaded.runnable)) await buildAll(buildDir, templatePath);
     const dynamodb = await startTables(loaded.runnable, options.dynamodb ?? {}, {
       port: ports.dynamodb,
       host,
@@ -219,6 +221,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       stepFunctions: stepFunctions.service,
       events: messaging.events,
       topics: messaging.topics,
+      schedules: messaging.schedules,
       runSchedules: messaging.runSchedules,
       running,
       close: opened.close,

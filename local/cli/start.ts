@@ -7,11 +7,11 @@
  *
  * package.json runs it with --max-semi-space-size=32: V8 sizes the young generation from the
  * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
- * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second). And with
+ * bench: about 50 MB less peak RSS at concurrency 32, the same executions per second). And with
  * --optimize-for-size: without it V8 lets the old generation grow far past what is live on a long
- * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB,
- * for some 40 % fewer bookings per second through npm start (82-86 against 124-162 sagas/s, back
- * to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
+ * run (RSS 546 MB after 10,000 executions of the project's state machine at concurrency 32, with
+ * some 70 MB live); with it, 196 MB, for some 40 % fewer executions per second through npm start
+ * (82-86 against 124-162 a second, back to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { relative, resolve } from 'node:path';
@@ -67,8 +67,7 @@ Options:
                                 for Step Functions Local in Docker); repeatable. By default only
                                 127.0.0.1, localhost and [::1] with the port are answered
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
-  --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
-                                rate, 15 minutes for the sweep)
+  --schedule-seconds <s>        run the template's schedules this often (default: their rate)
   --parameter-overrides <K=V>   template parameters, e.g. "LogLevel=WARN"; repeatable
   --skip-build                  run what .aws-sam/build holds instead of building first
   --help                        this text
@@ -234,6 +233,17 @@ const fallback = stack.dynamodb.fallback
   ? `\n                   dynalite runs because ${stack.dynamodb.fallback}`
   : '';
 const tables = Object.values(stack.tables);
+const every = (ms: number) =>
+  ms % 60_000 === 0 ? `every ${ms / 60_000} min` : `every ${ms / 1000} s`;
+const schedules =
+  stack.schedules.length === 0
+    ? 'no schedule'
+    : `schedules: ${listed(
+        stack.schedules.map(
+          ({ target, intervalMs }) =>
+            `${target} ${every(scheduleSeconds === undefined ? intervalMs : scheduleSeconds * 1000)}`,
+        ),
+      )}`;
 const machines = Object.values(stack.stateMachines);
 
 process.stdout.write(`
@@ -243,7 +253,7 @@ ${plugin ? `${plugin.name} running` : 'Running'} locally, from ${relative(proces
   Lambda Invoke    ${lambda}    functions: ${listed(stack.lambda.functions.map((fn) => fn.config.name))}
   Step Functions   ${sfn}    ${sfnEndpoint ? '(external) ' : ''}${listed(machines)}
   DynamoDB         ${dynamodb}    ${engine}${tables.length === 1 ? 'table' : 'tables'} ${listed(tables)}, ${storage}${fallback}
-  SNS, EventBridge ${messaging}    schedules ${scheduleSeconds === undefined ? 'at their rate' : `every ${scheduleSeconds} s`}
+  SNS, EventBridge ${messaging}    ${schedules}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
   Console          ${consoleUrl}/    each execution on its state machine's graph
 ${

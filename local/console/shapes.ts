@@ -5,10 +5,11 @@
  */
 
 /**
- * Forward steps run from StartAt on the happy path; compensations only after a failure; a
- * choice (a Choice state, whatever its name) decides between ways on; an end stops the saga.
+ * Forward steps run from StartAt without a Catch taken; fallbacks (Workflow Studio's word for a
+ * Catch's target) only after a caught error; a choice (a Choice state, whatever its name)
+ * decides between ways on; an end stops the execution.
  */
-export type StateKind = 'forward' | 'compensation' | 'choice' | 'end';
+export type StateKind = 'forward' | 'fallback' | 'choice' | 'end';
 
 /** next: the state's Next; catch: a Catch; choice: a Choice rule; default: a Choice's Default. */
 export type EdgeKind = 'next' | 'catch' | 'choice' | 'default';
@@ -64,12 +65,12 @@ export interface Layout {
 
 /**
  *   succeeded     a forward step or end that went through
- *   caught        its task failed and a Catch took the saga on (to a compensation)
- *   compensating  a compensation step that ran
+ *   caught        its task failed and a Catch took the execution on (to a fallback)
+ *   fallback      a fallback step that ran
  *   failed        where the execution failed: a Fail state, or a state it stopped in
  *   running       entered, not yet left
  */
-export type StateStatus = 'succeeded' | 'caught' | 'compensating' | 'failed' | 'running';
+export type StateStatus = 'succeeded' | 'caught' | 'fallback' | 'failed' | 'running';
 
 export interface StateOnPath {
   status: StateStatus;
@@ -132,7 +133,7 @@ export interface ExecutionSummary {
   status?: string | undefined;
   startDate?: string | undefined;
   stopDate?: string | undefined;
-  /** What the application says of the execution in a word, from its input (a run type, say). */
+  /** What the application says of the execution in a word, from its input (a scenario, say). */
   label?: string | undefined;
 }
 
@@ -179,7 +180,7 @@ export type Panel = TablePanel | MessagesPanel;
 
 /** What the application shows beside an execution (ConsoleExtension.detailsOf). */
 export interface ExecutionDetails {
-  /** What the execution is about, in a few words (`trip 42`). */
+  /** What the execution is about, in a few words (`order 42`). */
   subject?: string;
   panels: Panel[];
   /** More is still to come once the execution has ended: the page keeps refreshing. */

@@ -89,5 +89,13 @@ export const startMessaging = (
     };
   };
 
-  return { topics, events, api, runSchedules, startSchedules, close: () => events.close() };
+  return {
+    topics,
+    events,
+    api,
+    schedules,
+    runSchedules,
+    startSchedules,
+    close: () => events.close(),
+  };
 };

@@ -112,6 +112,10 @@ const layersOf = (template: Template) =>
       contentUri: String(resource.Properties?.ContentUri ?? '.'),
     }));
 
+/** Whether the template has anything to build: a function built by esbuild, or a layer. */
+export const needsBuild = (template: Template) =>
+  builtFunctions(template).length > 0 || layersOf(template).length > 0;
+
 /**
  * Runs a layer's Makefile target as `sam build` does: `make build-<LayerId>` in its ContentUri,
  * ARTIFACTS_DIR the layer's artifact folder, with this Node.js first on the PATH.

@@ -73,7 +73,7 @@ describe('graphOf', () => {
     expect(compensations.sort()).toEqual(
       LONGEST_PATH.filter((name) => ![...FORWARD, ...ends, ...choices].includes(name)).sort(),
     );
-    for (const name of compensations) expect(kinds[name]).toBe('compensation');
+    for (const name of compensations) expect(kinds[name]).toBe('fallback');
   });
 
   it('takes every Choice state for a decision, whatever its name and wherever it stands', () => {
@@ -103,7 +103,7 @@ describe('graphOf', () => {
     // Assess
     expect(kinds.CancelEverything).toBe('choice');
     expect(kinds.IsItCheap).toBe('choice');
-    expect(kinds.RefundPayment).toBe('compensation');
+    expect(kinds.RefundPayment).toBe('fallback');
   });
 
   it('labels a catch of chosen errors, the choice rule by its comment, and the default', () => {

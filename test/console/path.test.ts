@@ -87,7 +87,7 @@ describe('pathOf, on histories a run type does not reach', () => {
 
     // Assess
     expect(graph.nodes.find((node) => node.id === 'CheckLeftovers')?.kind).toBe('choice');
-    expect(path.states.CheckLeftovers).toEqual({ status: 'compensating', retries: 0 });
+    expect(path.states.CheckLeftovers).toEqual({ status: 'fallback', retries: 0 });
     expect(path.edges).toEqual([
       'CancelHotel->CheckLeftovers:next',
       'CheckLeftovers->BookingFailed:default',
@@ -135,7 +135,7 @@ describe('pathOf, on real executions of every run type', () => {
       path.map((name) => {
         if (name === 'BookingConfirmed') return [name, 'succeeded'];
         if (name === 'BookingFailed') return [name, 'failed'];
-        if (!FORWARD.includes(name)) return [name, 'compensating'];
+        if (!FORWARD.includes(name)) return [name, 'fallback'];
         return [name, runType !== 'success' && name === lastForward ? 'caught' : 'succeeded'];
       }),
     );

@@ -125,7 +125,7 @@ describe('the console in Chromium', () => {
             : state.name === 'BookingFailed'
               ? 'failed'
               : !FORWARD.includes(state.name)
-                ? 'compensating'
+                ? 'fallback'
                 : runType !== 'success' && state.name === lastForward
                   ? 'caught'
                   : 'succeeded';

@@ -7,10 +7,10 @@
  * of the platform. The app's own code (functions/) and its layer build (layers/) stand on
  * nothing of the offline platform.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 import { COMPUTED, importsOf, specifiersIn, targetOf } from './imports.ts';
 
 /** Every TypeScript file under `folder` (relative to the project), recursively. */
@@ -110,6 +110,36 @@ describe('the two wings', () => {
 
   it("the app's functions and its layer build import nothing of the offline platform", () => {
     expect(crossings([...filesUnder('functions'), ...filesUnder('layers')], ['local'])).toEqual([]);
+  });
+});
+
+describe('the platform names nothing of the booking app', () => {
+  /** Every file of the platform wing: code, the console's page, its styles. */
+  const platformText = () =>
+    readdirSync(join(PROJECT_ROOT, 'local'), { recursive: true, encoding: 'utf8' })
+      .map((file) => join('local', file))
+      .filter((file) => !under(file, APP_WING) && /\.(ts|html|css|json)$/.test(file))
+      .map((file) => ({ file, text: readFileSync(join(PROJECT_ROOT, file), 'utf8') }));
+  // The app's resources by logical id (ReserveHotelFunction, BookingsTable, TripEventsBus...),
+  // its settings and keys, and the words of its domain.
+  const names = [
+    ...Object.keys(readTemplate().Resources),
+    'FAILURE_INJECTION',
+    'COMPENSATION_FAILURE_RATE',
+    'SWEEP_GRACE_SECONDS',
+    'RUN_TYPES',
+    'TRIP_SK',
+    'open_shard',
+  ];
+  const words =
+    /\b(?:bookings?|trips?|trip_id|tripId|sagas?|hotels?|compensations?|leftovers?|sweep|reconcile\w*|customers?|run_?types?)\b/gi;
+
+  it('none of its resources, settings or domain words, in any file of the platform', () => {
+    const found = platformText().flatMap(({ file, text }) => [
+      ...names.filter((name) => text.includes(name)).map((name) => `${file}: ${name}`),
+      ...[...text.matchAll(words)].map(([word]) => `${file}: ${word}`),
+    ]);
+    expect(found).toEqual([]);
   });
 });
 
