@@ -116,35 +116,76 @@ const layersOf = (template: Template) =>
 export const needsBuild = (template: Template) =>
   builtFunctions(template).length > 0 || layersOf(template).length > 0;
 
-/**
- * Runs a layer's Makefile target as `sam build` does: `make build-<LayerId>` in its ContentUri,
- * ARTIFACTS_DIR the layer's artifact folder, with this Node.js first on the PATH.
- */
-const makeLayer = (logicalId: string, contentDir: string, artifactsDir: string) =>
-  new Promise<void>((resolve, reject) => {
-    mkdirSync(artifactsDir, { recursive: true });
+/** What runs a command line: a shell with this Node.js first on the PATH. */
+const run = (file: string, args: string[], cwd: string) =>
+  new Promise<string>((resolve, reject) => {
     execFile(
-      'make',
-      ['--no-print-directory', `build-${logicalId}`, `ARTIFACTS_DIR=${artifactsDir}`],
+      file,
+      args,
       {
-        cwd: contentDir,
+        cwd,
         env: {
           ...process.env,
           PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
         },
       },
-      (error, stdout, stderr) => {
-        if (!error) resolve();
-        else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          reject(
-            new Error(
-              `${logicalId} is built by make (BuildMethod: makefile), as sam build builds it: install make`,
-            ),
-          );
-        } else reject(new Error(`make build-${logicalId} failed:\n${stdout}${stderr}`));
-      },
+      (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { output: `${stdout}${stderr}` })) : resolve(stdout),
     );
   });
+
+/**
+ * The recipe of `target` in the Makefile, its make variables (`$(NAME)`, `${NAME}`) given: what
+ * runs when make itself is not installed. A recipe that needs more of make fails, saying so.
+ */
+const recipeOf = (makefile: string, target: string, variables: Record<string, string>) => {
+  const lines = readFileSync(makefile, 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`${target}:`));
+  if (start < 0) throw new Error(`${makefile} has no target ${target}`);
+  const recipe: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('\t')) break;
+    recipe.push(
+      line
+        .slice(1)
+        .replace(/\$[({](\w+)[)}]/g, (_all, name: string) => variables[name] ?? '')
+        .replaceAll('$$', '$'),
+    );
+  }
+  return recipe;
+};
+
+/**
+ * Runs a layer's Makefile target as `sam build` does: `make build-<LayerId>` in its ContentUri,
+ * ARTIFACTS_DIR the layer's artifact folder, with this Node.js first on the PATH. Without make
+ * on the machine, the target's recipe runs line by line in /bin/sh.
+ */
+const makeLayer = async (logicalId: string, contentDir: string, artifactsDir: string) => {
+  mkdirSync(artifactsDir, { recursive: true });
+  const target = `build-${logicalId}`;
+  try {
+    await run(
+      'make',
+      ['--no-print-directory', target, `ARTIFACTS_DIR=${artifactsDir}`],
+      contentDir,
+    );
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`make ${target} failed:\n${(error as { output?: string }).output ?? ''}`);
+    }
+  }
+  const recipe = recipeOf(join(contentDir, 'Makefile'), target, { ARTIFACTS_DIR: artifactsDir });
+  for (const line of recipe) {
+    try {
+      await run('/bin/sh', ['-c', line], contentDir);
+    } catch (error) {
+      throw new Error(
+        `${target} (run without make, which is not installed) failed at: ${line}\n${(error as { output?: string }).output ?? ''}`,
+      );
+    }
+  }
+};
 
 /**
  * Builds the layers, and links <buildDir>/node_modules to the layer's packages: a function's

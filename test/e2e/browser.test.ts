@@ -278,7 +278,7 @@ describe('the console in Chromium', () => {
           name: name.textContent ?? '',
           title: name.title,
           height: name.getBoundingClientRect().height,
-          runType: item.querySelector('.execution-run-type')?.textContent ?? '',
+          runType: item.querySelector('.execution-label')?.textContent ?? '',
         };
       }),
     );
