@@ -8,10 +8,8 @@
  * plugin (local/plugin.ts).
  */
 import { basename, dirname } from 'node:path';
-import { localIssuer } from './emulators/api-auth.ts';
 import type { RunningDynamoDB } from './emulators/dynamodb-backend.ts';
 import type { LocalEventBus, Schedule } from './emulators/events.ts';
-import { httpApi, routesOf } from './emulators/http-api.ts';
 import { lambdaApi } from './emulators/lambda-api.ts';
 import type { LocalLambda } from './emulators/lambda-runtime.ts';
 import type { LocalTopics } from './emulators/messaging.ts';
@@ -20,8 +18,9 @@ import type { Plugin, Running } from './plugin.ts';
 import { startStackConsole } from './stack/console.ts';
 import { type DynamoDBOptions, startTables } from './stack/dynamodb.ts';
 import { startFunctions } from './stack/functions.ts';
+import { routesOfTemplate, startHttpApi } from './stack/http-api.ts';
 import { type MessagingOptions, startMessaging } from './stack/messaging.ts';
-import { listenFirst } from './stack/ports.ts';
+import { listenForServices } from './stack/ports.ts';
 import { type StepFunctionsOptions, startStepFunctions } from './stack/step-functions.ts';
 import { buildAll, buildDirOf, needsBuild } from './template/build.ts';
 import { loadTemplate, type Unsupported } from './template/support.ts';
@@ -141,26 +140,23 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
 
     // Listening first: every function's environment names every endpoint.
     const external = options.stepFunctions?.endpoint;
-    const listen = (name: string, port: number) =>
-      listenFirst(name, port, host, allowedHosts).then(opened.add);
-    const lambdaPort = await listen('Lambda API', ports.lambda);
-    const sfnPort = external ? undefined : await listen('Step Functions API', ports.sfn);
-    const apiPort = await listen('HTTP API', ports.api);
-    const messagingPort = await listen('SNS and EventBridge', ports.messaging);
+    const listening = opened.add(
+      await listenForServices(ports, host, allowedHosts, external === undefined),
+    );
     const endpoints: Endpoints = {
-      api: apiPort.url,
-      lambda: lambdaPort.url,
-      sfn: external ?? sfnPort?.url ?? '',
+      api: listening.api.url,
+      lambda: listening.lambda.url,
+      sfn: external ?? listening.sfn?.url ?? '',
       dynamodb: dynamodb.endpoint,
-      messaging: messagingPort.url,
+      messaging: listening.messaging.url,
     };
 
     const lambda = opened.add(startFunctions(loaded, endpoints, buildDir, options.environment));
-    lambdaPort.serve(lambdaApi(lambda));
+    listening.lambda.serve(lambdaApi(lambda));
     const messaging = opened.add(
       startMessaging(loaded, lambda, retryDelayMs, options.messaging ?? {}),
     );
-    messagingPort.serve(messaging.api);
+    listening.messaging.serve(messaging.api);
     // Closed before the functions and the bus: its running executions stop first.
     const stepFunctions = opened.add(
       await startStepFunctions(
@@ -170,16 +166,16 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         options.stepFunctions ?? {},
       ),
     );
-    if (stepFunctions.api) sfnPort?.serve(stepFunctions.api);
+    if (stepFunctions.api) listening.sfn?.serve(stepFunctions.api);
 
-    const routes = routesOf(loaded.runnable, loaded.resolve);
+    // What the plugin's hooks see; after a restart on kept data, its hook runs before the API.
     const running: Running = {
       region: loaded.account.region,
       endpoints,
       stateMachines: stepFunctions.stateMachines,
       tables: dynamodb.tables,
       functions: lambda.functions.map(({ config }) => config),
-      routes,
+      routes: routesOfTemplate(loaded),
       parameter: (name) => {
         const value = loaded.resolve({ Ref: name });
         return typeof value === 'string' ? value : undefined;
@@ -187,13 +183,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       runSchedules: messaging.runSchedules,
     };
     if (dataDir && !external) await plugin?.afterRestart?.(running);
-    apiPort.serve(
-      httpApi(
-        routes,
-        lambda,
-        routes.some((route) => route.authorizer) ? await localIssuer() : undefined,
-      ),
-    );
+    listening.api.serve(await startHttpApi(loaded, lambda));
     opened.add(messaging.startSchedules());
     if (options.ports?.console !== undefined) {
       const consoleServer = opened.add(

@@ -32,3 +32,36 @@ export const listenFirst = async (
     },
   };
 };
+
+/**
+ * The ports every function's environment names, listening: the Lambda API, Step Functions' (when
+ * it is the built-in one), the HTTP API, SNS and EventBridge. Closing closes the four.
+ */
+export const listenForServices = async (
+  ports: { lambda: number; sfn: number; api: number; messaging: number },
+  host: string,
+  allowedHosts: readonly string[] | undefined,
+  builtInStepFunctions: boolean,
+) => {
+  const opened: Port[] = [];
+  const listen = async (name: string, port: number) => {
+    const listening = await listenFirst(name, port, host, allowedHosts);
+    opened.push(listening);
+    return listening;
+  };
+  const close = async () => {
+    for (const port of opened.reverse()) await port.close();
+  };
+  try {
+    return {
+      lambda: await listen('Lambda API', ports.lambda),
+      sfn: builtInStepFunctions ? await listen('Step Functions API', ports.sfn) : undefined,
+      api: await listen('HTTP API', ports.api),
+      messaging: await listen('SNS and EventBridge', ports.messaging),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};

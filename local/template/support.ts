@@ -1,7 +1,7 @@
 /**
  * What of a SAM template the platform runs, and what it does not. It runs Node.js functions
- * (built by esbuild from their Metadata, or plain JavaScript run from CodeUri), their HTTP API,
- * EventBridge and rate() schedule events, state machines (DefinitionUri or Definition, with
+ * (built by esbuild from their Metadata, or plain JavaScript run from CodeUri), their HTTP API
+ * and REST API (Api) routes, EventBridge and rate() schedule events, state machines (DefinitionUri or Definition, with
  * their substitutions), DynamoDB tables (AWS::DynamoDB::Table, AWS::Serverless::SimpleTable),
  * SNS topics, EventBridge buses and makefile layers. Everything else (another resource type, a
  * runtime that is not Node.js, an event source, a part of a resource) is named here by logical
@@ -39,6 +39,7 @@ const RUNS = new Set([
   'AWS::DynamoDB::Table',
   'AWS::Serverless::SimpleTable',
   'AWS::Serverless::HttpApi',
+  'AWS::Serverless::Api',
   'AWS::Serverless::LayerVersion',
   'AWS::SNS::Topic',
   'AWS::Events::EventBus',
@@ -60,6 +61,7 @@ const AWS_ONLY: Record<string, string> = {
 /** The function event sources the platform delivers. */
 const FUNCTION_EVENTS = new Set([
   'HttpApi',
+  'Api',
   'EventBridgeRule',
   'CloudWatchEvent',
   'Schedule',
@@ -145,6 +147,9 @@ export const supportOf = (template: Template, resolve: Resolve, templateDir: str
       resources[logicalId] = dynamoDBTable(properties, resolve);
       continue;
     }
+    if (resource.Type === 'AWS::Serverless::Api' && properties.Auth !== undefined) {
+      refuse('Auth', "a REST API's authorizers are not enforced offline: its routes run open");
+    }
     if (resource.Type === 'AWS::Serverless::LayerVersion') {
       if (resource.Metadata?.BuildMethod !== 'makefile') {
         refuse(
@@ -209,6 +214,10 @@ export const supportOf = (template: Template, resolve: Resolve, templateDir: str
         ) {
           refuse(`event ${name} (${expression})`, 'only rate() schedules run offline');
         } else {
+          const auth = asRecord(schedule.Auth).Authorizer;
+          if (type === 'Api' && auth !== undefined && auth !== 'NONE') {
+            refuse(`event ${name} (Api) Auth`, 'a REST API authorizer is not enforced offline');
+          }
           events[name] = event;
         }
       }

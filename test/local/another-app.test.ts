@@ -2,20 +2,21 @@
  * The platform runs a SAM app that is not the booking app (test/fixtures/orders/), with no
  * plugin: plain JavaScript functions (CommonJS .js, an ES module .mjs, a .cjs) run from their
  * CodeUri, a SimpleTable, a state machine from its DefinitionUri and one inline, both with their
- * substitutions, an HTTP API route, a mocked test case from the mock configuration beside the
+ * substitutions, HTTP API and REST API routes, a mocked test case from the mock configuration beside the
  * template; what it does not run is named by logical id. Driven through the AWS SDK, and through
  * the console's core (its own StartExecution form, the graph of each machine).
  */
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   ExecutionResponse,
   ExecutionsResponse,
   GraphResponse,
   StartResponse,
 } from '../../local/console/shapes.ts';
+import type { LocalFunction } from '../../local/emulators/lambda-runtime.ts';
 import { type LocalStack, startStack } from '../../local/stack.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { clientsFor, dynamodbFor, waitForExecution } from '../support/stack.ts';
@@ -64,6 +65,7 @@ describe('another SAM app, no plugin', () => {
     ]);
     expect(stack.lambda.functions.map((fn) => fn.config.name).sort()).toEqual([
       'GetOrderFunction',
+      'HelloFunction',
       'PriceOrderFunction',
       'RecordOrderFunction',
     ]);
@@ -141,6 +143,49 @@ describe('another SAM app, no plugin', () => {
     expect(found.status).toBe(200);
     expect(await found.json()).toEqual({ orderId, total: '25.30', currency: 'EUR' });
     expect(missing.status).toBe(404);
+  });
+
+  it('serves its REST API (Api events) on the same port, in payload format 1.0', async () => {
+    // Prepare
+    const orderId = `rest-${Date.now()}`;
+    const { executionArn = '' } = await clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.stateMachines.OrderFlow,
+        input: order(orderId),
+      }),
+    );
+    await waitForExecution(clients.sfn, executionArn);
+
+    // Act
+    const found = await fetch(`${stack.endpoints.api}/rest/orders/${orderId}`);
+    const events = vi.spyOn(stack.lambda.find('HelloFunction') as LocalFunction, 'invoke');
+    const [v2, v1] = await Promise.all([
+      fetch(`${stack.endpoints.api}/v2/hello?a=1&a=2`),
+      fetch(`${stack.endpoints.api}/v1/hello?a=1&a=2`),
+    ]);
+
+    // Assess
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual({ orderId, total: '25.30', currency: 'EUR' });
+    // An answer without a statusCode: JSON from an HTTP API, 502 from a REST API, as on AWS.
+    expect(v2.status).toBe(200);
+    expect(await v2.json()).toEqual({ format: '2.0', path: '/v2/hello' });
+    expect(v1.status).toBe(502);
+    expect(await v1.json()).toEqual({ message: 'Internal server error' });
+    const v1Event = events.mock.calls
+      .map(([event]) => event as Record<string, unknown>)
+      .find((event) => event.resource === '/v1/hello');
+    expect(v1Event).toMatchObject({
+      httpMethod: 'GET',
+      path: '/v1/hello',
+      queryStringParameters: { a: '2' },
+      multiValueQueryStringParameters: { a: ['1', '2'] },
+      pathParameters: null,
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { resourcePath: '/v1/hello', stage: 'Prod', httpMethod: 'GET' },
+    });
+    events.mockRestore();
   });
 });
 
