@@ -38,6 +38,8 @@ export interface Route {
   authorizer?: JwtAuthorizer;
   /** The proxy integration's payload format 1.0 (a REST API's, or an HttpApi event's choice); else 2.0. */
   payloadFormat?: '1.0';
+  /** A REST API's route (an Api event): its errors are 502, an HTTP API's 500. */
+  rest?: true;
 }
 
 /**
@@ -65,7 +67,7 @@ export const routesOf = (template: Template, resolve?: Resolve): Route[] => {
       const method = (event.Properties?.Method ?? 'ANY').toUpperCase();
       if (event.Type === 'Api') {
         const path = event.Properties?.Path ?? '/';
-        return [{ method, path, functionName: fn.logicalId, payloadFormat: '1.0' }];
+        return [{ method, path, functionName: fn.logicalId, payloadFormat: '1.0', rest: true }];
       }
       if (event.Type !== 'HttpApi') return [];
       const path = event.Properties?.Path ?? '$default';
@@ -305,14 +307,20 @@ const toEventV1 = (
   };
 };
 
+/** What API Gateway answers for a function's error or an answer it cannot read. */
+const internalError = (response: ServerResponse, route: Route) =>
+  route.rest
+    ? sendJson(response, 502, { message: 'Internal server error' })
+    : sendJson(response, 500, { message: 'Internal Server Error' });
+
 /**
- * Sends a function's answer as a REST API's proxy integration does: it must have a statusCode,
- * else the client gets 502; headers and multiValueHeaders both count.
+ * Sends a function's answer of payload format 1.0 as the proxy integration does: it must have a
+ * statusCode; headers and multiValueHeaders both count.
  */
-const respondV1 = (response: ServerResponse, payload: unknown) => {
+const respondV1 = (response: ServerResponse, route: Route, payload: unknown) => {
   const result = payload as Partial<APIGatewayProxyResult> | null;
   if (typeof result !== 'object' || result === null || typeof result.statusCode !== 'number') {
-    return sendJson(response, 502, { message: 'Internal server error' });
+    return internalError(response, route);
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {}))
@@ -372,13 +380,12 @@ export const httpApi =
       const result = await fn.invoke(
         toEventV1(request, url, body, matched.route, matched.parameters),
       );
-      // A REST API answers a function's error with 502, an HTTP API with 500.
-      if (!result.ok) return sendJson(response, 502, { message: 'Internal server error' });
-      return respondV1(response, result.payload);
+      if (!result.ok) return internalError(response, matched.route);
+      return respondV1(response, matched.route, result.payload);
     }
     const result = await fn.invoke(
       toEvent(request, url, body, matched.route, matched.parameters, claims),
     );
-    if (!result.ok) return sendJson(response, 500, { message: 'Internal Server Error' });
+    if (!result.ok) return internalError(response, matched.route);
     return respond(response, result.payload);
   };
