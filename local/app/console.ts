@@ -109,15 +109,18 @@ export const bookingConsole = (running: Running): ConsoleExtension => {
   ];
 
   const book = async (
-    values: Record<string, string>,
+    values: Record<string, unknown>,
     authorization: string | undefined,
   ): Promise<{ status: number; body: StartResponse }> => {
     const runType = values.run_type ?? runTypes[0];
-    if (runType !== undefined && !runTypes.includes(runType)) {
+    if (runType !== undefined && (typeof runType !== 'string' || !runTypes.includes(runType))) {
       const rule = runTypes.length > 0 ? `one of ${runTypes.join(', ')}` : 'absent: none is taken';
       return { status: 400, body: { message: `run_type must be ${rule}` } };
     }
-    const tripId = values.trip_id?.trim() || randomUUID();
+    const tripId =
+      typeof values.trip_id === 'string' && values.trip_id.trim() !== ''
+        ? values.trip_id.trim()
+        : randomUUID();
     // Through the real API: the same validation, the same StartBookingFunction.
     const response = await fetch(`${running.endpoints.api}/trips`, {
       method: 'POST',

@@ -54,7 +54,7 @@ export interface ConsoleExtension {
     form: StartForm;
     /** `values` by field name; `authorization` the page's header, when the form asks for a token. */
     run(
-      values: Record<string, string>,
+      values: Record<string, unknown>,
       authorization: string | undefined,
     ): Promise<{ status: number; body: StartResponse }>;
   };
@@ -132,8 +132,8 @@ const summary = (event: HistoryEvent) => {
   };
 };
 
-/** The values a form sent: a JSON object of strings, by field name. */
-const formValues = (body: Buffer): Record<string, string> | string => {
+/** The values a form sent, by field name (the page sends strings; a client may send anything). */
+const formValues = (body: Buffer): Record<string, unknown> | string => {
   let values: unknown;
   try {
     values = JSON.parse(body.toString('utf8'));
@@ -143,11 +143,7 @@ const formValues = (body: Buffer): Record<string, string> | string => {
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     return 'The body must be a JSON object';
   }
-  return Object.fromEntries(
-    Object.entries(values).flatMap(([name, value]) =>
-      typeof value === 'string' ? [[name, value]] : [],
-    ),
-  );
+  return values as Record<string, unknown>;
 };
 
 export const startConsole = async (options: ConsoleOptions): Promise<Listening> => {
@@ -223,15 +219,19 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
 
   /** The console's own start: StartExecution of the machine shown, with the form's name and input. */
   const startExecution = async (
-    values: Record<string, string>,
+    values: Record<string, unknown>,
     stateMachineArn: string,
   ): Promise<{ status: number; body: StartResponse }> => {
+    const { name = '', input = '' } = values;
+    if (typeof name !== 'string' || typeof input !== 'string') {
+      return { status: 400, body: { message: 'name and input must be strings' } };
+    }
     try {
       const { executionArn } = await sfn.send(
         new StartExecutionCommand({
           stateMachineArn,
-          ...(values.name?.trim() ? { name: values.name.trim() } : {}),
-          input: values.input?.trim() || '{}',
+          ...(name.trim() ? { name: name.trim() } : {}),
+          input: input.trim() || '{}',
         }),
       );
       return {

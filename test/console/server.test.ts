@@ -219,6 +219,11 @@ describe('the APIs the page uses', () => {
     ['not JSON', '{run_type', 'The body is not JSON'],
     ['not an object', '"success"', 'The body must be a JSON object'],
     [
+      'a run type that is no string',
+      { run_type: 5 },
+      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+    ],
+    [
       'an unknown run type',
       { run_type: 'failEverything' },
       'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
