@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
@@ -66,6 +67,7 @@ describe('another SAM app, no plugin', () => {
     expect(stack.lambda.functions.map((fn) => fn.config.name).sort()).toEqual([
       'GetOrderFunction',
       'HelloFunction',
+      'LabelFunction',
       'PriceOrderFunction',
       'RecordOrderFunction',
     ]);
@@ -94,6 +96,40 @@ describe('another SAM app, no plugin', () => {
       total: { S: '25.30' },
       currency: { S: 'EUR' },
     });
+  });
+
+  it('builds its TypeScript function with esbuild from its Metadata, and runs it on the Lambda API', async () => {
+    // Act
+    const lambda = new LambdaClient({
+      region: stack.running.region,
+      endpoint: stack.endpoints.lambda,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { Payload, FunctionError } = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'LabelFunction',
+        Payload: JSON.stringify({ orderId: 'o-1', total: '3.00' }),
+      }),
+    );
+    lambda.destroy();
+
+    // Assess
+    expect(FunctionError).toBeUndefined();
+    expect(JSON.parse(Buffer.from(Payload ?? []).toString())).toEqual({
+      label: 'Order o-1: 3.00 EUR',
+    });
+    expect(stack.lambda.find('LabelFunction')?.config.bundle).toBe(
+      join(
+        PROJECT_ROOT,
+        'test',
+        'fixtures',
+        'orders',
+        '.aws-sam',
+        'build',
+        'LabelFunction',
+        'label.mjs',
+      ),
+    );
   });
 
   it('runs an inline Definition with its substitutions resolved', async () => {
