@@ -29,8 +29,10 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic';
 beforeAll(async () => {
   stack = await startTestStack({
     recorder,
-    onDelivery: (delivery) => deliveries.push(delivery),
-    onMessage: (message) => heard.push(message),
+    messaging: {
+      onDelivery: (delivery) => deliveries.push(delivery),
+      onMessage: (message) => heard.push(message),
+    },
   });
   const config = {
     region: 'us-east-1',
