@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFunction } from '../local/template/build.ts';
-import { type FunctionDefinition, functionsOf, readTemplate } from '../local/template/template.ts';
+import { type BuiltFunction, builtFunctions, bundleFunction } from '../local/template/build.ts';
+import { readTemplate } from '../local/template/template.ts';
 
 export interface BundleSizes {
   function: string;
@@ -18,7 +18,7 @@ export interface BundleSizes {
   bundledBytes: number;
 }
 
-const sizeWith = async (fn: FunctionDefinition, external: string[], folder: string) => {
+const sizeWith = async (fn: BuiltFunction, external: string[], folder: string) => {
   const bundle = await bundleFunction(
     { ...fn, build: { ...fn.build, External: external } },
     join(folder, `${fn.logicalId}-${external.length}`),
@@ -30,7 +30,7 @@ export const measureBundles = async (): Promise<BundleSizes[]> => {
   const folder = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     return await Promise.all(
-      functionsOf(readTemplate()).map(async (fn) => ({
+      builtFunctions(readTemplate()).map(async (fn) => ({
         function: fn.logicalId,
         shippedBytes: await sizeWith(fn, fn.build.External ?? [], folder),
         sdkExternalBytes: await sizeWith(fn, ['@aws-sdk/*'], folder),

@@ -86,7 +86,7 @@ log('counted events per path');
 const recorder = new CallRecorder();
 const costStack = await startStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
-  build: false,
+  build: { skip: true },
   retryDelayMs: 0,
   parameters: { CompensationFailureRate: '0' },
   environment: quiet,

@@ -1,5 +1,5 @@
 /**
- * Faults injected into the saga's task calls, to prove it survives them (the reliability tests
+ * Faults injected into a state machine's task calls, to prove it survives them (the reliability tests
  * and `npm run soak -- --faults all`; nothing like it runs on AWS). They attach from outside: a
  * wrapper around the built-in Step Functions' function invoker (StepFunctionsService.wrapInvoker),
  * so the emulator takes no parameter for them and runs as ever when none is attached.

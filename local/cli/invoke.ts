@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTables } from '../emulators/dynamodb.ts';
 import { LocalFunction } from '../emulators/lambda-runtime.ts';
-import { DEFAULT_PORTS, functionConfigs } from '../stack.ts';
+import { functionConfigs } from '../stack/functions.ts';
+import { DEFAULT_PORTS } from '../stack.ts';
 import { buildAll } from '../template/build.ts';
 import { createResolver, localAccount, parseParameterOverrides } from '../template/resolve.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate } from '../template/template.ts';
@@ -86,7 +87,7 @@ const config = functionConfigs(
   createResolver(template, account, parameters),
   account,
   endpoints,
-  buildDir,
+  { templateDir: PROJECT_ROOT, buildDir },
 ).find((candidate) => candidate.name === logicalId);
 if (!config) fail(`No function ${logicalId}`);
 // As sam local invoke: the function's logs on stderr, its result alone on stdout.

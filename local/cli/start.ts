@@ -1,18 +1,20 @@
 /**
- * `npm start`: the whole booking application on this machine, from template.yaml. Ctrl-C stops
- * it. Flags (and environment variables) choose ports, an external DynamoDB Local or Step
- * Functions Local, where the data lives, and how long retries wait.
+ * `npm start`: a SAM template on this machine (the project's template.yaml, or the one
+ * --template names, as `sam local start-api -t`), with its plugin when the package.json beside
+ * it names one (local/plugin.ts). Ctrl-C stops it. Flags (and environment variables) choose
+ * ports, an external DynamoDB Local or Step Functions Local, where the data lives, and how long
+ * retries wait. The banner lists what the template holds that does not run offline.
  *
  * package.json runs it with --max-semi-space-size=32: V8 sizes the young generation from the
  * machine's memory (128 MB on a 24 GB machine), and 64 MB serves the platform as fast (npm run
- * bench: about 50 MB less peak RSS at concurrency 32, the same bookings per second). And with
+ * bench: about 50 MB less peak RSS at concurrency 32, the same executions per second). And with
  * --optimize-for-size: without it V8 lets the old generation grow far past what is live on a long
- * run (RSS 546 MB after 10,000 bookings at concurrency 32, with some 70 MB live); with it, 196 MB,
- * for some 40 % fewer bookings per second through npm start (82-86 against 124-162 sagas/s, back
- * to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
+ * run (RSS 546 MB after 10,000 executions of the project's state machine at concurrency 32, with
+ * some 70 MB live); with it, 196 MB, for some 40 % fewer executions per second through npm start
+ * (82-86 against 124-162 a second, back to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
-import { maskContact } from '../../functions/commons/trip.ts';
+import { relative, resolve } from 'node:path';
 import {
   DYNAMODB_CHOICES,
   type DynamoDBChoice,
@@ -21,24 +23,32 @@ import {
 import { DYNAMODB_LOCAL } from '../emulators/dynamodb-local/install.ts';
 import type { TopicMessage } from '../emulators/messaging.ts';
 import { DEFAULT_RETAINED_EXECUTIONS } from '../emulators/sfn/service.ts';
+import { loadPlugin, type Plugin } from '../plugin.ts';
 import {
   ARCHIVE_FILE,
   DEFAULT_CONSOLE_PORT,
+  DEFAULT_MOCK_CONFIG,
   DEFAULT_PORTS,
+  type LocalStack,
   type StackOptions,
   startStack,
 } from '../stack.ts';
 import { parseParameterOverrides } from '../template/resolve.ts';
+import type { Unsupported } from '../template/support.ts';
+import { TEMPLATE_PATH } from '../template/template.ts';
 import { readCommandLine } from './command-line.ts';
 
 const HELP = `Usage: npm start -- [options]
 
-Starts the booking saga locally, read from template.yaml:
+Starts a SAM template locally (template.yaml, or --template):
   HTTP API (like sam local start-api), Lambda Invoke API (like sam local start-lambda),
   Step Functions API (like Step Functions Local), DynamoDB API (AWS's DynamoDB Local when Java
-  is found, else dynalite).
+  is found, else dynalite), SNS and EventBridge, and a console. What the template holds that
+  does not run offline is listed at start. The package.json beside the template may name a
+  plugin for it ("offline": { "plugins": { "<template file>": "<module>" } }).
 
 Options:
+  --template <path>             the SAM template (default template.yaml)
   --host <address>              listen address (default 127.0.0.1)
   --api-port <port>             HTTP API port (default ${DEFAULT_PORTS.api})
   --lambda-port <port>          Lambda Invoke API port (default ${DEFAULT_PORTS.lambda})
@@ -57,22 +67,21 @@ Options:
                                 for Step Functions Local in Docker); repeatable. By default only
                                 127.0.0.1, localhost and [::1] with the port are answered
   --retry-delay-ms <ms>         wait this long before every retry (default: the ASL's own backoff)
-  --schedule-seconds <s>        run the template's schedules (the sweep) this often (default: their
-                                rate, 15 minutes for the sweep)
-  --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled LogLevel=WARN";
-                                "Profile=production": tokens on every route (npm run token)
+  --schedule-seconds <s>        run the template's schedules this often (default: their rate)
+  --parameter-overrides <K=V>   template parameters, e.g. "LogLevel=WARN"; repeatable
   --skip-build                  run what .aws-sam/build holds instead of building first
   --help                        this text
 
 Environment:
   DYNAMODB_ENDPOINT     use this DynamoDB (e.g. DynamoDB Local in Docker) instead of starting one
   SFN_ENDPOINT          use this Step Functions (e.g. Step Functions Local) instead of the built-in one
-  SFN_MOCK_CONFIG       the mock configuration (default statemachine/test/MockConfigFile.json)
+  SFN_MOCK_CONFIG       the mock configuration (default ${DEFAULT_MOCK_CONFIG} beside the template)
   LOCAL_DATA_DIR, LOCAL_RETRY_DELAY_MS   defaults for --data-dir and --retry-delay-ms
 `;
 
 const { values } = readCommandLine(HELP, {
   options: {
+    template: { type: 'string' },
     host: { type: 'string' },
     'api-port': { type: 'string' },
     'lambda-port': { type: 'string' },
@@ -132,32 +141,53 @@ const ports = {
   ),
 };
 
-/** A message to a topic, as the customer would get it (the contact masked). */
-const printMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
-  const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
+const templatePath = values.template ? resolve(values.template) : TEMPLATE_PATH;
+let plugin: Plugin | undefined;
+try {
+  plugin = await loadPlugin(templatePath);
+} catch (error) {
+  console.error(`Could not load the template's plugin: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+/** A message to a topic, as npm start prints it (the plugin's way, if it has one). */
+const printMessage = (message: TopicMessage) => {
+  const { topicArn, subject, message: text } = message;
   const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
-  const indented = message.replaceAll('\n', '\n    ');
-  process.stdout.write(`\n[${topic}]${to}: ${subject}\n    ${indented}\n`);
+  process.stdout.write(
+    plugin?.formatMessage?.(message) ??
+      `\n[${topic}]: ${subject ?? ''}\n    ${text.replaceAll('\n', '\n    ')}\n`,
+  );
 };
 
+const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT;
+const sfnEndpoint = process.env.SFN_ENDPOINT;
 const options: StackOptions = {
-  onMessage: printMessage,
+  template: templatePath,
+  plugin,
   ...(values.host ? { host: values.host } : {}),
   ports,
   parameters,
-  build: !values['skip-build'],
+  build: { skip: values['skip-build'] ?? false },
   ...(dataDir ? { dataDir } : {}),
-  ...(choice ? { dynamodb: choice as DynamoDBChoice } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
-  ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
-  ...(retainedExecutions === undefined ? {} : { retainedExecutions }),
   ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
-  ...(process.env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT } : {}),
-  ...(process.env.SFN_ENDPOINT ? { sfnEndpoint: process.env.SFN_ENDPOINT } : {}),
+  dynamodb: {
+    ...(choice ? { engine: choice as DynamoDBChoice } : {}),
+    ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
+  },
+  stepFunctions: {
+    ...(sfnEndpoint ? { endpoint: sfnEndpoint } : {}),
+    ...(retainedExecutions === undefined ? {} : { retainedExecutions }),
+  },
+  messaging: {
+    onMessage: printMessage,
+    ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
+  },
 };
 
-let stack: Awaited<ReturnType<typeof startStack>>;
+let stack: LocalStack;
 try {
   stack = await startStack(options);
 } catch (error) {
@@ -165,8 +195,30 @@ try {
   process.exit(1);
 }
 
-const { api, lambda, sfn, dynamodb, console: consoleUrl } = stack.endpoints;
-const storage = options.dynamodbEndpoint
+/** Names, comma-separated, wrapped under a banner column. */
+const listed = (names: readonly string[], indent = 19) => {
+  const lines: string[] = [];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last] ?? '').length + name.length < 100 - indent)
+      lines[last] += `, ${name}`;
+    else lines.push(name);
+  }
+  return lines.join(`,\n${' '.repeat(indent)}`) || 'none';
+};
+
+/** What does not run offline, grouped by what and why. */
+const notRun = (unsupported: readonly Unsupported[]) => {
+  const groups = new Map<string, string[]>();
+  for (const { logicalId, what, why } of unsupported) {
+    const key = `${what}: ${why}`;
+    groups.set(key, [...(groups.get(key) ?? []), logicalId]);
+  }
+  return [...groups].map(([key, ids]) => `    ${key}\n      ${listed(ids, 6)}`).join('\n');
+};
+
+const { api, lambda, sfn, dynamodb, messaging, console: consoleUrl } = stack.endpoints;
+const storage = dynamodbEndpoint
   ? 'external'
   : dataDir
     ? `data kept in ${dataDir}`
@@ -180,36 +232,43 @@ const engine =
 const fallback = stack.dynamodb.fallback
   ? `\n                   dynalite runs because ${stack.dynamodb.fallback}`
   : '';
+const tables = Object.values(stack.tables);
+const every = (ms: number) =>
+  ms % 60_000 === 0 ? `every ${ms / 60_000} min` : `every ${ms / 1000} s`;
+const schedules =
+  stack.schedules.length === 0
+    ? 'no schedule'
+    : `schedules: ${listed(
+        stack.schedules.map(
+          ({ target, intervalMs }) =>
+            `${target} ${every(scheduleSeconds === undefined ? intervalMs : scheduleSeconds * 1000)}`,
+        ),
+      )}`;
+const machines = Object.values(stack.stateMachines);
+
 process.stdout.write(`
-Booking saga running locally, from template.yaml
+${plugin ? `${plugin.name} running` : 'Running'} locally, from ${relative(process.cwd(), templatePath) || templatePath}${plugin ? ` (with its plugin)` : ''}
 
   HTTP API         ${api}    (like sam local start-api)
-  Lambda Invoke    ${lambda}    functions: ${stack.lambda.functions.map((fn) => fn.config.name).join(', ')}
-  Step Functions   ${sfn}    ${options.sfnEndpoint ? '(external) ' : ''}${stack.stateMachineArn}
-  DynamoDB         ${dynamodb}    ${engine}table ${stack.tableName}, ${storage}${fallback}
+  Lambda Invoke    ${lambda}    functions: ${listed(stack.lambda.functions.map((fn) => fn.config.name))}
+  Step Functions   ${sfn}    ${sfnEndpoint ? '(external) ' : ''}${listed(machines)}
+  DynamoDB         ${dynamodb}    ${engine}${tables.length === 1 ? 'table' : 'tables'} ${listed(tables)}, ${storage}${fallback}
+  SNS, EventBridge ${messaging}    ${schedules}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
-  Saga ends        each execution's end goes to ReconcileTripFunction (EventBridge); SweepTripsFunction
-                   runs every ${scheduleSeconds === undefined ? "15 minutes (the template's rate)" : `${scheduleSeconds} s`}${dataDir ? ', and ran at start over the kept data' : ''}
-  Notifications    ${stack.endpoints.messaging}    SNS and EventBridge: each concluded trip's event goes on
-                   TripEventsBus to NotifyCustomerFunction; what it sends the customer is printed here
-
-  Console          ${consoleUrl}/    watch each booking on the saga's graph, start new ones
-
+  Console          ${consoleUrl}/    each execution on its state machine's graph
 ${
-  parameters.Profile === 'production'
-    ? `Production profile: every route needs a token; the reference's GET URLs and run types are off.
-  TOKEN=$(npm run -s token -- --user alice)
-  npm run book -- --token "$TOKEN"
-  curl -H "Authorization: Bearer $TOKEN" ${api}/trips/<trip_id>`
-    : `Try:
-  curl "${api}/?runType=failPayment"
-  curl ${api}/trips/<trip_id>
-  npm run book -- --run-type failPayment`
-}
-  aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${stack.stateMachineArn}
-  aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${stack.tableName}
-  aws lambda invoke --endpoint-url ${lambda} --function-name ReserveHotelFunction --payload file://events/reserve-hotel.json out.json
-
+  stack.unsupported.length > 0
+    ? `
+  Not run offline (listed by logical id, with why):
+${notRun(stack.unsupported)}
+`
+    : ''
+}${plugin?.banner?.(stack.running) ?? ''}
+${
+  machines[0]
+    ? `  aws stepfunctions list-executions --endpoint-url ${sfn} --state-machine-arn ${machines[0]}\n`
+    : ''
+}${tables[0] ? `  aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${tables[0]}\n` : ''}
 Ctrl-C stops everything.
 `);
 

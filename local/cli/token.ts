@@ -1,7 +1,7 @@
 /**
  * `npm run token -- --user alice`: prints a token for a user of the local API in the production
  * profile, signed by the local issuer (api-auth.ts) with the issuer and audience the template's
- * authorizer names for the given parameters. On AWS, customers sign in to the stack's Cognito
+ * authorizer names for the given parameters. On AWS, users sign in to the stack's Cognito
  * user pool (or your JwtIssuer) instead.
  */
 import { issuerKey, signToken } from '../emulators/api-auth.ts';
@@ -15,7 +15,7 @@ const HELP = `Usage: npm run token -- --user <name> [options]
 Prints a token (a JWT) for <name>, which the local HTTP API accepts on every route when it runs
 the production profile (npm start -- --parameter-overrides Profile=production):
 
-  curl -H "Authorization: Bearer $(npm run -s token -- --user alice)" http://127.0.0.1:3000/trips/<trip_id>
+  curl -H "Authorization: Bearer $(npm run -s token -- --user alice)" http://127.0.0.1:3000/<route>
 
 Options:
   --user <name>                 the signed-in user; the token's sub (required)

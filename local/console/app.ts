@@ -1,7 +1,9 @@
 /**
- * The console page: draws the laid-out state machine as SVG, lists the executions (polled), and
- * for the selected one colours its path, counts its retries, and shows its history and the
- * trip's items, refreshed while it runs. Plain DOM: text goes in through textContent only.
+ * The console page: draws the laid-out state machine as SVG, lists its executions (polled), and
+ * for the selected one colours its path, counts its retries, and shows its history and what the
+ * application shows beside it (its panels), refreshed while it runs. The form is the one the
+ * server describes: the console's own StartExecution, or the application's. Plain DOM: text
+ * goes in through textContent only.
  */
 
 import { shortName, sinceStart } from './format.ts';
@@ -9,10 +11,14 @@ import type {
   ExecutionResponse,
   ExecutionSummary,
   ExecutionsResponse,
+  FormField,
   GraphResponse,
   Layout,
+  Panel,
   PlacedEdge,
   PlacedNode,
+  StartForm,
+  StartResponse,
 } from './shapes.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -160,6 +166,10 @@ const paintPath = (view: ExecutionResponse | undefined) => {
 
 // ------------------------------------------------------------------ executions
 
+/** The state machine shown (its ARN), as the page's ?arn= names it. */
+const machineArn = new URLSearchParams(location.search).get('arn') ?? undefined;
+const machineQuery = machineArn ? `?arn=${encodeURIComponent(machineArn)}` : '';
+
 let selectedArn: string | undefined;
 let selectedTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -180,14 +190,14 @@ const renderExecutions = (executions: ExecutionSummary[]) => {
       name.className = 'execution-name';
       name.textContent = shortName(execution.name ?? '');
       name.title = execution.name ?? '';
-      const runType = document.createElement('span');
-      runType.className = 'execution-run-type';
-      runType.textContent = execution.runType ?? '';
+      const label = document.createElement('span');
+      label.className = 'execution-label';
+      label.textContent = execution.label ?? '';
       const status = document.createElement('span');
       status.className = 'execution-status';
       status.dataset.status = execution.status ?? '';
       status.textContent = `${execution.status ?? ''} · ${time(execution.startDate)}`;
-      button.append(name, runType, status);
+      button.append(name, label, status);
       button.addEventListener('click', () => select(execution.executionArn));
       item.append(button);
       return item;
@@ -197,7 +207,9 @@ const renderExecutions = (executions: ExecutionSummary[]) => {
 
 const refreshExecutions = async () => {
   try {
-    renderExecutions((await getJson<ExecutionsResponse>('/api/executions')).executions);
+    renderExecutions(
+      (await getJson<ExecutionsResponse>(`/api/executions${machineQuery}`)).executions,
+    );
   } catch {
     // The platform is stopping or busy: the next poll tries again.
   }
@@ -210,38 +222,66 @@ const cell = (text: string | undefined, status?: string) => {
   return td;
 };
 
+/** A panel of the application's: a table of rows, or messages (a heading and a text each). */
+const renderPanel = (panel: Panel) => {
+  const section = document.createElement('section');
+  const title = document.createElement('h2');
+  title.textContent = panel.title;
+  if (panel.kind === 'table') {
+    const table = document.createElement('table');
+    table.id = panel.id;
+    const head = table.createTHead().insertRow();
+    for (const column of panel.columns) {
+      const th = document.createElement('th');
+      th.textContent = column;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const { cells, data } of panel.rows) {
+      const row = body.insertRow();
+      Object.assign(row.dataset, data);
+      for (const { text, title: tooltip, status } of cells) {
+        const td = cell(text, status);
+        if (tooltip) td.title = tooltip;
+        row.append(td);
+      }
+    }
+    section.append(title, table);
+    return section;
+  }
+  const messages = document.createElement('div');
+  messages.id = panel.id;
+  if (panel.messages.length === 0) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = panel.empty;
+    messages.append(empty);
+  }
+  for (const { heading, body, data } of panel.messages) {
+    const article = document.createElement('article');
+    Object.assign(article.dataset, data);
+    const strong = document.createElement('strong');
+    strong.textContent = heading;
+    const text = document.createElement('pre');
+    text.textContent = body;
+    article.append(strong, text);
+    messages.append(article);
+  }
+  section.append(title, messages);
+  return section;
+};
+
 const renderDetails = (view: ExecutionResponse) => {
-  const { execution } = view;
+  const { execution, details } = view;
   const title = byId('selected-title');
   title.textContent = execution.name ?? '';
   title.dataset.executionArn = execution.executionArn ?? '';
   const status = byId('selected-status');
   status.dataset.status = execution.status ?? '';
-  status.textContent = [
-    execution.status,
-    execution.error,
-    execution.tripId && `trip ${execution.tripId}`,
-    execution.runType && `run type ${execution.runType}`,
-  ]
+  status.textContent = [execution.status, execution.error, details.subject, execution.label]
     .filter((part) => part)
     .join(' · ');
-
-  const items = byId<HTMLTableElement>('items').tBodies[0];
-  items?.replaceChildren(
-    ...view.items.map((item) => {
-      const row = document.createElement('tr');
-      const itemStatus = item.transaction_status ?? item.repair_status ?? item.delivery_status;
-      row.dataset.sk = item.sk ?? '';
-      row.dataset.type = item.type ?? '';
-      row.dataset.status = itemStatus ?? '';
-      // The key's hash, shortened: the whole key is in the tooltip.
-      const key = cell((item.sk ?? '').replace(/([0-9a-f]{8})[0-9a-f]{16,}/g, '$1…'));
-      key.title = item.sk ?? '';
-      row.append(cell(item.type), key, cell(itemStatus, itemStatus));
-      return row;
-    }),
-  );
-  renderNotifications(view.items);
+  byId('panels').replaceChildren(...details.panels.map(renderPanel));
   const events = byId<HTMLTableElement>('events').tBodies[0];
   events?.replaceChildren(
     ...view.events.map((event) => {
@@ -264,35 +304,6 @@ const renderDetails = (view: ExecutionResponse) => {
   );
 };
 
-const notificationsOf = (items: ExecutionResponse['items']) =>
-  items.filter((item) => item.type === 'Notification');
-
-/** What the customer was told: each notice's subject and message, as NotifyCustomer sent it. */
-const renderNotifications = (items: ExecutionResponse['items']) => {
-  const notifications = notificationsOf(items);
-  const panel = byId('notifications');
-  if (notifications.length === 0) {
-    const empty = document.createElement('p');
-    empty.className = 'empty';
-    empty.textContent = "Nothing yet: the customer is told once the trip's outcome is known.";
-    panel.replaceChildren(empty);
-    return;
-  }
-  panel.replaceChildren(
-    ...notifications.map((item) => {
-      const article = document.createElement('article');
-      article.dataset.notice = item.notice ?? '';
-      article.dataset.status = item.delivery_status ?? '';
-      const subject = document.createElement('strong');
-      subject.textContent = `${item.subject ?? ''}${item.sent_to ? ` (to ${item.sent_to})` : ''}`;
-      const message = document.createElement('pre');
-      message.textContent = item.message ?? '';
-      article.append(subject, message);
-      return article;
-    }),
-  );
-};
-
 const refreshSelected = async () => {
   const arn = selectedArn;
   if (!arn) return;
@@ -303,12 +314,8 @@ const refreshSelected = async () => {
     if (arn !== selectedArn) return;
     renderDetails(view);
     paintPath(view);
-    // The customer is told after the execution ends (and again after a repair): keep looking.
-    const notifications = notificationsOf(view.items);
-    running =
-      view.execution.status === 'RUNNING' ||
-      notifications.length === 0 ||
-      notifications.some((item) => item.delivery_status !== 'sent');
+    // What the application shows may change after the end (it says so): keep looking.
+    running = view.execution.status === 'RUNNING' || view.details.pending === true;
   } catch {
     // Not there yet (just started) or the platform is busy: try again.
   }
@@ -327,52 +334,68 @@ const select = (arn: string | undefined) => {
 
 // ------------------------------------------------------------------ the form
 
-const setUpForm = (runTypes: readonly string[], signIn: boolean) => {
-  // The production profile: no run types to offer, and a token to sign in with.
-  byId('run-type-field').hidden = runTypes.length === 0;
-  byId('token-field').hidden = !signIn;
-  const runType = byId<HTMLSelectElement>('run-type');
-  runType.replaceChildren(
-    ...runTypes.map((name) => {
-      const option = document.createElement('option');
-      option.value = name;
-      option.textContent = name;
-      return option;
-    }),
-  );
-  const form = byId<HTMLFormElement>('start-form');
+/** A field as the form description says: a choice among its options, or a text box. */
+const fieldOf = (field: FormField) => {
+  const label = document.createElement('label');
+  label.id = `${field.id}-field`;
+  label.append(`${field.label} `);
+  if (field.options) {
+    const select = document.createElement('select');
+    select.id = field.id;
+    select.name = field.name;
+    select.replaceChildren(
+      ...field.options.map((name) => {
+        const option = document.createElement('option');
+        option.value = name;
+        option.textContent = name;
+        return option;
+      }),
+    );
+    label.append(select);
+    return label;
+  }
+  const input = document.createElement(field.multiline ? 'textarea' : 'input');
+  input.id = field.id;
+  input.name = field.name;
+  if (field.placeholder) input.placeholder = field.placeholder;
+  if (field.maxLength) input.maxLength = field.maxLength;
+  if (input instanceof HTMLTextAreaElement) input.rows = 1;
+  label.append(input);
+  return label;
+};
+
+const setUpForm = (form: StartForm) => {
+  byId('form-fields').replaceChildren(...form.fields.map(fieldOf));
+  byId('start-button').textContent = form.button;
+  byId('token-field').hidden = !form.token;
+  if (form.token) byId<HTMLInputElement>('token').placeholder = form.token.placeholder;
+  const element = byId<HTMLFormElement>('start-form');
   const result = byId<HTMLOutputElement>('start-result');
-  form.addEventListener('submit', async (event) => {
+  element.addEventListener('submit', async (event) => {
     event.preventDefault();
     result.classList.remove('error');
     result.textContent = 'Starting…';
-    const tripId = byId<HTMLInputElement>('trip-id').value;
     const token = byId<HTMLInputElement>('token').value.trim();
+    const values = Object.fromEntries(
+      form.fields.map((field) => [
+        field.name,
+        byId<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(field.id).value,
+      ]),
+    );
     try {
-      const response = await fetch('/api/bookings', {
+      const response = await fetch(`/api/start${machineQuery}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(signIn && token ? { authorization: `Bearer ${token}` } : {}),
+          ...(form.token && token ? { authorization: `Bearer ${token}` } : {}),
         },
-        body: JSON.stringify({
-          ...(runTypes.length > 0 ? { run_type: runType.value } : {}),
-          trip_id: tripId,
-        }),
+        body: JSON.stringify(values),
       });
-      const body = (await response.json()) as {
-        trip_id?: string;
-        execution_arn?: string;
-        message?: string;
-        errors?: { field?: string; message?: string }[];
-      };
-      if (!response.ok || !body.execution_arn) {
-        const detail = body.errors?.map((error) => `${error.field}: ${error.message}`).join('; ');
-        throw new Error(detail || body.message || `${response.status}`);
-      }
-      result.textContent = `Started ${body.trip_id ?? ''}`;
+      const body = (await response.json()) as StartResponse;
+      if (!response.ok || !body.executionArn) throw new Error(body.message || `${response.status}`);
+      result.textContent = `Started ${body.started ?? ''}`;
       await refreshExecutions();
-      select(body.execution_arn);
+      select(body.executionArn);
     } catch (error) {
       result.classList.add('error');
       result.textContent = `Not started: ${error instanceof Error ? error.message : String(error)}`;
@@ -380,9 +403,32 @@ const setUpForm = (runTypes: readonly string[], signIn: boolean) => {
   });
 };
 
+/** Several state machines: a choice among them, each shown on a page of its own (?arn=). */
+const setUpMachines = (machines: GraphResponse['machines'], shown: string) => {
+  const choice = byId<HTMLSelectElement>('machine');
+  choice.hidden = machines.length < 2;
+  choice.replaceChildren(
+    ...machines.map(({ arn, name }) => {
+      const option = document.createElement('option');
+      option.value = arn;
+      option.textContent = name;
+      option.selected = arn === shown;
+      return option;
+    }),
+  );
+  choice.addEventListener('change', () => {
+    location.search = `?arn=${encodeURIComponent(choice.value)}`;
+  });
+};
+
 const main = async () => {
-  const { layout, stateMachineArn, runTypes, signIn } = await getJson<GraphResponse>('/api/graph');
-  setUpForm(runTypes, signIn);
+  const { layout, stateMachineArn, machines, title, form } = await getJson<GraphResponse>(
+    `/api/graph${machineQuery}`,
+  );
+  byId('title').textContent = title;
+  document.title = `${title}: local console`;
+  setUpMachines(machines, stateMachineArn);
+  setUpForm(form);
   byId('graph').setAttribute('aria-label', `The state machine ${stateMachineArn}`);
   drawGraph(layout);
   document.body.dataset.ready = 'true';

@@ -2,7 +2,7 @@
  * How the page writes names and times: plain functions, shared by the page and its tests.
  */
 
-/** A UUID (a trip started without an id) by its first 8 characters: the list stays one line. */
+/** A UUID (an execution started without a name) by its first 8 characters: the list stays one line. */
 export const shortName = (name: string) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)
     ? `${name.slice(0, 8)}…`

@@ -1,6 +1,6 @@
 /**
  * The state machine as the console draws it, read from the ASL: every state, told apart as a
- * forward step, a compensation, a choice or an end, and every transition with what takes it (the next
+ * forward step, a fallback (reached only through a Catch), a choice or an end, and every transition with what takes it (the next
  * state, a catch and its errors, a choice rule, the default). Laid out by ELK (elkjs), the
  * Eclipse Layout Kernel's layered algorithm: no coordinates are written down here, so the
  * drawing follows the ASL when it changes.
@@ -40,7 +40,7 @@ export const graphOf = (definition: Definition): Graph => {
   const kindOf = (id: string, type: string): GraphNode['kind'] => {
     if (type === 'Succeed' || type === 'Fail') return 'end';
     if (type === 'Choice') return 'choice';
-    return forward.has(id) ? 'forward' : 'compensation';
+    return forward.has(id) ? 'forward' : 'fallback';
   };
   const nodes = Object.entries(definition.States).map(
     ([id, state]): GraphNode => ({ id, type: state.Type, kind: kindOf(id, state.Type) }),
@@ -62,7 +62,7 @@ export const graphOf = (definition: Definition): Graph => {
     labels.set(id, known ? `${known}; ${label}` : label);
   }
 
-  // A pair joined by a catch and by its next (a compensation whose input cannot be parsed goes
+  // A pair joined by a catch and by its next (a fallback step whose input cannot be parsed goes
   // on to the next one) is drawn once per kind; ids keep them apart.
   const seen = new Set<string>();
   const graphEdges = edges.flatMap((edge): GraphEdge[] => {

@@ -73,9 +73,9 @@ export const pathOf = (graph: Graph, events: PathEvent[]): ExecutionPath => {
     if (node?.type === 'Succeed') return 'succeeded';
     if (!left) return ended ? 'failed' : 'running';
     if (visit.task === 'failed') return 'caught';
-    // A choice decides and undoes nothing: it takes the colour of the way that reached it.
+    // A choice decides and does nothing: it takes the colour of the way that reached it.
     const kind = node?.kind === 'choice' ? nodes.get(before?.name ?? '')?.kind : node?.kind;
-    return kind === 'compensation' ? 'compensating' : 'succeeded';
+    return kind === 'fallback' ? 'fallback' : 'succeeded';
   };
 
   const states: Record<string, StateOnPath> = {};

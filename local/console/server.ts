@@ -1,32 +1,30 @@
 /**
- * The local console: a web page served by `npm start` that draws the state machine from its ASL,
- * lists the executions as they happen, and shows the selected one's path on the graph, its
- * history and the trip's items in the table. It reads everything through the same APIs a client
- * would use (Step Functions, DynamoDB, the HTTP API), so it works as well against Step Functions
- * Local or DynamoDB Local. Everything it serves is built here: no CDN, no network.
+ * The local console: a web page served by `npm start` that draws a state machine from its ASL,
+ * lists its executions as they happen, and shows the selected one's path on the graph and its
+ * history. It reads everything through the same APIs a client would use (Step Functions), so it
+ * works as well against Step Functions Local. Everything it serves is built here: no CDN, no
+ * network. It knows no application: an application adds its own form and what it shows beside
+ * an execution through a ConsoleExtension (its plugin, local/plugin.ts).
  *
  *   GET  /                     the page
  *   GET  /app.js, /console.css its script (bundled from app.ts on first use) and styles
- *   GET  /api/graph            the state machine, laid out
- *   GET  /api/executions       the executions, newest first, each with its booking's run type
- *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
- *   POST /api/bookings         { run_type?, trip_id? }: starts a booking through the HTTP API,
- *                              with the page's Authorization header (the production profile)
+ *   GET  /api/graph?arn=       a state machine (default: the first), laid out; the form
+ *   GET  /api/executions?arn=  its executions, newest first, each with the application's label
+ *   GET  /api/execution?arn=   one execution: description, path, history, the application's details
+ *   POST /api/start            the form's values: starts an execution (StartExecution with a
+ *                              name and an input, or the application's way), with the page's
+ *                              Authorization header when the form asks for a token
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   type HistoryEvent,
   ListExecutionsCommand,
   SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
-import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
@@ -35,31 +33,69 @@ import type { Definition } from '../template/asl.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {
+  ExecutionDetails,
   ExecutionResponse,
   ExecutionsResponse,
   Graph,
   GraphResponse,
   Layout,
+  StartForm,
+  StartResponse,
 } from './shapes.ts';
 
 const HERE = import.meta.dirname;
+
+/** What an application adds to the console (its plugin's `console` hook). */
+export interface ConsoleExtension {
+  /** The page's title. */
+  title?: string;
+  /** Starts runs its own way, from its own form, instead of the console's StartExecution. */
+  start?: {
+    form: StartForm;
+    /** `values` by field name; `authorization` the page's header, when the form asks for a token. */
+    run(
+      values: Record<string, unknown>,
+      authorization: string | undefined,
+    ): Promise<{ status: number; body: StartResponse }>;
+  };
+  /** An execution's label in the list, in a word (from its input, which never changes). */
+  labelOf?(input: string | undefined): string | undefined;
+  /** What to show beside an execution: its subject, and panels of what it wrote or caused. */
+  detailsOf?(execution: {
+    input: string | undefined;
+    status: string | undefined;
+  }): Promise<ExecutionDetails>;
+  close?(): Promise<void>;
+}
 
 export interface ConsoleOptions {
   host: string;
   port: number;
   region: string;
-  /** The state machine's definition (its substitutions resolved or not: only its shape is read). */
-  definition: Definition;
-  stateMachineArn: string;
-  tableName: string;
-  endpoints: { api: string; sfn: string; dynamodb: string };
-  /** The run types the API takes: none when failure injection is off. Default: all. */
-  runTypes?: readonly string[];
-  /** The API's routes need a token: the page asks for one and sends it. */
-  signIn?: boolean;
+  /** The state machines shown, each with its definition (its substitutions resolved or not: only its shape is read). */
+  stateMachines: { arn: string; definition: Definition }[];
+  endpoints: { sfn: string };
+  /** The page's title when the extension gives none. */
+  title: string;
+  extension?: ConsoleExtension;
   /** Host names the page answers to besides the loopback ones. */
   allowedHosts?: readonly string[];
 }
+
+/** The console's own form: an execution's name and its input, as StartExecution takes them. */
+const START_EXECUTION: StartForm = {
+  button: 'Start execution',
+  fields: [
+    {
+      id: 'execution-name',
+      name: 'name',
+      label: 'Name',
+      placeholder: 'blank: a fresh one',
+      maxLength: 80,
+    },
+    { id: 'execution-input', name: 'input', label: 'Input', placeholder: '{}', multiline: true },
+  ],
+};
 
 /** The page's script, bundled once, in memory. */
 let script: Promise<string> | undefined;
@@ -96,46 +132,48 @@ const summary = (event: HistoryEvent) => {
   };
 };
 
-/**
- * The trip id and run type an execution's input names. A trip document without a run type has
- * the schema's default (a saga started with the AWS CLI, say); other input, only what it says.
- */
-const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
-  let parsed: { trip_id?: unknown; run_type?: unknown } | null;
+/** The values a form sent, by field name (the page sends strings; a client may send anything). */
+const formValues = (body: Buffer): Record<string, unknown> | string => {
+  let values: unknown;
   try {
-    parsed = JSON.parse(input ?? '') as typeof parsed;
+    values = JSON.parse(body.toString('utf8'));
   } catch {
-    return {};
+    return 'The body is not JSON';
   }
-  const trip = TripSchema.safeParse(parsed);
-  const runType = trip.success ? trip.data.run_type : parsed?.run_type;
-  return {
-    ...(typeof parsed?.trip_id === 'string' ? { tripId: parsed.trip_id } : {}),
-    ...(typeof runType === 'string' ? { runType } : {}),
-  };
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    return 'The body must be a JSON object';
+  }
+  return values as Record<string, unknown>;
 };
 
-/** An item as the page shows it: each attribute as text (the saga's own are all strings). */
-const asText = (item: TableItem): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(item).map(([name, value]) => [
-      name,
-      typeof value === 'string' ? value : JSON.stringify(value),
-    ]),
-  );
-
 export const startConsole = async (options: ConsoleOptions): Promise<Listening> => {
-  const clientConfig = { region: options.region, credentials: LOCAL_CREDENTIALS };
-  const sfn = new SFNClient({ ...clientConfig, endpoint: options.endpoints.sfn });
-  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: options.endpoints.dynamodb });
-  const documents = DynamoDBDocumentClient.from(dynamodb);
-  const graph: Graph = graphOf(options.definition);
-  let layout: Promise<Layout> | undefined;
+  const { extension } = options;
+  const sfn = new SFNClient({
+    region: options.region,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: options.endpoints.sfn,
+  });
+  const machines = options.stateMachines.map(({ arn, definition }) => ({
+    arn,
+    name: arn.slice(arn.lastIndexOf(':') + 1),
+    graph: graphOf(definition) as Graph,
+    layout: undefined as Promise<Layout> | undefined,
+  }));
+  /** The machine `arn` names; the first when none is named. */
+  const machineOf = (arn: string | null) =>
+    arn === null ? machines[0] : machines.find((machine) => machine.arn === arn);
+  const form = extension?.start?.form ?? START_EXECUTION;
 
   const execution = async (executionArn: string): Promise<ExecutionResponse> => {
     const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     const events = await readHistory(sfn, executionArn);
-    const { tripId, runType } = tripOf(description.input);
+    const machine =
+      machineOf(description.stateMachineArn ?? null) ??
+      machineOf(executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''));
+    const details = (await extension?.detailsOf?.({
+      input: description.input,
+      status: description.status,
+    })) ?? { panels: [] };
     return {
       execution: {
         executionArn,
@@ -145,69 +183,65 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         stopDate: description.stopDate?.toISOString(),
         ...(description.error ? { error: description.error } : {}),
         ...(description.cause ? { cause: description.cause } : {}),
-        tripId,
-        runType,
+        label: extension?.labelOf?.(description.input),
       },
-      path: pathOf(graph, events),
+      path: machine ? pathOf(machine.graph, events) : { states: {}, edges: [], entered: [] },
       events: events.map(summary),
-      items: tripId ? (await queryTripItems(documents, options.tableName, tripId)).map(asText) : [],
+      details,
     };
   };
 
-  // ListExecutions does not give the input: each execution's run type is read once, with
+  // ListExecutions does not give the input: each execution's label is read once, with
   // DescribeExecution, and kept while the execution is listed (an input never changes).
-  let runTypeByArn = new Map<string, string | undefined>();
-  const runTypesOf = async (arns: string[]) => {
+  let labelByArn = new Map<string, string | undefined>();
+  const labelsOf = async (arns: string[]) => {
     const known = new Map<string, string | undefined>();
-    await Promise.all(
-      arns.map(async (executionArn) => {
-        if (runTypeByArn.has(executionArn)) {
-          known.set(executionArn, runTypeByArn.get(executionArn));
-          return;
-        }
-        try {
-          const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-          known.set(executionArn, tripOf(input).runType);
-        } catch {
-          // Gone between the list and the description (past retention): shown without one.
-        }
-      }),
-    );
-    runTypeByArn = known;
+    const labelOf = extension?.labelOf;
+    if (labelOf) {
+      await Promise.all(
+        arns.map(async (executionArn) => {
+          if (labelByArn.has(executionArn)) {
+            known.set(executionArn, labelByArn.get(executionArn));
+            return;
+          }
+          try {
+            const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+            known.set(executionArn, labelOf(input));
+          } catch {
+            // Gone between the list and the description (past retention): shown without one.
+          }
+        }),
+      );
+    }
+    labelByArn = known;
     return known;
   };
 
-  const runTypes = options.runTypes ?? RUN_TYPES;
-  const startBooking = async (body: Buffer, authorization: string | undefined) => {
-    let request: { run_type?: unknown; trip_id?: unknown };
+  /** The console's own start: StartExecution of the machine shown, with the form's name and input. */
+  const startExecution = async (
+    values: Record<string, unknown>,
+    stateMachineArn: string,
+  ): Promise<{ status: number; body: StartResponse }> => {
+    const { name = '', input = '' } = values;
+    if (typeof name !== 'string' || typeof input !== 'string') {
+      return { status: 400, body: { message: 'name and input must be strings' } };
+    }
     try {
-      request = JSON.parse(body.toString('utf8')) as typeof request;
-    } catch {
-      return { status: 400, body: { message: 'The body is not JSON' } };
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          ...(name.trim() ? { name: name.trim() } : {}),
+          input: input.trim() || '{}',
+        }),
+      );
+      return {
+        status: 200,
+        body: { executionArn, started: executionArn?.slice(executionArn.lastIndexOf(':') + 1) },
+      };
+    } catch (error) {
+      if (!(error instanceof Error) || error.name === 'Error') throw error;
+      return { status: 400, body: { message: `${error.name}: ${error.message}` } };
     }
-    if (typeof request !== 'object' || request === null) {
-      return { status: 400, body: { message: 'The body must be a JSON object' } };
-    }
-    const runType = request.run_type ?? runTypes[0];
-    if (runType !== undefined && (typeof runType !== 'string' || !runTypes.includes(runType))) {
-      const rule = runTypes.length > 0 ? `one of ${runTypes.join(', ')}` : 'absent: none is taken';
-      return { status: 400, body: { message: `run_type must be ${rule}` } };
-    }
-    const tripId =
-      typeof request.trip_id === 'string' && request.trip_id.trim() !== ''
-        ? request.trip_id.trim()
-        : randomUUID();
-    // Through the real API: the same validation, the same StartBookingFunction.
-    const response = await fetch(`${options.endpoints.api}/trips`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify({
-        trip_id: tripId,
-        ...REFERENCE_TRIP,
-        ...(runType === undefined ? {} : { run_type: runType }),
-      }),
-    });
-    return { status: response.status, body: (await response.json()) as unknown };
   };
 
   const server = await listen(
@@ -217,7 +251,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
       const page = STATIC[url.pathname];
       if (request.method === 'GET' && page) {
         const text = readFileSync(join(HERE, page.file), 'utf8');
-        // No other site may frame the page (a framed console could be clicked into booking).
+        // No other site may frame the page (a framed console could be clicked into starting runs).
         const noFraming = {
           'x-frame-options': 'DENY',
           'content-security-policy': "frame-ancestors 'none'",
@@ -229,25 +263,35 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         sendJson(response, 200, await bundleScript(), {}, 'text/javascript; charset=utf-8');
         return;
       }
+      const machine = machineOf(url.searchParams.get('arn'));
       if (request.method === 'GET' && url.pathname === '/api/graph') {
-        layout ??= layoutGraph(graph);
+        if (!machine) {
+          sendJson(response, 404, { message: `No state machine ${url.searchParams.get('arn')}` });
+          return;
+        }
+        machine.layout ??= layoutGraph(machine.graph);
         const body: GraphResponse = {
-          stateMachineArn: options.stateMachineArn,
-          layout: await layout,
-          runTypes,
-          signIn: options.signIn ?? false,
+          stateMachineArn: machine.arn,
+          layout: await machine.layout,
+          machines: machines.map(({ arn, name }) => ({ arn, name })),
+          title: extension?.title ?? options.title,
+          form,
         };
         sendJson(response, 200, body);
         return;
       }
       if (request.method === 'GET' && url.pathname === '/api/executions') {
+        if (!machine) {
+          sendJson(response, 404, { message: `No state machine ${url.searchParams.get('arn')}` });
+          return;
+        }
         const { executions = [] } = await sfn.send(
-          new ListExecutionsCommand({ stateMachineArn: options.stateMachineArn, maxResults: 100 }),
+          new ListExecutionsCommand({ stateMachineArn: machine.arn, maxResults: 100 }),
         );
         const newestFirst = [...executions].sort(
           (a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0),
         );
-        const runTypeOf = await runTypesOf(newestFirst.map((item) => item.executionArn ?? ''));
+        const labels = await labelsOf(newestFirst.map((item) => item.executionArn ?? ''));
         const body: ExecutionsResponse = {
           executions: newestFirst.map((item) => ({
             executionArn: item.executionArn,
@@ -255,7 +299,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
             status: item.status,
             startDate: item.startDate?.toISOString(),
             stopDate: item.stopDate?.toISOString(),
-            runType: runTypeOf.get(item.executionArn ?? ''),
+            label: labels.get(item.executionArn ?? ''),
           })),
         };
         sendJson(response, 200, body);
@@ -279,8 +323,8 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         }
         return;
       }
-      if (request.method === 'POST' && url.pathname === '/api/bookings') {
-        // The page sends JSON; a form or a text/plain POST from elsewhere is not a booking.
+      if (request.method === 'POST' && url.pathname === '/api/start') {
+        // The page sends JSON; a form or a text/plain POST from elsewhere starts nothing.
         if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
           sendJson(response, 415, { message: 'The body must be application/json' });
           return;
@@ -293,7 +337,18 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
           sendJson(response, 413, { message: error.message });
           return;
         }
-        const result = await startBooking(body, request.headers.authorization);
+        const values = formValues(body);
+        if (typeof values === 'string') {
+          sendJson(response, 400, { message: values });
+          return;
+        }
+        if (!machine) {
+          sendJson(response, 404, { message: `No state machine ${url.searchParams.get('arn')}` });
+          return;
+        }
+        const result = extension?.start
+          ? await extension.start.run(values, request.headers.authorization)
+          : await startExecution(values, machine.arn);
         sendJson(response, result.status, result.body);
         return;
       }
@@ -308,7 +363,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     close: async () => {
       await server.close();
       sfn.destroy();
-      dynamodb.destroy();
+      await extension?.close?.();
     },
   };
 };

@@ -21,7 +21,7 @@ export type DynamoDBChoice = (typeof DYNAMODB_CHOICES)[number];
 export const INSTALL_JAVA = 'sudo apt-get install default-jre-headless';
 
 /** The database npm start's clients all share in DynamoDB Local (its file under --data-dir). */
-const PLATFORM_NAMESPACE = 'BookingSaga';
+const PLATFORM_NAMESPACE = 'Local';
 
 export interface RunningDynamoDB {
   endpoint: string;

@@ -1,6 +1,6 @@
 /**
  * DynamoDB for local runs: dynalite serving the DynamoDB API (in memory, or in a folder), and
- * the tables of template.yaml created in it, or in any endpoint given (DynamoDB Local).
+ * the template's tables created in it, or in any endpoint given (DynamoDB Local).
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,12 +12,12 @@ import {
   DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
+  type LocalSecondaryIndex,
   ResourceInUseException,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type DynaliteServer from 'dynalite';
-import { TRIP_SK } from '#commons/table-keys.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Template } from '../template/template.ts';
@@ -28,8 +28,8 @@ const require = createRequire(import.meta.url);
 /**
  * dynalite, its in-memory store keeping strings. By default memory-level stores each key and
  * value as a small Buffer, and on Node 24 (Buffer.poolSize 64 KB) each one can hold on to a whole
- * 64 KB pool slab: some 20 KB of memory per booking that never comes back. Its keys are hex and
- * its values JSON, so strings order and read back the same.
+ * 64 KB pool slab that never comes back (some 20 KB per request, measured on a write-heavy run).
+ * Its keys are hex and its values JSON, so strings order and read back the same.
  */
 const loadDynalite = (): typeof DynaliteServer => {
   const memoryLevel = require(
@@ -61,7 +61,7 @@ const MAX_EXPRESSION_BYTES = 4096;
 /**
  * How deep an expression may nest parentheses. dynalite's expression parser backtracks at every
  * level: 16 nested `(` cost it 2 s, 20 over half a minute, with the whole process frozen. Four
- * levels keep a 4 KB expression under a fifth of a second; the saga's own use one.
+ * levels keep a 4 KB expression under a fifth of a second; hand-written ones rarely nest past two.
  */
 export const MAX_EXPRESSION_PARENTHESES = 4;
 /** dynalite's own limit on a request body. */
@@ -209,6 +209,7 @@ export interface TableDefinition {
   AttributeDefinitions: AttributeDefinition[];
   KeySchema: KeySchemaElement[];
   GlobalSecondaryIndexes?: GlobalSecondaryIndex[];
+  LocalSecondaryIndexes?: LocalSecondaryIndex[];
 }
 
 /** The template's AWS::DynamoDB::Table resources. */
@@ -223,6 +224,9 @@ export const tablesOf = (template: Template): TableDefinition[] =>
         KeySchema: properties.KeySchema as KeySchemaElement[],
         ...(properties.GlobalSecondaryIndexes
           ? { GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes as GlobalSecondaryIndex[] }
+          : {}),
+        ...(properties.LocalSecondaryIndexes
+          ? { LocalSecondaryIndexes: properties.LocalSecondaryIndexes as LocalSecondaryIndex[] }
           : {}),
       };
     });
@@ -252,6 +256,9 @@ export const createTables = async (
             ...(table.GlobalSecondaryIndexes
               ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes }
               : {}),
+            ...(table.LocalSecondaryIndexes
+              ? { LocalSecondaryIndexes: table.LocalSecondaryIndexes }
+              : {}),
             BillingMode: 'PAY_PER_REQUEST',
           }),
         );
@@ -268,11 +275,15 @@ export const createTables = async (
 
 /**
  * dynalite writes a secondary index entry and its item in two steps, so a process killed between
- * them can leave an open trip record (functions/commons/trip-record.ts) out of the OpenTrips
- * index, where the sweep would never find it. DynamoDB itself updates both at once. After a
- * crash, every open record's index entry is written again from the record itself.
+ * them can leave an item out of an index, where a query would never find it. DynamoDB itself
+ * updates both at once. After a start on kept data, every item that carries an index's key is
+ * written again (that key set to itself), which writes its index entries anew. Returns how many
+ * items were written.
  */
-export const reindexOpenTrips = async (endpoint: string, tableName: string): Promise<number> => {
+export const reindexTables = async (
+  endpoint: string,
+  tables: readonly TableDefinition[],
+): Promise<number> => {
   const client = new DynamoDBClient({
     endpoint,
     region: process.env.AWS_REGION ?? 'us-east-1',
@@ -280,30 +291,59 @@ export const reindexOpenTrips = async (endpoint: string, tableName: string): Pro
   });
   let count = 0;
   try {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({
-          TableName: tableName,
-          FilterExpression: 'sk = :trip AND attribute_exists(open_shard)',
-          ExpressionAttributeValues: { ':trip': { S: TRIP_SK } },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const key of page.Items ?? []) {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: 'SET open_shard = open_shard',
-            ConditionExpression: 'attribute_exists(open_shard)',
+    for (const table of tables) {
+      const indexed = [
+        ...new Set(
+          [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])]
+            .flatMap((index) => index.KeySchema ?? [])
+            .map((key) => key.AttributeName ?? ''),
+        ),
+      ].filter((name) => !table.KeySchema.some((key) => key.AttributeName === name));
+      if (indexed.length === 0) continue;
+      const keys = table.KeySchema.map((key) => key.AttributeName ?? '');
+      const names = Object.fromEntries([...keys, ...indexed].map((name, at) => [`#a${at}`, name]));
+      const alias = (name: string) =>
+        Object.entries(names).find(([, value]) => value === name)?.[0] ?? '';
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table.logicalId,
+            FilterExpression: indexed
+              .map((name) => `attribute_exists(${alias(name)})`)
+              .join(' OR '),
+            ProjectionExpression: [...keys, ...indexed].map(alias).join(', '),
+            ExpressionAttributeNames: names,
+            ExclusiveStartKey: startKey,
           }),
         );
-        count += 1;
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+        for (const item of page.Items ?? []) {
+          const present = indexed.filter((name) => item[name] !== undefined);
+          await client
+            .send(
+              new UpdateItemCommand({
+                TableName: table.logicalId,
+                Key: Object.fromEntries(keys.map((name) => [name, item[name] as AttributeValue])),
+                UpdateExpression: `SET ${present.map((name) => `${alias(name)} = ${alias(name)}`).join(', ')}`,
+                // Never brings back an item deleted since the scan.
+                ConditionExpression: present
+                  .map((name) => `attribute_exists(${alias(name)})`)
+                  .join(' AND '),
+                ExpressionAttributeNames: Object.fromEntries(
+                  present.map((name) => [alias(name), name]),
+                ),
+              }),
+            )
+            .catch((error: unknown) => {
+              if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') {
+                throw error;
+              }
+            });
+          count += 1;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
   } finally {
     client.destroy();
   }

@@ -13,16 +13,24 @@
  * Waits between retries are short locally (retryDelayMs; minutes on AWS), and close() cuts any
  * wait short. What still fails is reported, never thrown at the sender.
  *
- * The pattern matcher is written here: EventBridge's own is a service call (TestEventPattern),
- * and no maintained npm package does it alone. It covers what rules in this template may use:
- * exact values (strings, numbers, booleans, null) listed in arrays, nested objects, and the
- * `prefix`, `anything-but` and `exists` filters.
+ * Each rule's pattern is read when the template is (./event-pattern.ts matches, and refuses
+ * what EventBridge refuses): a rule AWS would not create stops the platform from starting.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalAccount, Resolve } from '../template/resolve.ts';
 import { functionsOf, type Template } from '../template/template.ts';
 import { ApiCalls } from './api-calls.ts';
+import {
+  compilePattern,
+  type EventPattern,
+  type JsonValue,
+  jsonOf,
+  MAX_PATTERN_LENGTH,
+  matchesPattern,
+  PatternTooComplexToMatch,
+  parseJson,
+} from './event-pattern.ts';
 import type { InvokeResult } from './lambda-runtime.ts';
 import type { LocalTopics } from './messaging.ts';
 
@@ -31,6 +39,8 @@ export interface BusEvent {
   'detail-type': string;
   resources?: string[];
   detail: Record<string, unknown>;
+  /** The detail as its sender wrote it (PutEvents' Detail): exact numbers match by their text. */
+  detailText?: string;
   time?: Date;
 }
 
@@ -39,7 +49,8 @@ export interface Rule {
   target: string;
   /** The bus the rule is on: `default`, or a bus of the template (its EventBusName). */
   eventBusName: string;
-  pattern: Record<string, unknown>;
+  /** The rule's event pattern, read (and checked) as EventBridge reads it. */
+  pattern: EventPattern;
   maximumRetryAttempts: number;
 }
 
@@ -98,6 +109,21 @@ const invokeConfigOf = (
   return { maximumRetryAttempts: retries, onFailure: String(resolve(onFailure.Destination)) };
 };
 
+/** A rule's pattern as EventBridge reads it; one it would refuse stops the platform, naming the rule. */
+export const rulePattern = (ruleName: string, pattern: unknown): EventPattern => {
+  const text = JSON.stringify(pattern ?? null);
+  if (text.length > MAX_PATTERN_LENGTH) {
+    throw new Error(
+      `Rule ${ruleName}: its event pattern has ${text.length} characters; EventBridge takes at most ${MAX_PATTERN_LENGTH}`,
+    );
+  }
+  try {
+    return compilePattern(pattern);
+  } catch (error) {
+    throw new Error(`Rule ${ruleName}: ${(error as Error).message}`);
+  }
+};
+
 /** The template's rules and schedules, with their targets, and each function's EventInvokeConfig. */
 export const eventsOf = (template: Template, resolve: Resolve) => {
   const rules: Rule[] = [];
@@ -111,11 +137,12 @@ export const eventsOf = (template: Template, resolve: Resolve) => {
         Properties?: Record<string, unknown>;
       };
       if (type === 'EventBridgeRule' || type === 'CloudWatchEvent') {
+        const ruleName = `${fn.logicalId}${name}`;
         rules.push({
-          name: `${fn.logicalId}${name}`,
+          name: ruleName,
           target: fn.logicalId,
           eventBusName: String(resolve(properties?.EventBusName ?? 'default')),
-          pattern: asRecord(resolve(properties?.Pattern)),
+          pattern: rulePattern(ruleName, resolve(properties?.Pattern)),
           // EventBridge's default: 185 attempts.
           maximumRetryAttempts: Number(
             asRecord(properties?.RetryPolicy).MaximumRetryAttempts ?? 185,
@@ -135,32 +162,6 @@ export const eventsOf = (template: Template, resolve: Resolve) => {
   }
   return { rules, schedules, invokeConfigs };
 };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const matchesValue = (filter: unknown, value: unknown): boolean => {
-  if (!isPlainObject(filter)) return filter === value;
-  if ('prefix' in filter)
-    return typeof value === 'string' && value.startsWith(String(filter.prefix));
-  if ('exists' in filter) return (value !== undefined) === filter.exists;
-  if ('anything-but' in filter) {
-    const excluded = [filter['anything-but']].flat();
-    return value !== undefined && !excluded.some((item) => matchesValue(item, value));
-  }
-  throw new Error(`Event pattern filter not supported locally: ${JSON.stringify(filter)}`);
-};
-
-/** Whether `event` matches `pattern`, as EventBridge decides it (for the filters above). */
-export const matchesPattern = (pattern: Record<string, unknown>, event: unknown): boolean =>
-  Object.entries(pattern).every(([field, filter]) => {
-    const value = isPlainObject(event) ? event[field] : undefined;
-    if (isPlainObject(filter)) return matchesPattern(filter, value);
-    const filters = Array.isArray(filter) ? filter : [filter];
-    // An array value matches when any of its elements does.
-    const values = Array.isArray(value) ? value : [value];
-    return filters.some((item) => values.some((candidate) => matchesValue(item, candidate)));
-  });
 
 export interface Delivery {
   rule: string;
@@ -251,9 +252,27 @@ export class LocalEventBus {
    */
   put(event: BusEvent, eventBusName = 'default'): string {
     const delivered = this.envelope(event);
+    // What the rules read: the event as JSON, its detail as the sender wrote it.
+    const matched = jsonOf(delivered) as Record<string, JsonValue>;
+    if (event.detailText !== undefined) matched.detail = parseJson(event.detailText);
     for (const rule of this.#options.rules) {
-      if (rule.eventBusName === eventBusName && matchesPattern(rule.pattern, delivered))
-        this.#track(this.#deliver(rule, delivered));
+      if (rule.eventBusName !== eventBusName) continue;
+      let matches: boolean;
+      try {
+        matches = matchesPattern(rule.pattern, matched);
+      } catch (error) {
+        if (!(error instanceof PatternTooComplexToMatch)) throw error;
+        // Not matched, and said so: never delivered on a guess.
+        this.#options.onDelivery?.({
+          rule: rule.name,
+          target: rule.target,
+          event: delivered,
+          attempts: 0,
+          error: error.message,
+        });
+        continue;
+      }
+      if (matches) this.#track(this.#deliver(rule, delivered));
     }
     return delivered.id;
   }
@@ -263,10 +282,7 @@ export class LocalEventBus {
    * retried `maximumRetryAttempts` times; its own errors, as its EventInvokeConfig says).
    */
   deliver(target: string, event: unknown, maximumRetryAttempts = 185): Promise<void> {
-    const delivery = this.#deliver(
-      { name: 'direct', target, eventBusName: 'default', pattern: {}, maximumRetryAttempts },
-      event,
-    );
+    const delivery = this.#deliver({ name: 'direct', target, maximumRetryAttempts }, event);
     this.#track(delivery);
     return delivery;
   }
@@ -291,7 +307,10 @@ export class LocalEventBus {
     void delivery.finally(() => this.#pending.delete(delivery));
   }
 
-  async #deliver(rule: Rule, event: unknown): Promise<void> {
+  async #deliver(
+    rule: Pick<Rule, 'name' | 'target' | 'maximumRetryAttempts'>,
+    event: unknown,
+  ): Promise<void> {
     const { lambda, invokeConfigs, onDelivery } = this.#options;
     // Every try, and of those the ones that reached the function (each policy counts its own).
     let attempts = 0;

@@ -1,7 +1,9 @@
 /**
- * The template's HTTP API (AWS::Serverless::HttpApi events), as `sam local start-api` serves it:
- * each request routed as API Gateway routes it (an exact route before a greedy `{proxy+}`), sent
- * to its function as a payload format 2.0 event, and the function's answer sent back. A request
+ * The template's APIs, as `sam local start-api` serves them on one port: its HTTP API (HttpApi
+ * events, payload format 2.0 unless an event says 1.0) and its REST API (Api events, the proxy
+ * integration's format 1.0). Each request is routed as API Gateway routes it (an exact route
+ * before a greedy `{proxy+}`), sent to its function in its route's format, and the function's
+ * answer sent back. A request
  * no route takes gets 404; a function that fails gets 500, as API Gateway answers them. A route
  * behind the API's JWT authorizer (the production profile) needs a token the local issuer
  * signed (api-auth.ts), else 401; its function sees the token's claims, as on AWS.
@@ -9,7 +11,12 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
 import type { Resolve } from '../template/resolve.ts';
 import { type FunctionDefinition, functionsOf, type Template } from '../template/template.ts';
@@ -29,6 +36,10 @@ export interface Route {
   path: string;
   functionName: string;
   authorizer?: JwtAuthorizer;
+  /** The proxy integration's payload format 1.0 (a REST API's, or an HttpApi event's choice); else 2.0. */
+  payloadFormat?: '1.0';
+  /** A REST API's route (an Api event): its errors are 502, an HTTP API's 500. */
+  rest?: true;
 }
 
 /**
@@ -42,17 +53,37 @@ export const routesOf = (template: Template, resolve?: Resolve): Route[] => {
     Object.values(
       (fn.properties.Events ?? {}) as Record<
         string,
-        { Type: string; Properties?: { Method?: string; Path?: string; ApiId?: { Ref?: string } } }
+        {
+          Type: string;
+          Properties?: {
+            Method?: string;
+            Path?: string;
+            ApiId?: { Ref?: string };
+            PayloadFormatVersion?: string;
+          };
+        }
       >,
-    )
-      .filter((event) => event.Type === 'HttpApi')
-      .flatMap((event) => {
-        const method = (event.Properties?.Method ?? 'ANY').toUpperCase();
-        const path = event.Properties?.Path ?? '$default';
-        const found = access(event.Properties?.ApiId?.Ref, method, path);
-        if (found === 'absent') return [];
-        return [{ method, path, functionName: fn.logicalId, ...found }];
-      }),
+    ).flatMap((event): Route[] => {
+      const method = (event.Properties?.Method ?? 'ANY').toUpperCase();
+      if (event.Type === 'Api') {
+        const path = event.Properties?.Path ?? '/';
+        return [{ method, path, functionName: fn.logicalId, payloadFormat: '1.0', rest: true }];
+      }
+      if (event.Type !== 'HttpApi') return [];
+      const path = event.Properties?.Path ?? '$default';
+      const found = access(event.Properties?.ApiId?.Ref, method, path);
+      if (found === 'absent') return [];
+      const v1 = event.Properties?.PayloadFormatVersion === '1.0';
+      return [
+        {
+          method,
+          path,
+          functionName: fn.logicalId,
+          ...found,
+          ...(v1 ? { payloadFormat: '1.0' } : {}),
+        },
+      ];
+    }),
   );
 };
 
@@ -192,6 +223,115 @@ const toEvent = (
   };
 };
 
+/**
+ * The event of payload format 1.0, as a REST API's proxy integration sends it: every header and
+ * query parameter both as its last value and as the list of its values, null for what is absent.
+ */
+const toEventV1 = (
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: Route,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEvent => {
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let at = 0; at < request.rawHeaders.length; at += 2) {
+    const name = request.rawHeaders[at] ?? '';
+    multiValueHeaders[name] = [
+      ...(multiValueHeaders[name] ?? []),
+      request.rawHeaders[at + 1] ?? '',
+    ];
+  }
+  const multiValueQuery = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) {
+    multiValueQuery.set(name, [...(multiValueQuery.get(name) ?? []), value]);
+  }
+  const last = (values: string[]) => values.at(-1) ?? '';
+  const headers = Object.fromEntries(
+    Object.entries(multiValueHeaders).map(([name, values]) => [name, last(values)]),
+  );
+  const contentType = request.headers['content-type'] ?? 'application/json';
+  const textual = body.length === 0 || (TEXTUAL.test(contentType) && isUtf8(body));
+  const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
+  const now = new Date();
+  const requestId = randomUUID();
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: request.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters:
+      multiValueQuery.size > 0
+        ? Object.fromEntries([...multiValueQuery].map(([name, values]) => [name, last(values)]))
+        : null,
+    multiValueQueryStringParameters:
+      multiValueQuery.size > 0 ? Object.fromEntries(multiValueQuery) : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      authorizer: null,
+      domainName: headers.Host ?? headers.host ?? 'localhost',
+      extendedRequestId: requestId,
+      httpMethod: request.method ?? 'GET',
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/Prod${url.pathname}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId,
+      requestTime: clockTime(now),
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      stage: 'Prod',
+    },
+    body: body.length > 0 ? body.toString(textual ? 'utf8' : 'base64') : null,
+    isBase64Encoded: !textual,
+  };
+};
+
+/** What API Gateway answers for a function's error or an answer it cannot read. */
+const internalError = (response: ServerResponse, route: Route) =>
+  route.rest
+    ? sendJson(response, 502, { message: 'Internal server error' })
+    : sendJson(response, 500, { message: 'Internal Server Error' });
+
+/**
+ * Sends a function's answer of payload format 1.0 as the proxy integration does: it must have a
+ * statusCode; headers and multiValueHeaders both count.
+ */
+const respondV1 = (response: ServerResponse, route: Route, payload: unknown) => {
+  const result = payload as Partial<APIGatewayProxyResult> | null;
+  if (typeof result !== 'object' || result === null || typeof result.statusCode !== 'number') {
+    return internalError(response, route);
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name.toLowerCase()] = values.map(String);
+  const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  response.writeHead(result.statusCode, { ...headers, 'content-length': body.length });
+  response.end(body);
+};
+
 /** Sends a function's answer as API Gateway does for payload format 2.0. */
 const respond = (response: ServerResponse, payload: unknown) => {
   const structured =
@@ -236,9 +376,16 @@ export const httpApi =
     const claims = authorizer && (await issuer?.authorize(authorizer, request.headers));
     if (authorizer && !claims)
       return sendJson(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    if (matched.route.payloadFormat === '1.0') {
+      const result = await fn.invoke(
+        toEventV1(request, url, body, matched.route, matched.parameters),
+      );
+      if (!result.ok) return internalError(response, matched.route);
+      return respondV1(response, matched.route, result.payload);
+    }
     const result = await fn.invoke(
       toEvent(request, url, body, matched.route, matched.parameters, claims),
     );
-    if (!result.ok) return sendJson(response, 500, { message: 'Internal Server Error' });
+    if (!result.ok) return internalError(response, matched.route);
     return respond(response, result.payload);
   };

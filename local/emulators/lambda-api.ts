@@ -21,7 +21,7 @@ const configuration = (fn: LocalFunction) => ({
   Handler: `${fn.config.bundle
     .split('/')
     .at(-1)
-    ?.replace(/\.m?js$/, '')}.${fn.config.handlerExport}`,
+    ?.replace(/\.[mc]?js$/, '')}.${fn.config.handlerExport}`,
   MemorySize: fn.config.memorySize,
   Timeout: fn.config.timeoutSeconds,
   Version: '$LATEST',

@@ -6,15 +6,16 @@
  * shows that function's variables and nothing else, so a handler reading a variable the template
  * does not give it fails here as it would on AWS. The process's own `process.env` is untouched.
  *
- * A view, and not one environment per function, because the handlers read their variables at
- * module scope (functions/commons/env.ts) but the SDK and Powertools they import read
- * `process.env` later and lazily (region, endpoints, credentials, the app id that names the
- * caller, the trace id): an environment given to the handler's module alone would not reach
- * them. A worker thread per function (its own `env`) would, and was built and measured (commit
- * "Each function runs in a worker thread of its own", reverted): `npm start`'s RSS after 300
- * bookings at concurrency 32 went from 160 MB to 545 MB (some 25 MB per function's isolate),
- * past the 300 MB budget. A `node:vm` context per function would share the isolate, but runs
- * ES module bundles only under --experimental-vm-modules, with a module linker of our own.
+ * A view, and not one environment per function, because handlers often read their variables at
+ * module scope, but the SDK and Powertools they import read `process.env` later and lazily
+ * (region, endpoints, credentials, the app id that names the caller, the trace id): an
+ * environment given to the handler's module alone would not reach them. A worker thread per
+ * function (its own `env`) would, and was built and measured (commit "Each function runs in a
+ * worker thread of its own", reverted): `npm start`'s RSS after 300 executions of the project's
+ * state machine at concurrency 32 went from 160 MB to 545 MB (some 25 MB per function's
+ * isolate), past the 300 MB budget. A `node:vm` context per function would share the isolate,
+ * but runs ES module bundles only under --experimental-vm-modules, with a module linker of our
+ * own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
@@ -71,7 +72,12 @@ const load = (config: FunctionConfig): Promise<Handler> => {
   if (!handler) {
     handler = activeEnvironment.run({ ...config.environment }, async () => {
       const module = (await import(pathToFileURL(config.bundle).href)) as Record<string, unknown>;
-      const exported = module[config.handlerExport];
+      // `a.b` is a nested export; a CommonJS module's exports are also its default export.
+      const at = (root: unknown) =>
+        config.handlerExport
+          .split('.')
+          .reduce<unknown>((value, name) => (value as Record<string, unknown>)?.[name], root);
+      const exported = at(module) ?? at(module.default);
       if (typeof exported !== 'function') {
         throw new Error(
           `${config.bundle} does not export a function named ${config.handlerExport}`,

@@ -74,7 +74,7 @@ export const toFunctionError = (error: unknown): FunctionError => {
 /** The JSON text Lambda makes of every event and result (undefined is null). */
 export const toJson = (value: unknown): string => {
   const text = JSON.stringify(value === undefined ? null : value);
-  // A function or a symbol has no JSON: Lambda's round trip fails on it.
+  // A function or a symbol has no JSON: Lambda fails to serialise it.
   if (text === undefined) throw new SyntaxError(`A ${typeof value} is not valid JSON`);
   return text;
 };
@@ -220,7 +220,7 @@ export class LocalFunction {
       );
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
-      // (a write in flight may land: the saga must cope with that, as on AWS).
+      // (a write in flight may land: the caller must cope with that, as on AWS).
       return await Promise.race([run, timedOut]);
     } finally {
       clearTimeout(timer);
@@ -268,7 +268,7 @@ export class LocalLambda {
   /**
    * `Name`, `Name:$LATEST`, `arn:aws:lambda:<region>:<account>:function:Name[:$LATEST]`, or a
    * separate `qualifier`. Only $LATEST exists here: any other version or alias finds nothing,
-   * for the Lambda API and for the saga's tasks alike.
+   * for the Lambda API and for a state machine's tasks alike.
    */
   find(nameOrArn: string, qualifier?: string): LocalFunction | undefined {
     const match = /^(?:arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:)?([\w-]+)(?::([\w$-]+))?$/.exec(

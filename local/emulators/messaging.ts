@@ -1,7 +1,8 @@
 /**
  * SNS and EventBridge for local runs, on one endpoint (AWS_ENDPOINT_URL_SNS and
  * AWS_ENDPOINT_URL_EVENTBRIDGE both name it): EventBridge's PutEvents (the JSON protocol, told
- * apart by its X-Amz-Target) onto the template's buses, whose rules the LocalEventBus runs; and
+ * apart by its X-Amz-Target) onto the template's buses, whose rules the LocalEventBus runs, and
+ * TestEventPattern (./test-event-pattern.ts), for a user or a test to check a pattern; and
  * SNS's Publish (the query protocol: a form in, XML out) to the template's topics, which
  * "deliver" by keeping the message, for the console, the tests and npm start to show. Each call
  * is recorded with its caller, as the DynamoDB endpoint does, for the least-privilege test.
@@ -13,6 +14,7 @@ import { eventBusArn, type LocalAccount, topicArn } from '../template/resolve.ts
 import type { Template } from '../template/template.ts';
 import { ApiCalls, callerOf } from './api-calls.ts';
 import type { LocalEventBus } from './events.ts';
+import { type TestEventPatternInput, testEventPattern } from './test-event-pattern.ts';
 
 // Both services' own limits: 256 KiB per PutEvents request and per SNS message.
 const MAX_REQUEST_BYTES = 512 * 1024;
@@ -128,6 +130,52 @@ interface PutEventsEntry {
   Resources?: string[];
 }
 
+/** PutEvents: each entry onto its bus (by name or ARN), or the entry's error. */
+const putEvents = (
+  input: { Entries?: PutEventsEntry[] },
+  caller: string,
+  { account, events, busNames }: Pick<MessagingOptions, 'account' | 'events' | 'busNames'>,
+) => {
+  const results = (input.Entries ?? []).map((entry) => {
+    // A bus is named by its name or its ARN.
+    const bus = (entry.EventBusName ?? 'default').replace(/^arn:[^/]*event-bus\//, '');
+    events.calls.tell(() => ({
+      caller,
+      action: 'events:PutEvents',
+      resource: eventBusArn(account, bus),
+    }));
+    if (!busNames.includes(bus)) {
+      return {
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: `Event bus ${bus} does not exist.`,
+      };
+    }
+    const detailText = entry.Detail ?? '{}';
+    let detail: unknown;
+    try {
+      detail = JSON.parse(detailText);
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    const id = events.put(
+      {
+        source: entry.Source ?? '',
+        'detail-type': entry.DetailType ?? '',
+        resources: entry.Resources ?? [],
+        detail: detail as Record<string, unknown>,
+        detailText,
+      },
+      bus,
+    );
+    return { EventId: id };
+  });
+  const failed = results.filter((result) => 'ErrorCode' in result).length;
+  return { FailedEntryCount: failed, Entries: results };
+};
+
 export interface MessagingOptions {
   account: LocalAccount;
   topics: LocalTopics;
@@ -149,13 +197,9 @@ export const messagingApi =
     const caller = callerOf(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target !== '') {
-      if (target !== 'AWSEvents.PutEvents') {
-        return eventsError(response, 'UnknownOperationException', `Unknown operation: ${target}`);
-      }
-      let entries: PutEventsEntry[];
+      let body: unknown;
       try {
-        entries =
-          (JSON.parse(raw.toString('utf8')) as { Entries?: PutEventsEntry[] }).Entries ?? [];
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return eventsError(
           response,
@@ -163,45 +207,24 @@ export const messagingApi =
           'The request body is not valid JSON',
         );
       }
-      const results = entries.map((entry) => {
-        // A bus is named by its name or its ARN.
-        const bus = (entry.EventBusName ?? 'default').replace(/^arn:[^/]*event-bus\//, '');
-        events.calls.tell(() => ({
-          caller,
-          action: 'events:PutEvents',
-          resource: eventBusArn(account, bus),
-        }));
-        if (!busNames.includes(bus)) {
-          return {
-            ErrorCode: 'ResourceNotFoundException',
-            ErrorMessage: `Event bus ${bus} does not exist.`,
-          };
-        }
-        let detail: Record<string, unknown>;
-        try {
-          detail = JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>;
-        } catch {
-          return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-        }
-        const id = events.put(
-          {
-            source: entry.Source ?? '',
-            'detail-type': entry.DetailType ?? '',
-            resources: entry.Resources ?? [],
-            detail,
-          },
-          bus,
+      const input = typeof body === 'object' && body !== null ? body : {};
+      if (target === 'AWSEvents.PutEvents') {
+        return sendJson(
+          response,
+          200,
+          putEvents(input as { Entries?: PutEventsEntry[] }, caller, { account, events, busNames }),
+          {},
+          'application/x-amz-json-1.1',
         );
-        return { EventId: id };
-      });
-      const failed = results.filter((result) => 'ErrorCode' in result).length;
-      return sendJson(
-        response,
-        200,
-        { FailedEntryCount: failed, Entries: results },
-        {},
-        'application/x-amz-json-1.1',
-      );
+      }
+      if (target === 'AWSEvents.TestEventPattern') {
+        events.calls.tell(() => ({ caller, action: 'events:TestEventPattern', resource: '*' }));
+        const answer = testEventPattern(input as TestEventPatternInput);
+        return 'error' in answer
+          ? eventsError(response, answer.error, answer.message)
+          : sendJson(response, 200, answer, {}, 'application/x-amz-json-1.1');
+      }
+      return eventsError(response, 'UnknownOperationException', `Unknown operation: ${target}`);
     }
 
     const form = new URLSearchParams(raw.toString('utf8'));

@@ -6,7 +6,7 @@
  *   came in on: a DNS-rebinding page reaches 127.0.0.1 under its own name, and is refused.
  * - A request a browser sends for another origin is refused: a foreign `Origin`, or a
  *   `Sec-Fetch-Site` other than `same-origin` or `none` (typed in the address bar). This covers
- *   what a page can send without asking (a text/plain POST, an `<img>` GET that starts a booking),
+ *   what a page can send without asking (a text/plain POST, an `<img>` GET that starts something),
  *   whatever the method: a refused request does nothing. Only the console's page may be opened
  *   from a link elsewhere (a GET navigation): its GETs change nothing.
  *
@@ -34,7 +34,7 @@ export const allowedHostNames = (host: string, extra: readonly string[] = []): s
 /**
  * Why the request must be refused, or undefined when it may go on. `linkable`: a port whose GETs
  * change nothing (the console's page), so that a link to it from elsewhere opens it; never the
- * HTTP API, whose GET starts a booking.
+ * HTTP API, whose GET routes may start work.
  */
 export const refusalOf = (
   request: IncomingMessage,

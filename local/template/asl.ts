@@ -1,12 +1,8 @@
 /**
- * The saga's ASL file as data: its states, the transitions between them, and the arithmetic of
- * its retry policies (the worst-case schedule the execution timeout must hold).
+ * An ASL definition as data: its states, the transitions between them, and the arithmetic of
+ * its retry policies (the worst-case schedule an execution timeout must hold).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from './template.ts';
-
-export const ASL_PATH = join(PROJECT_ROOT, 'statemachine', 'booking-saga.asl.json');
 
 export interface Retrier {
   ErrorEquals: string[];
@@ -47,7 +43,7 @@ export interface Definition {
   States: Record<string, State>;
 }
 
-export const readDefinition = (path = ASL_PATH): Definition =>
+export const readDefinition = (path: string): Definition =>
   JSON.parse(readFileSync(path, 'utf8')) as Definition;
 
 export type EdgeKind = 'next' | 'catch' | 'choice' | 'default';

@@ -13,10 +13,13 @@ export interface LocalAccount {
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
+/** The stack name every template runs under offline (AWS::StackName). */
+export const LOCAL_STACK_NAME = 'local';
+
 export const localAccount = (): LocalAccount => ({
   region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   accountId: LOCAL_ACCOUNT_ID,
-  stackName: 'booking-saga-local',
+  stackName: LOCAL_STACK_NAME,
 });
 
 export const functionArn = (account: LocalAccount, name: string) =>
@@ -42,6 +45,7 @@ const resourceValues = (
     case 'AWS::Serverless::Function':
       return { ref: logicalId, attributes: { Arn: functionArn(account, logicalId) } };
     case 'AWS::DynamoDB::Table':
+    case 'AWS::Serverless::SimpleTable':
       return {
         ref: logicalId,
         attributes: { Arn: `arn:aws:dynamodb:${region}:${accountId}:table/${logicalId}` },
@@ -108,7 +112,7 @@ export const createResolver = (
   };
   for (const name of Object.keys(parameters)) {
     if (!template.Parameters?.[name]) {
-      throw new Error(`Parameter override ${name} is not a parameter of template.yaml`);
+      throw new Error(`Parameter override ${name} is not a parameter of the template`);
     }
   }
 

@@ -1,9 +1,11 @@
 /**
- * template.yaml, the one source of truth for everything local: the functions (handler, build
- * settings, environment, routes), the table, the state machine and its substitutions.
- * CloudFormation's short-form tags (!Ref, !GetAtt, !Sub, ...) are read as their long forms.
+ * A SAM template, the one source of truth for everything local: the functions (handler, build
+ * settings, environment, routes), the tables, the state machines and their substitutions. The
+ * project's own template.yaml unless another is given (npm start -- --template PATH); paths in
+ * it (CodeUri, DefinitionUri) are relative to its folder. CloudFormation's short-form tags
+ * (!Ref, !GetAtt, !Sub, ...) are read as their long forms.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
@@ -56,6 +58,8 @@ const cloudFormationTags: Tags = INTRINSICS.flatMap((name) => [
 
 export interface Resource {
   Type: string;
+  /** A condition of the template: the resource exists only where it holds. */
+  Condition?: string;
   Properties?: Record<string, unknown>;
   Metadata?: Record<string, unknown>;
 }
@@ -92,10 +96,16 @@ export interface BuildProperties {
 
 export interface FunctionDefinition {
   logicalId: string;
-  /** `file.export`, relative to the built artifact's root. */
+  /** `file.export`, relative to the built artifact's root (or to CodeUri, for code run as it is). */
   handler: string;
   codeUri: string;
-  build: BuildProperties;
+  /**
+   * esbuild's settings, when `Metadata.BuildMethod` is esbuild; absent, the code in CodeUri runs
+   * as it is (plain JavaScript, as `sam build` copies it).
+   */
+  build?: BuildProperties;
+  /** `Metadata.BuildMethod` when it is neither esbuild nor absent (which runs nowhere here). */
+  buildMethod?: string;
   /** Globals merged with the function's own properties. */
   properties: Record<string, unknown>;
 }
@@ -120,22 +130,54 @@ export const functionsOf = (template: Template): FunctionDefinition[] => {
       };
       const properties: Record<string, unknown> = { ...globals, ...own, Environment: environment };
       const metadata = asRecord(resource.Metadata);
+      const handler = typeof properties.Handler === 'string' ? properties.Handler : '';
+      const codeUri = typeof properties.CodeUri === 'string' ? properties.CodeUri : '';
+      if (metadata.BuildMethod === undefined) return { logicalId, handler, codeUri, properties };
       if (metadata.BuildMethod !== 'esbuild') {
-        throw new Error(`${logicalId}: Metadata.BuildMethod must be esbuild`);
+        return {
+          logicalId,
+          handler,
+          codeUri,
+          properties,
+          buildMethod: String(metadata.BuildMethod),
+        };
       }
       const build = asRecord(metadata.BuildProperties) as unknown as BuildProperties;
       if (!Array.isArray(build.EntryPoints) || build.EntryPoints.length !== 1) {
         throw new Error(`${logicalId}: Metadata.BuildProperties.EntryPoints must name one file`);
       }
-      if (typeof properties.Handler !== 'string' || typeof properties.CodeUri !== 'string') {
+      if (handler === '' || codeUri === '') {
         throw new Error(`${logicalId}: Handler and CodeUri must be strings`);
       }
-      return {
-        logicalId,
-        handler: properties.Handler,
-        codeUri: properties.CodeUri,
-        build,
-        properties,
-      };
+      return { logicalId, handler, codeUri, build, properties };
     });
+};
+
+/**
+ * A handler string as Lambda's Node.js runtime reads it: `src/app.handler` is the module
+ * `src/app` and its export `handler`; the module's name ends at the first dot of its file name,
+ * and the rest may name a nested export (`index.api.get`).
+ */
+export const parseHandler = (handler: string) => {
+  const slash = handler.lastIndexOf('/');
+  const dot = handler.indexOf('.', slash + 1);
+  if (dot < 0) return { module: handler, exportPath: '' };
+  return { module: handler.slice(0, dot), exportPath: handler.slice(dot + 1) };
+};
+
+/** The extensions Lambda's Node.js runtime tries for a handler's module, in its order. */
+export const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs'] as const;
+
+/**
+ * The file of a function that runs as it is (no build): its handler's module in CodeUri, with
+ * the first of Lambda's extensions that exists; undefined when none does.
+ */
+export const plainHandlerFile = (
+  fn: FunctionDefinition,
+  templateDir: string,
+): string | undefined => {
+  const base = join(templateDir, fn.codeUri, parseHandler(fn.handler).module);
+  return HANDLER_EXTENSIONS.map((extension) => `${base}${extension}`).find((file) =>
+    existsSync(file),
+  );
 };

@@ -5,12 +5,13 @@
  * after the ASL changes.
  */
 import { describe, expect, it } from 'vitest';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import { graphOf, layoutGraph } from '../../local/console/graph.ts';
 import type { Layout, PlacedNode, Point } from '../../local/console/shapes.ts';
-import { type Definition, edgesOf, readDefinition } from '../../local/template/asl.ts';
+import { type Definition, edgesOf } from '../../local/template/asl.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 
-const definition = readDefinition();
+const definition = readSagaDefinition();
 const graph = graphOf(definition);
 
 /** A compensation that skips to the next one when its input cannot be parsed. */
@@ -72,7 +73,7 @@ describe('graphOf', () => {
     expect(compensations.sort()).toEqual(
       LONGEST_PATH.filter((name) => ![...FORWARD, ...ends, ...choices].includes(name)).sort(),
     );
-    for (const name of compensations) expect(kinds[name]).toBe('compensation');
+    for (const name of compensations) expect(kinds[name]).toBe('fallback');
   });
 
   it('takes every Choice state for a decision, whatever its name and wherever it stands', () => {
@@ -102,7 +103,7 @@ describe('graphOf', () => {
     // Assess
     expect(kinds.CancelEverything).toBe('choice');
     expect(kinds.IsItCheap).toBe('choice');
-    expect(kinds.RefundPayment).toBe('compensation');
+    expect(kinds.RefundPayment).toBe('fallback');
   });
 
   it('labels a catch of chosen errors, the choice rule by its comment, and the default', () => {

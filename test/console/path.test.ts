@@ -6,14 +6,14 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import { graphOf } from '../../local/console/graph.ts';
 import { type PathEvent, pathOf } from '../../local/console/path.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { readDefinition } from '../../local/template/asl.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { clientsFor, startTestStack, waitForExecution } from '../support/stack.ts';
 
-const graph = graphOf(readDefinition());
+const graph = graphOf(readSagaDefinition());
 
 const entered = (name: string, type = 'Task'): PathEvent => ({
   type: `${type}StateEntered`,
@@ -87,7 +87,7 @@ describe('pathOf, on histories a run type does not reach', () => {
 
     // Assess
     expect(graph.nodes.find((node) => node.id === 'CheckLeftovers')?.kind).toBe('choice');
-    expect(path.states.CheckLeftovers).toEqual({ status: 'compensating', retries: 0 });
+    expect(path.states.CheckLeftovers).toEqual({ status: 'fallback', retries: 0 });
     expect(path.edges).toEqual([
       'CancelHotel->CheckLeftovers:next',
       'CheckLeftovers->BookingFailed:default',
@@ -135,7 +135,7 @@ describe('pathOf, on real executions of every run type', () => {
       path.map((name) => {
         if (name === 'BookingConfirmed') return [name, 'succeeded'];
         if (name === 'BookingFailed') return [name, 'failed'];
-        if (!FORWARD.includes(name)) return [name, 'compensating'];
+        if (!FORWARD.includes(name)) return [name, 'fallback'];
         return [name, runType !== 'success' && name === lastForward ? 'caught' : 'succeeded'];
       }),
     );

@@ -1,8 +1,9 @@
 /**
- * The console's server as a client sees it: the page and its assets (all served here, nothing
- * from elsewhere), the graph, the executions newest first, one execution with its path, history
- * and items, starting a booking through the HTTP API, and clear errors for bad requests that
- * start nothing.
+ * The console's server as a client sees it, with the booking app's extension (its plugin): the
+ * page and its assets (all served here, nothing from elsewhere), the graph and the app's form,
+ * the executions newest first, one execution with its path, history and the trip's items,
+ * starting a booking through the HTTP API, and clear errors for bad requests that start nothing.
+ * The console without an extension is tested with another app (test/local/another-app.test.ts).
  */
 import {
   DescribeExecutionCommand,
@@ -15,6 +16,9 @@ import type {
   ExecutionResponse,
   ExecutionsResponse,
   GraphResponse,
+  MessagesPanel,
+  StartResponse,
+  TablePanel,
 } from '../../local/console/shapes.ts';
 import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
 
@@ -22,13 +26,17 @@ const platform = useTestStack({ ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0,
 const consoleUrl = () => platform.stack.endpoints.console ?? '';
 
 const book = async (body: unknown) => {
-  const response = await fetch(`${consoleUrl()}/api/bookings`, {
+  const response = await fetch(`${consoleUrl()}/api/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as StartResponse };
 };
+
+/** The app's panel `id` beside an execution. */
+const panel = <T>(view: ExecutionResponse, id: string) =>
+  view.details.panels.find((candidate) => candidate.id === id) as T;
 
 const executionCount = async () => {
   const { executions = [] } = await platform.clients.sfn.send(
@@ -75,7 +83,7 @@ describe('the page and its assets', () => {
 });
 
 describe('the APIs the page uses', () => {
-  it('gives the state machine laid out: every state placed', async () => {
+  it("gives the state machine laid out (every state placed) and the app's booking form", async () => {
     // Act
     const response = await fetch(`${consoleUrl()}/api/graph`);
     const body = (await response.json()) as GraphResponse;
@@ -83,15 +91,21 @@ describe('the APIs the page uses', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(body.stateMachineArn).toBe(platform.stack.stateMachineArn);
+    expect(body.machines).toEqual([{ arn: platform.stack.stateMachineArn, name: 'BookingSaga' }]);
     expect(body.layout.nodes).toHaveLength(15);
     expect(body.layout.width).toBeGreaterThan(0);
+    expect(body.title).toBe('Booking saga');
+    expect(body.form.button).toBe('Start booking');
+    expect(body.form.fields.map((field) => field.name)).toEqual(['trip_id', 'run_type']);
+    expect(body.form.fields[1]?.options).toContain('failPayment');
+    expect(body.form.token).toBeUndefined();
   });
 
   it('starts a booking through the HTTP API and shows it: newest first, path, history, items', async () => {
     // Act
     const first = await book({ run_type: 'success', trip_id: `console-api-a-${Date.now()}` });
     const second = await book({ run_type: 'failPayment', trip_id: `console-api-b-${Date.now()}` });
-    const arn = String(second.body.execution_arn);
+    const arn = String(second.body.executionArn);
     await waitForExecution(platform.clients.sfn, arn);
     // The end reconciled and the customer told: the items stop changing.
     await platform.stack.events.idle();
@@ -106,26 +120,33 @@ describe('the APIs the page uses', () => {
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     const arns = list.executions.map((execution) => execution.executionArn);
-    expect(arns.indexOf(arn)).toBeLessThan(arns.indexOf(String(first.body.execution_arn)));
+    expect(arns.indexOf(arn)).toBeLessThan(arns.indexOf(String(first.body.executionArn)));
     expect(view.execution).toMatchObject({ status: 'FAILED', error: 'BookingFailed' });
     expect(view.path.states.TakePayment?.status).toBe('caught');
     expect(view.path.states.BookingFailed?.status).toBe('failed');
     expect(view.events[0]?.type).toBe('ExecutionStarted');
     expect(view.events.at(-1)).toMatchObject({ type: 'ExecutionFailed', error: 'BookingFailed' });
-    const tripId = String(second.body.trip_id);
-    expect(view.items).toEqual(
-      await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId),
+    const tripId = String(second.body.started);
+    expect(view.details.subject).toBe(`trip ${tripId}`);
+    expect(view.details.pending).toBe(false);
+    const items = panel<TablePanel>(view, 'items').rows.map((row) => row.data ?? {});
+    expect(items.map((item) => item.sk)).toEqual(
+      (await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId)).map(
+        (item) => item.sk,
+      ),
     );
     expect(
-      view.items
+      items
         .filter((item) => item.type !== 'Trip' && item.type !== 'Notification')
-        .map((item) => item.transaction_status)
+        .map((item) => item.status)
         .sort(),
     ).toEqual(['cancelled', 'cancelled', 'refunded']);
-    expect(view.items.find((item) => item.type === 'Notification')).toMatchObject({
-      notice: 'failed',
-      delivery_status: 'sent',
-    });
+    expect(panel<MessagesPanel>(view, 'notifications').messages).toEqual([
+      expect.objectContaining({
+        heading: expect.stringMatching(`^Your trip ${tripId} could not be booked`),
+        data: { notice: 'failed', status: 'sent' },
+      }),
+    ]);
   });
 
   it("lists each execution with its booking's run type, as DescribeExecution's input says", async () => {
@@ -133,7 +154,7 @@ describe('the APIs the page uses', () => {
     const started = [];
     for (const runType of ['failHotelReservation', 'success', 'failFlightsConfirmation']) {
       const { body } = await book({ run_type: runType, trip_id: `console-run-type-${runType}` });
-      started.push(String(body.execution_arn));
+      started.push(String(body.executionArn));
     }
     const { executionArn: notATrip = '' } = await platform.clients.sfn.send(
       new StartExecutionCommand({
@@ -170,9 +191,9 @@ describe('the APIs the page uses', () => {
           new DescribeExecutionCommand({ executionArn: listed.executionArn }),
         );
         const runType = (JSON.parse(input ?? '{}') as { run_type?: string }).run_type;
-        if (runType !== undefined) expect(listed.runType, listed.name).toBe(runType);
+        if (runType !== undefined) expect(listed.label, listed.name).toBe(runType);
       }
-      const byArn = new Map(list.executions.map((item) => [item.executionArn, item.runType]));
+      const byArn = new Map(list.executions.map((item) => [item.executionArn, item.label]));
       expect(started.map((arn) => byArn.get(arn))).toEqual([
         'failHotelReservation',
         'success',
@@ -191,12 +212,17 @@ describe('the APIs the page uses', () => {
 
     // Assess
     expect(status).toBe(202);
-    expect(body.trip_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.started).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it.each([
     ['not JSON', '{run_type', 'The body is not JSON'],
     ['not an object', '"success"', 'The body must be a JSON object'],
+    [
+      'a run type that is no string',
+      { run_type: 5 },
+      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+    ],
     [
       'an unknown run type',
       { run_type: 'failEverything' },

@@ -1,7 +1,8 @@
 /**
  * The AWS CLI (v1, the image's Python) as a real client of the offline platform: the commands a
  * newcomer copies from the `npm start` banner, pointed at the test stack with --endpoint-url.
- * Step Functions, DynamoDB and Lambda each answer the CLI as AWS would, errors included. The CLI
+ * Step Functions, DynamoDB, Lambda and EventBridge's TestEventPattern each answer the CLI as AWS
+ * would, errors included. The CLI
  * is required: when `aws` is missing, every test here fails and says so.
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { CASES, requestOf } from '../conformance/event-patterns/cases.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 
@@ -464,5 +466,46 @@ describe.concurrent('Lambda through the AWS CLI', () => {
     expect(result.stderr).toMatch(
       /An error occurred \(ResourceNotFoundException\) when calling the Invoke operation/,
     );
+  });
+});
+
+describe.concurrent('EventBridge through the AWS CLI: test-event-pattern', () => {
+  /** A few of the documented cases (test/conformance/event-patterns/cases.ts), each kind once. */
+  const CLI_CASES = [
+    CASES.find(({ section }) => section === 'Numeric (range)'),
+    CASES.find(
+      ({ section, expected }) => section === 'Or (multiple fields)' && expected === 'no match',
+    ),
+    CASES.find(({ name }) => name === '300.0 does not match [300]'),
+    CASES.find(({ expected }) => expected === 'InvalidEventPatternException'),
+  ];
+
+  it.each(CLI_CASES)('$section: $name ($expected)', async (conformance) => {
+    // Prepare
+    if (!conformance) throw new Error('A case this test names is missing from cases.ts');
+    const { EventPattern, Event } = requestOf(conformance);
+
+    // Act
+    const result = await aws(
+      'events',
+      'test-event-pattern',
+      '--endpoint-url',
+      stack.endpoints.messaging,
+      '--event-pattern',
+      EventPattern,
+      '--event',
+      Event,
+    );
+
+    // Assess
+    if (conformance.expected === 'match' || conformance.expected === 'no match') {
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ Result: conformance.expected === 'match' });
+    } else {
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toMatch(
+        `An error occurred (${conformance.expected}) when calling the TestEventPattern operation: Event pattern is not valid. Reason: `,
+      );
+    }
   });
 });

@@ -7,7 +7,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
+import { bookFromConsole } from '../../local/app/book-from-console.ts';
+import { launchChromium } from '../../local/console/browser.ts';
 import { useTestStack, waitForExecution } from '../support/stack.ts';
 import { PRODUCTION, tokenFor } from '../support/tokens.ts';
 

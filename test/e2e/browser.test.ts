@@ -11,13 +11,14 @@ import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
-import { PICTURES, takePictures } from '../../local/cli/pictures.ts';
-import { bookFromConsole, launchChromium } from '../../local/console/browser.ts';
-import { readDefinition } from '../../local/template/asl.ts';
+import { bookFromConsole } from '../../local/app/book-from-console.ts';
+import { PICTURES, takePictures } from '../../local/app/cli/pictures.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
+import { launchChromium } from '../../local/console/browser.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
 
-const definition = readDefinition();
+const definition = readSagaDefinition();
 
 const platform = useTestStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
@@ -124,7 +125,7 @@ describe('the console in Chromium', () => {
             : state.name === 'BookingFailed'
               ? 'failed'
               : !FORWARD.includes(state.name)
-                ? 'compensating'
+                ? 'fallback'
                 : runType !== 'success' && state.name === lastForward
                   ? 'caught'
                   : 'succeeded';
@@ -277,7 +278,7 @@ describe('the console in Chromium', () => {
           name: name.textContent ?? '',
           title: name.title,
           height: name.getBoundingClientRect().height,
-          runType: item.querySelector('.execution-run-type')?.textContent ?? '',
+          runType: item.querySelector('.execution-label')?.textContent ?? '',
         };
       }),
     );

@@ -1,5 +1,5 @@
 /**
- * Every command-line tool in local/cli/ answers `--help` and a bad command line the same way
+ * Every command-line tool (the platform's in local/cli/, the app's in local/app/cli/) answers `--help` and a bad command line the same way
  * (local/cli/command-line.ts): the usage on stdout and exit 0, or the reason and the usage on
  * stderr and exit 2, with no stack trace, before it does anything.
  */
@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PICTURES_DIR } from '../../local/cli/pictures.ts';
+import { PICTURES_DIR } from '../../local/app/cli/pictures.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 
 /** Each tool and the npm script that runs it, as its usage must name it. */
@@ -24,12 +24,19 @@ const TOOLS = {
 } as const;
 type Tool = keyof typeof TOOLS;
 
-/** `node local/cli/<tool>.ts <args>`, as the npm script runs it: its exit code and output. */
+/** The booking app's own tools (the others are the platform's, in local/cli/). */
+const APP_TOOLS: readonly Tool[] = ['book', 'repair', 'soak', 'pictures'];
+
+/** `node <its folder>/<tool>.ts <args>`, as the npm script runs it: its exit code and output. */
 const run = (tool: Tool, ...args: string[]) =>
-  promisify(execFile)(process.execPath, [`local/cli/${tool}.ts`, ...args], {
-    cwd: PROJECT_ROOT,
-    env: process.env,
-  }).then(
+  promisify(execFile)(
+    process.execPath,
+    [`local/${APP_TOOLS.includes(tool) ? 'app/cli' : 'cli'}/${tool}.ts`, ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: process.env,
+    },
+  ).then(
     ({ stdout, stderr }) => ({ tool, code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({
       tool,

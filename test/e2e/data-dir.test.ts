@@ -54,7 +54,7 @@ describe('the data folder', () => {
 
     // Assess: DynamoDB Local's SQLite file, one database for every client of the platform, and
     // the closed executions that left memory.
-    expect(files).toEqual(['BookingSaga_us-east-1.db', 'closed-executions.jsonl']);
+    expect(files).toEqual(['Local_us-east-1.db', 'closed-executions.jsonl']);
     expect(response.status).toBe(200);
     expect(executions?.executions).toEqual([]);
     expect(trip.saga_status).toBe('booked');
@@ -90,7 +90,7 @@ describe('DYNAMODB_ENDPOINT', () => {
     const tripId = `external-${Date.now()}`;
 
     // Act
-    const stack = await startTestStack({ dynamodbEndpoint: external.endpoint });
+    const stack = await startTestStack({ dynamodb: { endpoint: external.endpoint } });
     const { execution_arn } = await bookThrough(stack.endpoints.api, tripId);
     await waitForExecution(clientsFor(stack).sfn, execution_arn);
     await stack.close();

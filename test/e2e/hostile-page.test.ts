@@ -3,7 +3,7 @@
  * served from a second local origin (another port of 127.0.0.1, and a name Chromium's host
  * resolver maps to 127.0.0.1), and as a DNS-rebinding page whose own name points at each port of
  * the platform. It tries each attack that once worked: text/plain POSTs that start bookings (the
- * console's /api/bookings, the API's POST /trips), an <img> on the reference's GET /?tripID=,
+ * console's /api/start, the API's POST /trips), an <img> on the reference's GET /?tripID=,
  * text/plain POSTs to the Lambda API that cancel and refund a confirmed trip, reading and writing
  * the table and the executions. Every request is refused (403, or stopped by the browser), and
  * nothing is started, read or written: checked in the table and the execution list.
@@ -115,8 +115,8 @@ const attack = async (plan: Attack): Promise<Record<string, Outcome>> => {
   const confirmedTrip = { ...plan.trip, trip_id: plan.confirmedTripId };
 
   await attempt(
-    'console: text/plain POST /api/bookings',
-    `${at('console')}/api/bookings`,
+    'console: text/plain POST /api/start',
+    `${at('console')}/api/start`,
     simplePost({ run_type: 'success', trip_id: plan.plant.console }),
   );
   await attempt('console: read the executions', `${at('console')}/api/executions`, {});

@@ -11,6 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isLive } from '../../functions/commons/trip-items.ts';
@@ -81,7 +83,10 @@ const eventually = async (predicate: () => boolean, ms: number, what: string) =>
 };
 
 /** `npm start` on free ports, in its own process group, as a newcomer's shell runs it. */
-const npmStart = async (environment: Record<string, string> = NEWCOMER_ENVIRONMENT) => {
+const npmStart = async (
+  environment: Record<string, string> = NEWCOMER_ENVIRONMENT,
+  ...extraArgs: string[]
+) => {
   const [apiPort, lambdaPort, sfnPort, dynamodbPort, consolePort] = await freePorts(5);
   const child = spawn(
     'npm',
@@ -100,8 +105,7 @@ const npmStart = async (environment: Record<string, string> = NEWCOMER_ENVIRONME
       String(consolePort),
       '--retry-delay-ms',
       '0',
-      '--parameter-overrides',
-      'LogLevel=ERROR',
+      ...(extraArgs.length > 0 ? extraArgs : ['--parameter-overrides', 'LogLevel=ERROR']),
     ],
     { cwd: PROJECT_ROOT, env: environment, detached: true, stdio: 'pipe' },
   );
@@ -118,7 +122,7 @@ const npmStart = async (environment: Record<string, string> = NEWCOMER_ENVIRONME
     STARTUP_TIMEOUT_MS,
     () => `no banner after ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
   );
-  return { child, ended, ports: { apiPort, consolePort, dynamodbPort } };
+  return { child, ended, ports: { apiPort, consolePort, dynamodbPort, sfnPort } };
 };
 
 interface Exit {
@@ -257,7 +261,11 @@ describe('npm start', () => {
     expect(output).toMatch(new RegExp(`HTTP API +${api}\\s`));
     const consolePage = `http://127.0.0.1:${consolePort}/`;
     expect(output).toMatch(new RegExp(`Console +${consolePage}\\s`));
-    expect(await (await fetch(consolePage)).text()).toContain('<title>Booking saga: local console');
+    expect(await (await fetch(consolePage)).text()).toContain('<title>Local console</title>');
+    // The booking app's plugin, named by package.json for template.yaml, titles it.
+    expect(await (await fetch(`${consolePage}api/graph`)).json()).toMatchObject({
+      title: 'Booking saga',
+    });
 
     // Act: the six URLs, all at once, each followed to its end.
     const book = async (query: string) => {
@@ -435,4 +443,68 @@ describe("npm start's --dynamodb", () => {
       'Could not start: --dynamodb local: no Java runtime found (JAVA_HOME, PATH); DynamoDB Local needs one: sudo apt-get install default-jre-headless',
     );
   });
+});
+
+describe('npm start -- --template PATH (another SAM app, as sam local start-api -t)', () => {
+  it("runs it without the booking app's plugin, lists what it does not run, and its machine writes its table", async () => {
+    // Prepare: the small order app of test/fixtures, on dynalite (no JVM to wait for).
+    const { child, ended, ports } = await npmStart(
+      NEWCOMER_ENVIRONMENT,
+      '--template',
+      'test/fixtures/orders/template.yaml',
+      '--dynamodb',
+      'dynalite',
+    );
+    const config = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
+    const sfn = new SFNClient({ ...config, endpoint: `http://127.0.0.1:${ports.sfnPort}` });
+    const dynamodb = new DynamoDBClient({
+      ...config,
+      endpoint: `http://127.0.0.1:${ports.dynamodbPort}`,
+    });
+
+    // Act
+    const orderId = `e2e-${randomUUID()}`;
+    const { executionArn = '' } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderFlow',
+        name: orderId,
+        input: JSON.stringify({ orderId, items: [{ price: 2.5, qty: 4 }] }),
+      }),
+    );
+    let description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const deadline = Date.now() + SAGA_TIMEOUT_MS;
+    while (description.status === 'RUNNING' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+      description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    }
+    const { Item: item } = await dynamodb.send(
+      new GetItemCommand({ TableName: 'OrdersTable', Key: { orderId: { S: orderId } } }),
+    );
+    const listed = (await (
+      await fetch(`http://127.0.0.1:${ports.consolePort}/api/executions`)
+    ).json()) as { executions: { name?: string; status?: string }[] };
+
+    // Assess
+    expect(output).toContain('Running locally, from test/fixtures/orders/template.yaml\n');
+    expect(output).not.toContain('Booking');
+    expect(output).toMatch(
+      /runtime python3\.12: only Node\.js functions run offline\n +ReportFunction/,
+    );
+    expect(output).toMatch(/AWS::SQS::Queue: not emulated offline\n +OrdersQueue/);
+    expect(output).toMatch(/event FromQueue \(SQS\): [^\n]+\n +RecordOrderFunction/);
+    expect(description.status).toBe('SUCCEEDED');
+    expect(item).toMatchObject({ total: { S: '10.00' }, currency: { S: 'EUR' } });
+    expect(listed.executions).toContainEqual(
+      expect.objectContaining({ name: orderId, status: 'SUCCEEDED' }),
+    );
+
+    // Ctrl-C stops it.
+    sfn.destroy();
+    dynamodb.destroy();
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await within(ended, STOP_TIMEOUT_MS, () => output), output).toEqual({
+      code: 0,
+      signal: null,
+    });
+  }, 40_000);
 });

@@ -29,7 +29,9 @@ const OPERATORS_TOPIC = String(resolve({ Ref: 'RepairAlertsTopic' }));
 const UNREADABLE_TRIP_ID = 'not a trip id!';
 
 const deliveries: Delivery[] = [];
-const platform = useTestStack({ onDelivery: (delivery) => deliveries.push(delivery) });
+const platform = useTestStack({
+  messaging: { onDelivery: (delivery) => deliveries.push(delivery) },
+});
 
 const functionNamed = (name: string) => {
   const fn = platform.stack.lambda.find(name);

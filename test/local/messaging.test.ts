@@ -4,7 +4,11 @@
  * to the listener), anything else gets AWS's error; each call is recorded with its caller.
  */
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  TestEventPatternCommand,
+} from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
@@ -25,8 +29,10 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic';
 beforeAll(async () => {
   stack = await startTestStack({
     recorder,
-    onDelivery: (delivery) => deliveries.push(delivery),
-    onMessage: (message) => heard.push(message),
+    messaging: {
+      onDelivery: (delivery) => deliveries.push(delivery),
+      onMessage: (message) => heard.push(message),
+    },
   });
   const config = {
     region: 'us-east-1',
@@ -107,6 +113,77 @@ describe('PutEvents', () => {
     // Assess
     expect(result.FailedEntryCount).toBe(1);
     expect(result.Entries?.[0]).toMatchObject({ ErrorCode: 'ResourceNotFoundException' });
+  });
+});
+
+describe('TestEventPattern', () => {
+  const EVENT = JSON.stringify({
+    id: '1',
+    account: '123456789012',
+    source: 'booking-saga',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    'detail-type': 'BookingFailed',
+    detail: { trip_id: 't-1', total: 120.5 },
+  });
+
+  it("answers whether the event matches, for the template's own rule and a numeric filter", async () => {
+    // Act
+    const [own, cheaper] = await Promise.all([
+      events.send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({ source: ['booking-saga'] }),
+          Event: EVENT,
+        }),
+      ),
+      events.send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({ detail: { total: [{ numeric: ['<', 100] }] } }),
+          Event: EVENT,
+        }),
+      ),
+    ]);
+
+    // Assess
+    expect([own.Result, cheaper.Result]).toEqual([true, false]);
+  });
+
+  it("refuses a pattern EventBridge refuses with InvalidEventPatternException and Event Ruler's reason", async () => {
+    // Act
+    const error = await events
+      .send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({ detail: { total: [{ numeric: ['>', 10, '<', 5] }] } }),
+          Event: EVENT,
+        }),
+      )
+      .catch((caught: Error) => caught);
+
+    // Assess
+    expect(error).toMatchObject({
+      name: 'InvalidEventPatternException',
+      message: 'Event pattern is not valid. Reason: Bottom must be less than top',
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+
+  it('refuses an event without the fields the API reference makes mandatory', async () => {
+    // Act
+    const error = await events
+      .send(
+        new TestEventPatternCommand({
+          EventPattern: JSON.stringify({ source: ['booking-saga'] }),
+          Event: JSON.stringify({ source: 'booking-saga', detail: {} }),
+        }),
+      )
+      .catch((caught: Error) => caught);
+
+    // Assess
+    expect(error).toMatchObject({
+      name: 'ValidationException',
+      message: 'Parameter Event is not valid.',
+    });
   });
 });
 

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeEvent, newProgress } from '../../local/cli/progress.ts';
+import { describeEvent, newProgress } from '../../local/app/cli/progress.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { runTrip, useTestStack } from '../support/stack.ts';
 

@@ -57,7 +57,7 @@ const describeStatus = (platform: TestPlatform, executionArn: string) =>
 describe('closed executions beyond the retention', () => {
   it('leave memory oldest first: DescribeExecution answers ExecutionDoesNotExist, the bookings stay', async () => {
     // Prepare
-    const platform = await start({ retainedExecutions: 3 });
+    const platform = await start({ stepFunctions: { retainedExecutions: 3 } });
 
     // Act
     const trips = await bookTrips(platform, 5);
@@ -98,7 +98,7 @@ describe('closed executions beyond the retention', () => {
   it('with a data folder, are kept there whole: description and history, one JSON line each', async () => {
     // Prepare
     dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-retention-'));
-    const platform = await start({ retainedExecutions: 1, dataDir });
+    const platform = await start({ stepFunctions: { retainedExecutions: 1 }, dataDir });
 
     // Act
     const trips = await bookTrips(platform, 3);

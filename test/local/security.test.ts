@@ -71,7 +71,7 @@ const changing = (port: PortName, tripId: string) => {
       };
     case 'console':
       return {
-        path: '/api/bookings',
+        path: '/api/start',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ run_type: 'success', trip_id: tripId }),
       };
@@ -275,7 +275,7 @@ describe('requests a web page of another origin sends', () => {
 
     // Assess
     expect(answer.status).toBe(202);
-    const { execution_arn: executionArn } = JSON.parse(answer.text) as { execution_arn: string };
+    const { executionArn } = JSON.parse(answer.text) as { executionArn: string };
     await waitForExecution(platform.clients.sfn, executionArn);
     expect((await traces(tripId)).execution).toBe('started');
   });

@@ -1046,7 +1046,10 @@ describe('MockConfigFile checks, as Step Functions Local refuses a bad file', ()
     const missing = join(folder, 'not-there.json');
 
     await expect(
-      startTestStack({ mockConfigPath: missing, dynamodbEndpoint: inject('dynamodbEndpoint') }),
+      startTestStack({
+        stepFunctions: { mockConfigPath: missing },
+        dynamodb: { endpoint: inject('dynamodbEndpoint') },
+      }),
     ).rejects.toThrow(`Mock configuration ${missing} cannot be read`);
   });
 });

@@ -15,9 +15,9 @@ import {
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
 import { isLeftover, isLive } from '../../functions/commons/trip-items.ts';
+import { checkInvariant } from '../../local/app/checks/invariant.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { checkInvariant } from '../../local/checks/invariant.ts';
-import { readDefinition } from '../../local/template/asl.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
@@ -41,7 +41,7 @@ const platform = useTestStack({
 
 // From the ASL: the retrier that catches everything on a compensation.
 const compensationRetries =
-  readDefinition().States.CancelHotel?.Retry?.find((retrier) =>
+  readSagaDefinition().States.CancelHotel?.Retry?.find((retrier) =>
     retrier.ErrorEquals.includes('States.ALL'),
   )?.MaxAttempts ?? 0;
 

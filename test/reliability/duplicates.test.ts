@@ -12,8 +12,8 @@ import {
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
 import { isLeftover } from '../../functions/commons/trip-items.ts';
+import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { checkInvariant } from '../../local/checks/invariant.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 import { newTripId } from '../support/table.ts';

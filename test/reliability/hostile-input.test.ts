@@ -280,7 +280,7 @@ const PATHS: Record<PortName, string[]> = {
   ],
   sfn: ['/'],
   dynamodb: ['/'],
-  console: ['/api/bookings', '/api/execution?arn=%ZZ', '/api/execution?arn=x', '/app.js', '/'],
+  console: ['/api/start', '/api/execution?arn=%ZZ', '/api/execution?arn=x', '/app.js', '/'],
 };
 
 const deepJson = (random: Random) => {

@@ -9,7 +9,7 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip.ts';
-import { checkInvariant } from '../../local/checks/invariant.ts';
+import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 

@@ -11,10 +11,11 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { ASL_PATH } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { type Call, CallRecorder } from '../../local/checks/calls.ts';
 import type { FaultPlan } from '../../local/checks/faults.ts';
-import { ASL_PATH, placeholdersOf } from '../../local/template/asl.ts';
+import { placeholdersOf } from '../../local/template/asl.ts';
 import { createResolver, functionArn, localAccount } from '../../local/template/resolve.ts';
 import { functionsOf, readTemplate, TEMPLATE_PATH } from '../../local/template/template.ts';
 import {

@@ -9,12 +9,12 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../functions/commons/booking-request.ts';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
 import type { FaultPlan } from '../../local/checks/faults.ts';
 import {
   type Definition,
   edgesOf,
   maxAttempts,
-  readDefinition,
   type State,
   worstCasePath,
 } from '../../local/template/asl.ts';
@@ -31,7 +31,7 @@ import {
 const MAX_HISTORY_EVENTS = 25_000;
 const MAX_STATE_BYTES = 256 * 1024;
 
-const definition = readDefinition();
+const definition = readSagaDefinition();
 
 /**
  * The history events a state writes at most. A Task: TaskStateEntered and TaskStateExited, and

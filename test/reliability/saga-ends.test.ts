@@ -23,9 +23,9 @@ import {
   type TableItem,
   tripItemsOf,
 } from '../../functions/commons/trip-items.ts';
+import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { Fault, FaultPlan } from '../../local/checks/faults.ts';
-import { checkInvariant } from '../../local/checks/invariant.ts';
 import { mapConcurrently } from '../support/reliability.ts';
 import {
   externalStepFunctions,
@@ -360,7 +360,7 @@ describe.skipIf(externalStepFunctions)('an operator stopping the execution at ev
 describe.skipIf(externalStepFunctions)('an execution timing out at every task', () => {
   const platform = useTestStack({
     faults,
-    executionTimeoutMs: 300,
+    stepFunctions: { executionTimeoutMs: 300 },
     parameters: NO_RANDOM_FAILURES,
   });
   const runs: Awaited<ReturnType<typeof runWith>>[] = [];

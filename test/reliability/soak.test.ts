@@ -4,11 +4,11 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { RUN_TYPES } from '../../functions/commons/trip.ts';
-import { soak, soakWithFaults } from '../../local/cli/soak.ts';
+import { soak, soakWithFaults } from '../../local/app/cli/soak.ts';
 import { dynamodbFor } from '../support/stack.ts';
 
 // The functions built once, and a database of its own in the run's DynamoDB, for each soak.
-const prebuilt = () => ({ build: false, buildDir: inject('buildDir'), ...dynamodbFor() });
+const prebuilt = () => ({ build: { skip: true, dir: inject('buildDir') }, ...dynamodbFor() });
 
 describe('the soak', () => {
   it('runs 100 seeded bookings with random failures and leaves no trip half-done', async () => {

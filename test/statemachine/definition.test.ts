@@ -5,17 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMPENSATION_NAMES } from '../../functions/commons/table-keys.ts';
-import {
-  edgesOf,
-  maxAttempts,
-  readDefinition,
-  type State,
-  worstCasePath,
-} from '../../local/template/asl.ts';
+import { readSagaDefinition } from '../../local/app/saga.ts';
+import { edgesOf, maxAttempts, type State, worstCasePath } from '../../local/template/asl.ts';
 import { functionsOf, readTemplate } from '../../local/template/template.ts';
 import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
 
-const definition = readDefinition();
+const definition = readSagaDefinition();
 const states = definition.States;
 const state = (name: string): State => {
   const found = states[name];

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MOCK_CONFIG_PATH } from '../../local/app/saga.ts';
 import { readMockConfig, testCaseOf } from '../../local/emulators/sfn/mock-config.ts';
-import { MOCK_CONFIG_PATH } from '../../local/stack.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 

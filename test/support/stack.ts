@@ -21,6 +21,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
+import bookingPlugin from '../../local/app/plugin.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { readHistory } from '../../local/aws/read-history.ts';
 import type { CallRecorder } from '../../local/checks/calls.ts';
@@ -32,9 +33,11 @@ export const externalStepFunctions = process.env.SFN_ENDPOINT;
 
 /** Where a test platform keeps its table, unless the test names a DynamoDB. */
 export const dynamodbFor = (options: StackOptions = {}): StackOptions => {
-  if (options.dynamodbEndpoint || options.dynamodb || options.dynamodbLocalJvm) return {};
-  if (inject('dynamodbBackend') === 'dynalite') return { dynamodb: 'dynalite' };
-  return options.dataDir ? { dynamodb: 'local' } : { dynamodbLocalJvm: inject('dynamodbLocalJvm') };
+  if (options.dynamodb) return {};
+  if (inject('dynamodbBackend') === 'dynalite') return { dynamodb: { engine: 'dynalite' } };
+  return {
+    dynamodb: options.dataDir ? { engine: 'local' } : { sharedJvm: inject('dynamodbLocalJvm') },
+  };
 };
 
 /** A DynamoDB of the test's own, as an external one would be: a database of its own in the run's. */
@@ -70,12 +73,16 @@ export const startTestStack = async ({
       sfn: 0,
       lambda: externalStepFunctions ? Number(process.env.LAMBDA_PORT ?? 3001) : 0,
     },
-    build: false,
-    buildDir: inject('buildDir'),
+    // The booking app's own offline parts, as npm start gets them from package.json.
+    plugin: bookingPlugin,
+    build: { skip: true, dir: inject('buildDir') },
     retryDelayMs: 0,
     // Step Functions Local in Docker calls the Lambda API as host.docker.internal.
     ...(externalStepFunctions
-      ? { sfnEndpoint: externalStepFunctions, allowedHosts: ['host.docker.internal'] }
+      ? {
+          stepFunctions: { endpoint: externalStepFunctions },
+          allowedHosts: ['host.docker.internal'],
+        }
       : {}),
     ...options,
     // The functions' own logs would drown the test report.

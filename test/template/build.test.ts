@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { layerManifest } from '../../layers/build.ts';
-import { ASL_PATH } from '../../local/template/asl.ts';
+import { ASL_PATH } from '../../local/app/saga.ts';
 import { buildAll } from '../../local/template/build.ts';
 import { functionsOf, PROJECT_ROOT, readTemplate } from '../../local/template/template.ts';
 

@@ -9,7 +9,8 @@ import { basename, extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ASL_PATH, placeholdersOf, readDefinition } from '../../local/template/asl.ts';
+import { ASL_PATH, readSagaDefinition } from '../../local/app/saga.ts';
+import { placeholdersOf } from '../../local/template/asl.ts';
 import { createResolver, localAccount } from '../../local/template/resolve.ts';
 import {
   functionsOf,
@@ -78,7 +79,7 @@ describe('independent checkers', () => {
   });
 
   it('asl-validator finds nothing in the state machine definition', () => {
-    const result = aslValidator(structuredClone(readDefinition()));
+    const result = aslValidator(structuredClone(readSagaDefinition()));
 
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
@@ -328,7 +329,7 @@ describe('functions', () => {
   it.each(functions.map((fn) => [fn.logicalId, fn] as const))(
     '%s runs nodejs24.x on arm64, built by esbuild from an entry file that exists',
     (_id, fn) => {
-      const entry = fn.build.EntryPoints[0] ?? '';
+      const entry = fn.build?.EntryPoints[0] ?? '';
 
       expect(fn.properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(fn.build).toMatchObject({
@@ -345,7 +346,7 @@ describe('functions', () => {
   it.each(functions.map((fn) => [fn.logicalId, fn] as const))(
     '%s has an event fixture for sam local invoke',
     (_id, fn) => {
-      const entry = fn.build.EntryPoints[0] ?? '';
+      const entry = fn.build?.EntryPoints[0] ?? '';
       const fixture = join(PROJECT_ROOT, 'events', `${basename(entry, extname(entry))}.json`);
 
       expect(existsSync(fixture)).toBe(true);
@@ -374,10 +375,10 @@ describe('the repair alarm', () => {
   });
 });
 
-describe('local/template/sam-local-env.json, the --env-vars file for sam local', () => {
+describe('local/app/sam-local-env.json, the --env-vars file for sam local', () => {
   it('overrides only variables the template declares for those functions (SAM ignores any other)', () => {
     const overrides = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'local', 'template', 'sam-local-env.json'), 'utf8'),
+      readFileSync(join(PROJECT_ROOT, 'local', 'app', 'sam-local-env.json'), 'utf8'),
     ) as Record<string, Record<string, string>>;
     const declared = new Map(
       functions.map((fn) => [
@@ -428,7 +429,7 @@ describe('the dependencies layer', () => {
 
   it('leaves out of every bundle exactly the AWS SDK and the packages of the layer', () => {
     for (const fn of functions) {
-      expect(fn.build.External, fn.logicalId).toEqual([
+      expect(fn.build?.External, fn.logicalId).toEqual([
         '@aws-sdk/*',
         '@aws-lambda-powertools/*',
         'zod',

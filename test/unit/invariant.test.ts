@@ -3,7 +3,7 @@
  * trip can be left half-done, not only the good outcomes.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInvariant, type Item } from '../../local/checks/invariant.ts';
+import { checkInvariant, type Item } from '../../local/app/checks/invariant.ts';
 
 const booking = (type: string, transaction_status: string): Item => ({
   sk: `${type.toUpperCase()}#1`,

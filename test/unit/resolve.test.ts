@@ -41,7 +41,7 @@ describe('resolving template.yaml locally', () => {
       }),
     ).toBe('0');
     expect(() => createResolver(template, account, { NoSuchParameter: 'x' })).toThrow(
-      'Parameter override NoSuchParameter is not a parameter of template.yaml',
+      'Parameter override NoSuchParameter is not a parameter of the template',
     );
   });
 

@@ -6,7 +6,7 @@
  * jar, not the package's JavaScript. The version, the tarball's integrity and the jar's SHA-256
  * are pinned here; the jar is checked again before every start.
  *
- * Kept in ~/.cache/booking-saga (XDG_CACHE_HOME), beside the launcher that binds it to loopback,
+ * Kept in ~/.cache/<this package's name> (XDG_CACHE_HOME), beside the launcher that binds it to loopback,
  * compiled once by the Java that runs it.
  */
 import { execFile } from 'node:child_process';
@@ -40,8 +40,14 @@ export interface Installed {
   launcher: string;
 }
 
-const cacheRoot = () =>
-  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'booking-saga');
+/** The package the platform ships in: its cache folder is named after it (as .ci/run's). */
+const PACKAGE_NAME = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    name: string;
+  }
+).name;
+
+const cacheRoot = () => join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), PACKAGE_NAME);
 
 export const installFolder = () =>
   join(cacheRoot(), `dynamodb-local-${DYNAMODB_LOCAL.version}-${DYNAMODB_LOCAL.npmVersion}`);

@@ -318,7 +318,7 @@ export class StepFunctionsService {
       executionTimeoutMs: this.#options.executionTimeoutMs,
       onEnd: () => this.#deleteIfIdle(machine),
       // An execution close() stopped tells no one: the platform stopped, not the execution (as
-      // when its process ends; the next start's sweep settles its trip).
+      // when its process ends; the application settles what it left after the next start).
       onClosed: () => {
         if (!this.#stoppedByClose.has(record)) this.#options.onExecutionEnd?.(record);
       },

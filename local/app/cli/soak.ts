@@ -15,21 +15,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
 import {
   REFERENCE_TRIP,
   RUN_TYPES,
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
-import { type Fault, type FaultPlan, injectFaults } from '../checks/faults.ts';
+} from '#commons/trip.ts';
+import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
+import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
+import { type Fault, type FaultPlan, injectFaults } from '../../checks/faults.ts';
+import { readCommandLine, usageError } from '../../cli/command-line.ts';
+import { type StackOptions, startStack } from '../../stack.ts';
 import { checkInvariant, type InvariantCheck } from '../checks/invariant.ts';
 import { mapConcurrently, seededRandom } from '../checks/runs.ts';
-import { type StackOptions, startStack } from '../stack.ts';
-import { readDefinition } from '../template/asl.ts';
-import { readCommandLine, usageError } from './command-line.ts';
+import plugin from '../plugin.ts';
+import { readSagaDefinition } from '../saga.ts';
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
 
@@ -58,7 +59,7 @@ export interface SoakOptions {
 }
 
 /** Every Task state of the saga, where an outside fault can land (read from the ASL). */
-const TASKS = Object.entries(readDefinition().States)
+const TASKS = Object.entries(readSagaDefinition().States)
   .filter(([, state]) => state.Type === 'Task')
   .map(([name]) => name);
 const OUTSIDE_ERRORS = [
@@ -132,6 +133,7 @@ export interface SoakReport {
  */
 const startSoakStack = async (seed: number, stackOptions: StackOptions) => {
   const stack = await startStack({
+    plugin,
     ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0 },
     retryDelayMs: 0,
     ...stackOptions,
@@ -269,7 +271,7 @@ export const soakWithFaults = async ({
     return { kind: 'hang' };
   };
   const { stack, service, clients, close } = await startSoakStack(seed, {
-    executionTimeoutMs: SOAK_EXECUTION_TIMEOUT_MS,
+    stepFunctions: { executionTimeoutMs: SOAK_EXECUTION_TIMEOUT_MS },
     ...stackOptions,
   });
   const { documents, lambda } = clients;

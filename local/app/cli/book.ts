@@ -6,11 +6,11 @@
  * (`--token "$(npm run -s token -- --user alice)"`).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
-import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
-import { readHistory } from '../aws/read-history.ts';
-import { DEFAULT_PORTS } from '../stack.ts';
-import { readCommandLine, usageError } from './command-line.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '#commons/trip.ts';
+import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
+import { readHistory } from '../../aws/read-history.ts';
+import { readCommandLine, usageError } from '../../cli/command-line.ts';
+import { DEFAULT_PORTS } from '../../stack.ts';
 import { describeEvent, newProgress } from './progress.ts';
 
 const HELP = `Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]

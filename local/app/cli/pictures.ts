@@ -6,10 +6,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bookFromConsole, launchChromium } from '../console/browser.ts';
-import { startStack } from '../stack.ts';
-import { PROJECT_ROOT } from '../template/template.ts';
-import { readCommandLine } from './command-line.ts';
+import { readCommandLine } from '../../cli/command-line.ts';
+import { launchChromium } from '../../console/browser.ts';
+import { startStack } from '../../stack.ts';
+import { PROJECT_ROOT } from '../../template/template.ts';
+import { bookFromConsole } from '../book-from-console.ts';
+import plugin from '../plugin.ts';
 
 export const PICTURES = [
   { runType: 'success', file: 'console-success.png' },
@@ -54,6 +56,7 @@ Options:
 if (import.meta.main) {
   readCommandLine(HELP, { options: {} });
   const stack = await startStack({
+    plugin,
     ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
     retryDelayMs: 0,
     environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', FAILURE_SEED: '20261134' },
