@@ -88,5 +88,29 @@ export const innerSignal = (parent: AbortSignal) => {
   return { controller, dispose: () => parent.removeEventListener('abort', stop) };
 };
 
+/**
+ * Runs a Parallel's branches or a Map's iterations, then writes how they ended
+ * (`<Type>StateSucceeded` / `Failed`; nothing once the state itself is stopped), and lets go of
+ * their stop signal.
+ */
+export const withEndEvent = async <T>(
+  history: History,
+  type: 'Parallel' | 'Map',
+  signal: AbortSignal,
+  dispose: () => void,
+  work: () => Promise<T>,
+): Promise<T> => {
+  try {
+    const result = await work();
+    history.stateEnded(type, 'Succeeded');
+    return result;
+  } catch (error) {
+    if (!signal.aborted) history.stateEnded(type, 'Failed');
+    throw error;
+  } finally {
+    dispose();
+  }
+};
+
 /** Lets the event loop run (timers, every port's I/O) between two states. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -13,7 +13,7 @@ import { evaluateTemplate } from '../../jsonpath/template.ts';
 import type { StateAction } from '../action.ts';
 import { INLINE_MAP_CONCURRENCY } from '../defaults.ts';
 import { ExecutionAborted, fieldError } from '../errors.ts';
-import { innerSignal } from '../runtime.ts';
+import { innerSignal, withEndEvent } from '../runtime.ts';
 import type { Json, JsonObject, MachineDefinition } from '../types.ts';
 
 export const mapState: StateAction = async ({
@@ -129,16 +129,10 @@ export const mapState: StateAction = async ({
     while (failure === undefined && !iterations.signal.aborted && next < list.length)
       await iterate(next++);
   };
-  try {
+  return withEndEvent(history, 'Map', signal, dispose, async () => {
     await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
     if (signal.aborted) throw signal.reason;
     if (failure !== undefined) throw failure;
-    history.stateEnded('Map', 'Succeeded');
     return { result: results };
-  } catch (error) {
-    if (!signal.aborted) history.stateEnded('Map', 'Failed');
-    throw error;
-  } finally {
-    dispose();
-  }
+  });
 };

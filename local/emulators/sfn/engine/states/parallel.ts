@@ -5,7 +5,7 @@
  */
 import type { StateAction } from '../action.ts';
 import { ExecutionAborted } from '../errors.ts';
-import { innerSignal } from '../runtime.ts';
+import { innerSignal, withEndEvent } from '../runtime.ts';
 
 export const parallelState: StateAction = async ({
   state,
@@ -18,8 +18,8 @@ export const parallelState: StateAction = async ({
   const { history } = runtime;
   const { controller: branches, dispose } = innerSignal(signal);
   history.stateStarted('Parallel');
-  try {
-    const outputs = await Promise.all(
+  return withEndEvent(history, 'Parallel', signal, dispose, async () => ({
+    result: await Promise.all(
       (state.Branches ?? []).map(async (branch) => {
         const variables = scope.variables.child();
         try {
@@ -31,13 +31,6 @@ export const parallelState: StateAction = async ({
           variables.release();
         }
       }),
-    );
-    history.stateEnded('Parallel', 'Succeeded');
-    return { result: outputs };
-  } catch (error) {
-    if (!signal.aborted) history.stateEnded('Parallel', 'Failed');
-    throw error;
-  } finally {
-    dispose();
-  }
+    ),
+  }));
 };
