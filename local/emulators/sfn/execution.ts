@@ -1,12 +1,14 @@
 /**
- * One execution, run on its machine's engine: the Task states' handlers (tasks.ts), the retries'
- * waits when the platform overrides them, the engine's events written to the history in AWS's
- * shapes (state-events.ts, history.ts), the execution's end written to its record, and a stop.
+ * One execution: the interpreter (engine/) run on the machine with this execution's task
+ * runner (tasks.ts), JSONata lane and history; its end written to its record and its history
+ * (ExecutionSucceeded, ExecutionFailed, ExecutionTimedOut, ExecutionAborted), and a stop.
  */
-
+import type { Runtime } from './engine/runtime.ts';
+import { runExecution as runMachine } from './engine/state-machine.ts';
+import type { Json, JsonObject } from './engine/types.ts';
+import type { JsonataEvaluator } from './jsonata/evaluator.ts';
 import type { TestCase } from './mock-config.ts';
 import type { ExecutionRecord, ExecutionStatus, StateMachineRecord } from './records.ts';
-import { stateEventRecorder } from './state-events.ts';
 import { type Integrations, taskRunner } from './tasks.ts';
 
 export interface ExecutionRun {
@@ -15,8 +17,11 @@ export interface ExecutionRun {
   input: unknown;
   testCase?: TestCase | undefined;
   integrations: Integrations;
+  evaluator: JsonataEvaluator;
   /** Waits this long before every retry instead of the ASL's schedule. */
   retryDelayMs?: number | undefined;
+  /** Replaces the machine's TimeoutSeconds (tests). */
+  executionTimeoutMs?: number | undefined;
   /** Told once the record has its end (status, stop date, output or error). */
   onEnd: () => void;
   /** Told once the execution has ended and its history is complete. */
@@ -30,60 +35,47 @@ export const runExecution = ({
   input,
   testCase,
   integrations,
+  evaluator,
   retryDelayMs,
+  executionTimeoutMs,
   onEnd,
   onClosed,
 }: ExecutionRun) => {
   const { history } = record;
-  const tasks = taskRunner({
-    integrations,
-    executionArn: record.executionArn,
+  const { definition, languages } = machine.compiled;
+  const lane = evaluator.lane();
+  const runtime: Runtime = {
     history,
-    tasks: machine.tasks,
-    ...(testCase ? { testCase } : {}),
-  });
-  const recordStateEvent = stateEventRecorder({
-    history,
-    maps: machine.maps,
-    nested: machine.nested,
-    queryLanguage: machine.queryLanguage,
-    onTaskTimeout: tasks.timedOut,
-    onBranches: tasks.silence,
-  });
-
-  const execution = machine.engine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(
-        Object.keys(machine.tasks).map((stateName) => [stateName, tasks.handlerFor(stateName)]),
-      ) as never,
-      ...(retryDelayMs === undefined
-        ? {}
-        : {
-            retryIntervalOverrides: Object.fromEntries(
-              machine.retrying.map((stateName) => [stateName, retryDelayMs]),
-            ),
-          }),
-    },
-    noThrowOnAbort: true,
-    context: {
+    runTask: taskRunner({
+      integrations,
+      executionArn: record.executionArn,
+      history,
+      ...(testCase ? { testCase } : {}),
+    }),
+    lane,
+    languageOf: (state) => languages.get(state) ?? 'JSONPath',
+    baseContext: {
       Execution: {
         Id: record.executionArn,
-        Input: input as never,
+        Input: input as Json,
         Name: record.name,
         RoleArn: machine.roleArn,
         StartTime: record.startDate.toISOString(),
+        RedriveCount: 0,
       },
       StateMachine: { Id: machine.arn, Name: machine.name },
-    },
-  });
+    } as JsonObject,
+    retryDelayMs,
+  };
 
+  const stopping = new AbortController();
   let stopRequest: { error?: string; cause?: string } = {};
   record.stop = (error, cause) => {
     stopRequest = {
       ...(error === undefined ? {} : { error }),
       ...(cause === undefined ? {} : { cause }),
     };
-    execution.abort();
+    stopping.abort();
   };
 
   const end = (status: ExecutionStatus, fields: Partial<ExecutionRecord> = {}) => {
@@ -92,36 +84,40 @@ export const runExecution = ({
     onEnd();
   };
 
+  history.executionStarted(input, machine.roleArn);
+  const timeoutMs =
+    executionTimeoutMs ??
+    (definition.TimeoutSeconds === undefined ? undefined : definition.TimeoutSeconds * 1000);
   record.done = (async () => {
-    for await (const event of execution.eventLogs) {
-      switch (event.type) {
-        case 'ExecutionStarted':
-          history.executionStarted(event.input, machine.roleArn);
-          break;
-        case 'ExecutionSucceeded':
-          end('SUCCEEDED', { output: JSON.stringify(event.output) });
-          history.executionSucceeded(event.output);
-          break;
-        case 'ExecutionFailed': {
-          const cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
-          end('FAILED', { error: event.Error, cause });
-          history.executionFailed(event.Error, cause);
-          break;
-        }
-        case 'ExecutionAborted':
-          end('ABORTED', stopRequest);
-          history.executionAborted(stopRequest.error, stopRequest.cause);
-          break;
-        case 'ExecutionTimeout':
-          end('TIMED_OUT', { error: 'States.Timeout' });
-          history.executionTimedOut();
-          break;
-        default:
-          recordStateEvent(event);
-          break;
+    const ended = await runMachine(definition, input as Json, runtime, {
+      timeoutMs,
+      signal: stopping.signal,
+    });
+    // Whatever it still evaluates is nobody's now.
+    lane.close();
+    switch (ended.status) {
+      case 'SUCCEEDED':
+        end('SUCCEEDED', { output: JSON.stringify(ended.output) });
+        history.executionSucceeded(ended.output);
+        break;
+      case 'FAILED': {
+        // A Fail state with no Error (or Cause) leaves it out, as AWS does.
+        end('FAILED', {
+          ...(ended.error === '' ? {} : { error: ended.error }),
+          ...(ended.cause === '' ? {} : { cause: ended.cause }),
+        });
+        history.executionFailed(ended.error, ended.cause);
+        break;
       }
+      case 'TIMED_OUT':
+        end('TIMED_OUT', { error: 'States.Timeout' });
+        history.executionTimedOut();
+        break;
+      case 'ABORTED':
+        end('ABORTED', stopRequest);
+        history.executionAborted(stopRequest.error, stopRequest.cause);
+        break;
     }
-    await execution.result.catch(() => undefined);
-    if (record.status !== 'RUNNING') onClosed();
+    onClosed();
   })();
 };

@@ -4,8 +4,8 @@
  * TaskStateExited, ChoiceStateEntered, FailStateEntered, ExecutionFailed, and so on, each with
  * its `<type>EventDetails` as AWS names them.
  *
- * The engine (aws-local-stepfunctions) reports state entered/exited/failed; the Task events
- * come from the task runner. Both land here in the order they happened.
+ * The interpreter (engine/) writes the states' events; the Task events come from the task
+ * runner (tasks.ts). Both land here in the order they happened.
  *
  * A Task's own events come in two shapes: Task* (TaskScheduled, ... with resourceType and
  * resource) for a service integration, LambdaFunction* for the classic form whose Resource is a
@@ -62,8 +62,15 @@ export class History {
     }));
   }
 
-  add(type: string, details?: Record<string, unknown>) {
+  /** Adds an event; gives its id. */
+  add(type: string, details?: Record<string, unknown>): number {
     this.#events.push({ type, time: Date.now(), details });
+    return this.#events.length;
+  }
+
+  /** How many events the history holds. */
+  get size(): number {
+    return this.#events.length;
   }
 
   /**
@@ -87,8 +94,9 @@ export class History {
     });
   }
 
-  stateEntered(stateType: string, name: string, input: unknown) {
-    this.add(`${stateType}StateEntered`, {
+  /** Gives the event's id: the causes of the state's failures name it. */
+  stateEntered(stateType: string, name: string, input: unknown): number {
+    return this.add(`${stateType}StateEntered`, {
       name,
       input: this.#json(input),
       inputDetails: { truncated: false },
@@ -116,6 +124,11 @@ export class History {
             assignedVariablesDetails: { truncated: false },
           }),
     });
+  }
+
+  /** A JSONata evaluation failed in `state` at the field `location` (JSONata states only). */
+  evaluationFailed(state: string, error: string, cause: string, location: string) {
+    this.add('EvaluationFailed', { state, error, cause, location });
   }
 
   taskScheduled(
@@ -210,8 +223,12 @@ export class History {
     });
   }
 
+  /** An empty error or cause (a Fail state without one) is left out, as AWS leaves it. */
   executionFailed(error: string, cause: string) {
-    this.add('ExecutionFailed', { error, cause });
+    this.add('ExecutionFailed', {
+      ...(error === '' ? {} : { error }),
+      ...(cause === '' ? {} : { cause }),
+    });
   }
 
   executionAborted(error?: string, cause?: string) {

@@ -2,9 +2,8 @@
  * What the local Step Functions keeps of its state machines and executions, and how its API
  * describes them (DescribeStateMachine, ListExecutions, DescribeExecution's summary).
  */
-import type { StateMachine } from 'aws-local-stepfunctions';
+import type { CompiledMachine } from './engine/compile.ts';
 import type { History } from './history.ts';
-import type { JsonataStateMachine } from './jsonata-engine.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -17,13 +16,8 @@ export interface StateMachineRecord {
   creationDate: Date;
   /** ACTIVE, or DELETING from DeleteStateMachine until its running executions end (AWS). */
   status: 'ACTIVE' | 'DELETING';
-  /** aws-local-stepfunctions for JSONPath, this platform's own engine for JSONata. */
-  engine: Pick<StateMachine, 'run'> | JsonataStateMachine;
-  tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
-  retrying: string[];
-  maps: Record<string, { InputPath?: string | null; ItemsPath?: string }>;
-  nested: Record<string, string[]>;
-  queryLanguage: 'JSONPath' | 'JSONata';
+  /** The definition as the interpreter (engine/) runs it. */
+  compiled: CompiledMachine;
 }
 
 export interface ExecutionRecord {

@@ -1,10 +1,12 @@
 /**
- * A Step Functions service for one machine: state machines and their executions, run by
- * aws-local-stepfunctions, with AWS's rules for names, inputs and errors, the execution history
- * in AWS's shapes, and Step Functions Local's mocked test cases (`<arn>#<TestCase>`).
+ * A Step Functions service for one machine: state machines and their executions, run by the
+ * platform's own interpreter (engine/, both query languages), with AWS's rules for names,
+ * inputs and errors, the execution history in AWS's shapes, and Step Functions Local's mocked
+ * test cases (`<arn>#<TestCase>`).
  *
- * Its parts: definition.ts checks what CreateStateMachine takes; execution.ts runs one execution
- * on the engine; tasks.ts runs its Task states (a mocked response from mock-config.ts, the data
+ * Its parts: definition/ checks what CreateStateMachine takes; execution.ts runs one execution
+ * on the interpreter, whose JSONata evaluations run on worker threads (jsonata/evaluator.ts);
+ * tasks.ts runs its Task states (a mocked response from mock-config.ts, the data
  * limits of limits.ts, the Lambda integration and its result envelope in lambda-task.ts, the
  * DynamoDB one in dynamodb-task.ts); state-events.ts and history.ts write the history;
  * records.ts and pagination.ts shape the API's answers. This module keeps the API's records
@@ -13,14 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { ApiCalls } from '../api-calls.ts';
-import { type ParsedDefinition, parseDefinition } from './definition.ts';
+import { parseDefinition } from './definition/index.ts';
 import { dynamodbClient } from './dynamodb-task.ts';
 import { StepFunctionsError } from './errors.ts';
 import { runExecution } from './execution.ts';
 import { History, type HistoryEvent, withoutData as withoutExecutionData } from './history.ts';
-import { JsonataStateMachine } from './jsonata-engine.ts';
+import { type EvaluatorBudget, JsonataEvaluator } from './jsonata/evaluator.ts';
 import type { FunctionInvoker } from './lambda-task.ts';
 import { parseExecutionInput } from './limits.ts';
 import { type MockConfig, type TestCase, testCaseOf } from './mock-config.ts';
@@ -59,6 +60,8 @@ export interface ServiceOptions {
   retainedExecutions?: number;
   /** Given each closed execution as it leaves memory (npm start --data-dir keeps it on disk). */
   archive?: (execution: ArchivedExecution) => void;
+  /** The budget of each JSONata evaluation, and its workers (jsonata/evaluator.ts's defaults). */
+  jsonataBudget?: Partial<EvaluatorBudget>;
 }
 
 /** A closed execution as it leaves memory: its description and its whole history. */
@@ -91,6 +94,8 @@ export class StepFunctionsService {
   #shutDown = false;
   /** The executions close() stopped: their end is the platform's, not theirs, and is not told. */
   readonly #stoppedByClose = new WeakSet<ExecutionRecord>();
+  /** Where JSONata evaluations run: worker threads, each evaluation within its budget. */
+  readonly #evaluator: JsonataEvaluator;
   /**
    * Tells of every call it serves: its API's (told by api.ts, which knows the caller) and each
    * function its tasks invoke, in the state machine's name (local/emulators/api-calls.ts).
@@ -99,6 +104,7 @@ export class StepFunctionsService {
 
   constructor(options: ServiceOptions) {
     this.#options = options;
+    this.#evaluator = new JsonataEvaluator(options.jsonataBudget);
     this.#dynamodb = options.dynamodbEndpoint
       ? dynamodbClient(options.dynamodbEndpoint, options.region)
       : undefined;
@@ -146,14 +152,7 @@ export class StepFunctionsService {
         `State Machine Already Exists: '${stateMachineArn}'`,
       );
     }
-    const {
-      definition: parsed,
-      queryLanguage,
-      tasks,
-      retrying,
-      maps,
-      nested,
-    } = parseDefinition(definition);
+    const compiled = parseDefinition(definition);
     const creationDate = new Date();
     this.#stateMachines.set(stateMachineArn, {
       arn: stateMachineArn,
@@ -163,27 +162,9 @@ export class StepFunctionsService {
       type: 'STANDARD',
       creationDate,
       status: 'ACTIVE',
-      // Validated with asl-validator; the engine need not do it again.
-      engine: this.#engineFor(parsed, queryLanguage),
-      tasks,
-      retrying,
-      maps,
-      nested,
-      queryLanguage,
+      compiled,
     });
     return { stateMachineArn, creationDate };
-  }
-
-  #engineFor(
-    parsed: ParsedDefinition['definition'],
-    queryLanguage: ParsedDefinition['queryLanguage'],
-  ) {
-    const timeoutMs = this.#options.executionTimeoutMs;
-    const definition =
-      timeoutMs === undefined ? parsed : { ...parsed, TimeoutSeconds: timeoutMs / 1000 };
-    return queryLanguage === 'JSONata'
-      ? new JsonataStateMachine(definition)
-      : new StateMachine(definition, { validationOptions: { noValidate: true } });
   }
 
   /** `<arn>#<TestCase>` names a state machine for StartExecution only (Step Functions Local). */
@@ -332,7 +313,9 @@ export class StepFunctionsService {
         invokeFunction: this.#invokerFor(machine),
         ...(this.#dynamodb ? { dynamodb: this.#dynamodb } : {}),
       },
+      evaluator: this.#evaluator,
       retryDelayMs: this.#options.retryDelayMs,
+      executionTimeoutMs: this.#options.executionTimeoutMs,
       onEnd: () => this.#deleteIfIdle(machine),
       // An execution close() stopped tells no one: the platform stopped, not the execution (as
       // when its process ends; the application settles what it left after the next start).
@@ -362,6 +345,7 @@ export class StepFunctionsService {
       }
     }
     await Promise.allSettled(this.#ending);
+    await this.#evaluator.close();
     this.#dynamodb?.destroy();
   }
 

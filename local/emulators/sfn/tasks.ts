@@ -12,8 +12,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toFunctionError } from '../lambda-runtime.ts';
 import { callDynamoDB, dynamodbActionOf } from './dynamodb-task.ts';
+import { type TaskRunner, yieldToEventLoop } from './engine/runtime.ts';
+import type { Json } from './engine/types.ts';
 import { TaskFailure, TerminalFailure } from './errors.ts';
-import type { History, TaskEvents } from './history.ts';
+import type { History } from './history.ts';
 import {
   callLambda,
   type FunctionInvoker,
@@ -39,42 +41,41 @@ const resourceOf = (arn: string) => {
   return { resourceType: path.slice(0, at), resource: path.slice(at + 1) };
 };
 
-/** One execution's task runner: `handlerFor(state)` is the engine's local handler for a Task. */
+/**
+ * One execution's task runner: runs a Task's call (the interpreter's `runTask`), writing its
+ * events while the branch or iteration it runs in goes on; past its TimeoutSeconds it writes
+ * TaskTimedOut and fails with States.Timeout (a late result is dropped).
+ */
 export const taskRunner = (options: {
   integrations: Integrations;
   executionArn: string;
   history: History;
-  tasks: Record<string, { Resource: string; TimeoutSeconds?: number }>;
   testCase?: TestCase;
-}) => {
-  const { integrations, executionArn, history, tasks, testCase } = options;
+}): TaskRunner => {
+  const { integrations, executionArn, history, testCase } = options;
   const invocations = new Map<string, number>();
-  /** The attempt in flight per state: a timed-out attempt must not report its late result. */
-  const current = new Map<string, { active: boolean; events: TaskEvents }>();
-  /** States of a failed Parallel's branches or Map's iterations: the engine aborts them. */
-  const silenced = new Set<string>();
 
-  const handlerFor = (stateName: string) => async (parameters: unknown) => {
-    // Let the engine's "state entered" event reach the history before this task's events.
-    await new Promise((resolve) => setImmediate(resolve));
-    // A branch or iteration aborted meanwhile: the engine ignores its result, AWS never ran it.
-    if (silenced.has(stateName)) throw new TerminalFailure('States.Runtime', 'aborted');
-    const { Resource: arn, TimeoutSeconds } = tasks[stateName] ?? { Resource: '' };
+  return async ({ stateName, resource: arn, parameters, timeoutSeconds, signal }) => {
+    // The other branches' quick states first: a call is scheduled after what is already due.
+    await yieldToEventLoop();
+    if (signal.aborted) throw signal.reason;
     const classicLambda = isFunctionArn(arn);
     const events = classicLambda
       ? history.lambdaFunctionEvents(arn)
       : history.taskEvents(resourceOf(arn), integrations.region);
     const invocation = invocations.get(stateName) ?? 0;
     invocations.set(stateName, invocation + 1);
-    const attempt = { active: true, events };
-    current.set(stateName, attempt);
-    events.scheduled(parameters, TimeoutSeconds);
+    /** Whether this attempt still reports: not once it timed out or its branch stopped. */
+    let reporting = true;
+    const active = () => reporting && !signal.aborted;
+    events.scheduled(parameters, timeoutSeconds);
     events.started();
     const fail = (error: string, cause: string, terminal = false): never => {
-      if (attempt.active) events.failed(error, cause);
+      if (active()) events.failed(error, cause);
+      reporting = false;
       throw terminal ? new TerminalFailure(error, cause) : new TaskFailure(error, cause);
     };
-    const succeed = (output: unknown) => {
+    const succeed = (output: Json): Json => {
       if (overPayloadLimit(output)) {
         fail(
           'States.DataLimitExceeded',
@@ -82,7 +83,8 @@ export const taskRunner = (options: {
           true,
         );
       }
-      if (attempt.active) events.succeeded(output);
+      if (active()) events.succeeded(output);
+      reporting = false;
       return output;
     };
 
@@ -98,7 +100,7 @@ export const taskRunner = (options: {
       );
     }
     if (mocked && 'Throw' in mocked) return fail(mocked.Throw.Error, mocked.Throw.Cause ?? '');
-    if (mocked) return succeed(mocked.Return);
+    if (mocked) return succeed(mocked.Return as Json);
 
     if (overPayloadLimit(lambdaPayloadOf(arn, parameters))) {
       return fail(
@@ -119,17 +121,34 @@ export const taskRunner = (options: {
         true,
       );
     }
+    const call =
+      dynamodbAction && integrations.dynamodb
+        ? callDynamoDB(integrations.dynamodb, dynamodbAction, parameters)
+        : callLambda(integrations.invokeFunction, arn, parameters, {
+            executionArn,
+            state: stateName,
+            invocation,
+          });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      if (timeoutSeconds === undefined) return;
+      timer = setTimeout(() => reject(new TimedOut()), timeoutSeconds * 1000);
+    });
     let output: unknown;
     try {
-      output =
-        dynamodbAction && integrations.dynamodb
-          ? await callDynamoDB(integrations.dynamodb, dynamodbAction, parameters)
-          : await callLambda(integrations.invokeFunction, arn, parameters, {
-              executionArn,
-              state: stateName,
-              invocation,
-            });
+      output = await Promise.race([call, timedOut]);
     } catch (error) {
+      if (error instanceof TimedOut) {
+        if (active())
+          events.timedOut(`The task ${stateName} did not finish within its TimeoutSeconds.`);
+        reporting = false;
+        // The call goes on; what it gives later is nobody's.
+        call.catch(() => undefined);
+        throw new TaskFailure(
+          'States.Timeout',
+          `The task ${stateName} did not finish within its TimeoutSeconds.`,
+        );
+      }
       const failure =
         error instanceof TaskFailure
           ? error
@@ -138,30 +157,11 @@ export const taskRunner = (options: {
               toFunctionError(error).errorMessage,
             );
       return fail(failure.name, failure.message);
+    } finally {
+      clearTimeout(timer);
     }
-    return succeed(output);
+    return succeed(output as Json);
   };
-
-  /** The engine reports a Task's timeout as a state failure; the history shows TaskTimedOut. */
-  const timedOut = (stateName: string) => {
-    const attempt = current.get(stateName);
-    if (!attempt?.active) return;
-    attempt.active = false;
-    attempt.events.timedOut(`The task ${stateName} did not finish within its TimeoutSeconds.`);
-  };
-
-  /** Stops reporting the tasks of `states` (a failed Parallel or Map), or reports them again. */
-  const silence = (states: string[], silent: boolean) => {
-    for (const state of states) {
-      if (silent) {
-        silenced.add(state);
-        const attempt = current.get(state);
-        if (attempt) attempt.active = false;
-      } else {
-        silenced.delete(state);
-      }
-    }
-  };
-
-  return { handlerFor, timedOut, silence };
 };
+
+class TimedOut extends Error {}
