@@ -4,8 +4,7 @@
  * through the platform's Step Functions API with the AWS SDK, and its result compared with
  * the documented one. One platform for the file, the cases concurrent, retries without waits.
  *
- * The cases of known-failing.ts are expected to fail (a case that starts passing fails the
- * suite until it leaves the list); those of refused-offline.ts must be refused clearly at
+ * Every case must pass; those of refused-offline.ts must be refused clearly at
  * CreateStateMachine, naming their state and field.
  */
 import {
@@ -18,7 +17,6 @@ import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from 'vi
 import { readHistory } from '../../local/aws/read-history.ts';
 import type { Expected, Placeholder, SfnCase } from './sfn/case.ts';
 import { ALL_CASES, CASE_FILES } from './sfn/index.ts';
-import { KNOWN_FAILING, KNOWN_HANGING } from './sfn/known-failing.ts';
 import { type ConformancePlatform, ROLE_ARN, startConformancePlatform } from './sfn/platform.ts';
 import { REFUSED_OFFLINE } from './sfn/refused-offline.ts';
 
@@ -234,18 +232,14 @@ describe('the conformance cases', () => {
       ).map((c) => c.name),
     ).toEqual([]);
     const known = new Set(names);
-    expect(Object.keys(KNOWN_FAILING).filter((name) => !known.has(name))).toEqual([]);
-    expect(Object.keys(KNOWN_HANGING).filter((name) => !known.has(name))).toEqual([]);
     expect(Object.keys(REFUSED_OFFLINE).filter((name) => !known.has(name))).toEqual([]);
-    expect(Object.keys(REFUSED_OFFLINE).filter((name) => name in KNOWN_FAILING)).toEqual([]);
   });
 });
 
 for (const file of CASE_FILES) {
   describe.concurrent(file.title, () => {
     for (const c of file.cases) {
-      const test = c.name in KNOWN_HANGING ? it.skip : c.name in KNOWN_FAILING ? it.fails : it;
-      test(c.name, ({ expect }) => check(c, expect));
+      it(c.name, ({ expect }) => check(c, expect));
     }
   });
 }

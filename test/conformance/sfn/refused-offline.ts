@@ -2,7 +2,7 @@
  * Documented behaviour the offline platform does not run, by design, and refuses clearly
  * instead: CreateStateMachine answers ValidationException naming the state and the field. The
  * runner checks that refusal for these cases instead of AWS's result, and the support table
- * counts them as "refused offline". Unlike known-failing.ts, this list is permanent: each entry
+ * counts them as "refused offline". This list is permanent: each entry
  * is a decision, written in docs/.
  */
 export interface OfflineRefusal {
