@@ -7,7 +7,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#clients/sfn.ts';
 import { requireEnv } from '#commons/env.ts';
-import { type Trip, toExecutionInput } from '#commons/trip.ts';
+import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
 import type { TripRecord } from '#commons/trip-items.ts';
 import { createTripRecord, digestOf, isVisibleTo } from '#commons/trip-record.ts';
 
@@ -44,7 +44,7 @@ const withinStartWindow = (record: TripRecord) =>
 export const startTripExecution = async (trip: Trip, owner?: string): Promise<StartOutcome> => {
   const input = toExecutionInput(trip);
   const executionArn = executionArnOf(trip.trip_id);
-  const { created, record } = await createTripRecord(trip.trip_id, input, executionArn, owner);
+  const { created, record } = await createTripRecord(trip, executionArn, owner);
   // The trip's start is when its record was written: the same for every repeat.
   const outcome = {
     kind: created ? 'started' : 'repeated',
@@ -53,7 +53,8 @@ export const startTripExecution = async (trip: Trip, owner?: string): Promise<St
   } as const;
   if (!created) {
     if (!isVisibleTo(record, owner)) return { kind: 'conflict', executionArn };
-    if (record.input_digest !== digestOf(input)) return { kind: 'conflict', executionArn };
+    if (record.input_digest !== digestOf(toTripDocument(trip)))
+      return { kind: 'conflict', executionArn };
     if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return outcome;
   }
   try {

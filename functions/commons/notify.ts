@@ -47,7 +47,8 @@ export const notifyCustomer = async (
     items.notifications.some((item) => item.notice === wanted && item.delivery_status === 'sent');
   if (sent(notice)) return unchanged({ trip_id: tripId, notice, sent: false });
 
-  const contact = tripOfRecord(items)?.contact;
+  // On the record; a record written before the contact left the execution input has it there.
+  const contact = items.record?.contact ?? tripOfRecord(items)?.contact;
   // A correction only when "booked" is the last thing the customer heard.
   const correcting = sent('booked') && NOTICES.every((other) => other === 'booked' || !sent(other));
   const { subject, body } = messageOf(tripId, notice, items, correcting);

@@ -73,13 +73,16 @@ export type Outcome = (typeof OUTCOMES)[number];
 const TripRecordItemSchema = z.object({
   sk: z.literal(TRIP_SK),
   trip_id: z.string(),
-  /** The execution input (the trip document, in the schema's order). */
+  /** The execution input (the trip document, in the schema's order, without the contact). */
   input: z.string(),
+  /** The digest of the whole trip document, contact included: what a repeat is compared with. */
   input_digest: z.string(),
   execution_arn: z._default(z.string(), ''),
   started_at: z._default(z.string(), ''),
   /** The customer who started it (the token's sub); absent on the open demo API. */
   owner: z.optional(z.string()),
+  /** Where the customer is told the outcome; only here (older records: in the input). */
+  contact: z.optional(z.string()),
   /** Set once the saga has ended. */
   execution_status: z.optional(z.enum(SAGA_ENDS)),
   /** The execution's error name, when it failed (BookingFailed, States.Timeout, ...). */

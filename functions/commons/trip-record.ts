@@ -1,8 +1,10 @@
 /**
  * The trip record (sk `TRIP`): written, with a condition, before a trip's execution starts, so one
  * trip id is one saga forever, whatever Step Functions still remembers. It keeps what the status
- * and the end-of-saga checks need: the execution input and its digest, the execution's ARN, how
- * the execution ended and the outcome concluded from the table.
+ * and the end-of-saga checks need: the execution input, the digest of the trip document, the
+ * execution's ARN, how the execution ended and the outcome concluded from the table. And the
+ * customer's contact, which is nowhere else: not in the execution input, so not in anything
+ * Step Functions or EventBridge carries on.
  *
  * A trip started by a signed-in customer (production) carries its `owner`, the token's `sub`:
  * only the owner may read it, and nobody else learns anything of it.
@@ -13,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { getItem, now, putIf, updateIf } from '#commons/table.ts';
 import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
+import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
 import {
   type Outcome,
   type SagaEnd,
@@ -28,18 +31,19 @@ export const digestOf = (input: string): string => createHash('sha256').update(i
  * that wrote it, else the record that was there (consistently read).
  */
 export const createTripRecord = async (
-  tripId: string,
-  input: string,
+  trip: Trip,
   executionArn: string,
   owner?: string,
 ): Promise<{ created: true; record: TripRecord } | { created: false; record: TripRecord }> => {
+  const tripId = trip.trip_id;
   const record: TripRecord = {
     trip_id: tripId,
-    input,
-    input_digest: digestOf(input),
+    input: toExecutionInput(trip),
+    input_digest: digestOf(toTripDocument(trip)),
     execution_arn: executionArn,
     started_at: now(),
     ...(owner ? { owner } : {}),
+    ...(trip.contact ? { contact: trip.contact } : {}),
   };
   const created = await putIf({
     Item: {

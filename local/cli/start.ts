@@ -13,6 +13,7 @@
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { maskContact } from '../../functions/commons/trip.ts';
+import { maskEmailAddresses } from '../console/format.ts';
 import {
   DYNAMODB_CHOICES,
   type DynamoDBChoice,
@@ -132,12 +133,15 @@ const ports = {
   ),
 };
 
-/** A message to a topic, as the customer would get it (the contact masked). */
+/**
+ * A message to a topic, as the customer would get it: the contact, and any email address the
+ * text holds (an operators' record carries whole events), masked.
+ */
 const printMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
   const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
   const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
-  const indented = message.replaceAll('\n', '\n    ');
-  process.stdout.write(`\n[${topic}]${to}: ${subject}\n    ${indented}\n`);
+  const indented = maskEmailAddresses(message).replaceAll('\n', '\n    ');
+  process.stdout.write(`\n[${topic}]${to}: ${maskEmailAddresses(subject)}\n    ${indented}\n`);
 };
 
 const options: StackOptions = {

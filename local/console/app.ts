@@ -231,13 +231,16 @@ const renderDetails = (view: ExecutionResponse) => {
     ...view.items.map((item) => {
       const row = document.createElement('tr');
       const itemStatus = item.transaction_status ?? item.repair_status ?? item.delivery_status;
+      // A tombstone (an undo that found nothing) is not an undo of something that existed.
+      const shown =
+        item.undone_from === 'nothing' ? `${itemStatus} (tombstone: never made)` : itemStatus;
       row.dataset.sk = item.sk ?? '';
       row.dataset.type = item.type ?? '';
       row.dataset.status = itemStatus ?? '';
       // The key's hash, shortened: the whole key is in the tooltip.
       const key = cell((item.sk ?? '').replace(/([0-9a-f]{8})[0-9a-f]{16,}/g, '$1…'));
       key.title = item.sk ?? '';
-      row.append(cell(item.type), key, cell(itemStatus, itemStatus));
+      row.append(cell(item.type), key, cell(shown, itemStatus));
       return row;
     }),
   );

@@ -32,6 +32,7 @@ import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Definition } from '../template/asl.ts';
+import { maskEmailAddresses } from './format.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {
@@ -91,8 +92,8 @@ const summary = (event: HistoryEvent) => {
     type: event.type,
     timestamp: event.timestamp?.toISOString(),
     ...(details?.name ? { state: details.name } : {}),
-    ...(details?.error ? { error: details.error } : {}),
-    ...(details?.cause ? { cause: details.cause } : {}),
+    ...(details?.error ? { error: maskEmailAddresses(details.error) } : {}),
+    ...(details?.cause ? { cause: maskEmailAddresses(details.cause) } : {}),
   };
 };
 
@@ -115,12 +116,15 @@ const tripOf = (input: string | undefined): { tripId?: string; runType?: string 
   };
 };
 
-/** An item as the page shows it: each attribute as text (the saga's own are all strings). */
+/**
+ * An item as the page shows it: each attribute as text (the saga's own are all strings), any
+ * email address in it masked.
+ */
 const asText = (item: TableItem): Record<string, string> =>
   Object.fromEntries(
     Object.entries(item).map(([name, value]) => [
       name,
-      typeof value === 'string' ? value : JSON.stringify(value),
+      maskEmailAddresses(typeof value === 'string' ? value : JSON.stringify(value)),
     ]),
   );
 

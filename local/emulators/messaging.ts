@@ -177,6 +177,14 @@ export const messagingApi =
             ErrorMessage: `Event bus ${bus} does not exist.`,
           };
         }
+        // Only AWS's services put events with their own sources (aws.states, aws.events...).
+        if ((entry.Source ?? '').startsWith('aws.')) {
+          return {
+            ErrorCode: 'NotAuthorizedForSourceException',
+            ErrorMessage:
+              'You do not have permissions to publish events with this source onto this event bus.',
+          };
+        }
         let detail: Record<string, unknown>;
         try {
           detail = JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>;
