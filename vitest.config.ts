@@ -25,6 +25,7 @@ export default defineConfig({
       COMPENSATION_FAILURE_RATE: '0',
       SWEEP_GRACE_SECONDS: '900',
       EVENT_BUS_NAME: 'TripEventsBus',
+      NOTICE_CLAIM_LEASE_SECONDS: '60',
       NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic',
       POWERTOOLS_SERVICE_NAME: 'booking-saga',
       POWERTOOLS_METRICS_NAMESPACE: 'BookingSaga',

@@ -71,12 +71,26 @@ export const startTripExecution = async (trip: Trip, owner?: string): Promise<St
   return existing?.input === input ? outcome : { kind: 'conflict', executionArn };
 };
 
-/** The trip's execution, or undefined when there is none (or its history has expired). */
-export const describeTripExecution = async (tripId: string) => {
+/** An execution, or undefined when there is none (or its history has expired). */
+export const describeExecution = async (executionArn: string) => {
   try {
-    return await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(tripId) }));
+    return await sfn.send(new DescribeExecutionCommand({ executionArn }));
   } catch (error) {
     if (hasName(error, 'ExecutionDoesNotExist')) return undefined;
     throw error;
   }
 };
+
+/** The trip's execution, or undefined when there is none (or its history has expired). */
+export const describeTripExecution = (tripId: string) => describeExecution(executionArnOf(tripId));
+
+/**
+ * The execution a trip's end is about: the one its record names (the API started it), else the
+ * one named after the trip (started on the Step Functions API directly).
+ */
+export const tripExecutionArn = (tripId: string, record: TripRecord | undefined): string =>
+  record?.execution_arn || executionArnOf(tripId);
+
+/** Step Functions statuses of an execution that has not ended (a redrive may still run it). */
+export const isRunning = (status: string | undefined): boolean =>
+  status === 'RUNNING' || status === 'PENDING_REDRIVE';

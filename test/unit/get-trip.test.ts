@@ -94,6 +94,7 @@ describe('GET /trips/{tripId}', () => {
           hotel: 'holiday inn',
         }),
       ],
+      tombstones: [],
       leftovers: [],
       notifications: [],
     });
@@ -118,6 +119,38 @@ describe('GET /trips/{tripId}', () => {
     expect(
       json.bookings.map((booking: { transaction_status: string }) => booking.transaction_status),
     ).toEqual(['cancelled', 'cancelled']);
+    expect(json.tombstones).toEqual([]);
+  });
+
+  it('shows a tombstone (an undo that found no booking) apart from the bookings that were made', async () => {
+    // Prepare: the flight cancelled before it was ever reserved, the hotel after.
+    const { trip, executionArn } = await reservedTrip();
+    const lateFlight = { ...trip, trip_id: newTripId() };
+    const flightArn = executionArn.replace(trip.trip_id, lateFlight.trip_id);
+    stepFunctions.executions.set(flightArn, {
+      executionArn: flightArn,
+      input: '{}',
+      status: 'FAILED',
+      startDate: new Date(),
+    });
+    await invoke(reserveHotel as Handler, lateFlight);
+    await invoke(cancelFlight as Handler, lateFlight);
+    await invoke(cancelHotel as Handler, lateFlight);
+
+    // Act
+    const { json } = await getTrip(lateFlight.trip_id);
+
+    // Assess
+    expect(json.bookings).toEqual([
+      expect.objectContaining({
+        type: 'Hotel',
+        transaction_status: 'cancelled',
+        undone_from: 'pending',
+      }),
+    ]);
+    expect(json.tombstones).toEqual([
+      { type: 'Flight', id: expect.any(String), transaction_status: 'cancelled' },
+    ]);
   });
 
   it('reports needs_repair and lists the leftover when a compensation exhausted its retries', async () => {
