@@ -93,6 +93,8 @@ export interface StackOptions {
   mockConfigPath?: string | null;
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
+  /** More environment for the functions named (by logical id), over `environment`. */
+  functionEnvironment?: Record<string, Record<string, string>>;
   /** Replaces the state machine's TimeoutSeconds (reliability tests only). */
   executionTimeoutMs?: number;
   /**
@@ -154,6 +156,7 @@ export const functionConfigs = (
   endpoints: Pick<Endpoints, 'dynamodb' | 'sfn' | 'lambda'> & { messaging?: string },
   buildDir: string,
   extra: Record<string, string> = {},
+  extraByFunction: Record<string, Record<string, string>> = {},
 ): FunctionConfig[] =>
   functionsOf(template).map((fn) => {
     const handlerAt = fn.handler.lastIndexOf('.');
@@ -200,6 +203,7 @@ export const functionConfigs = (
       LANG: 'en_US.UTF-8',
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       ...extra,
+      ...extraByFunction[fn.logicalId],
     };
     return {
       name: fn.logicalId,
@@ -354,6 +358,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       endpoints,
       buildDir,
       options.environment,
+      options.functionEnvironment,
     );
     for (const config of configs) {
       if (!existsSync(config.bundle)) {
