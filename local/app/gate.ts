@@ -4,11 +4,15 @@
  * the platform's own endpoint). Each call is shown to `decide` before it goes on, with who made
  * it, what it is and its body; the answer lets it pass, or crashes the caller just before it (the
  * call never leaves) or just after its effect landed (forwarded and answered upstream, the answer
- * never delivered). A crashed caller stops: every later call of the same invocation (the same
- * trace id, which Lambda gives each invocation) is held forever, so nothing it would still do
- * after that point (a `finally`, a retry of the SDK) has any effect; `cut()` holds every call
- * from then on, the whole platform's (a process killed). Attached from outside: the platform runs
- * as ever, with the gate's endpoint in the functions' environment.
+ * never delivered). A crashed caller is dead: that call's connection breaks, and every later
+ * call of the same invocation (the same trace id, which Lambda gives each invocation) is refused
+ * the same way before it goes anywhere, so nothing the invocation would still do after that point
+ * (a `finally`, a retry of the SDK) has any effect, and it ends at once with an error, as an
+ * invocation whose runtime died (Lambda then retries the event). `cut()` refuses every call
+ * from then on, the whole platform's (a process killed). Attached from outside: the platform
+ * runs as ever, with the gate's endpoint in the functions' environment. (A refused call's
+ * connection is destroyed, never held: a held one would keep a socket of the caller's SDK
+ * client busy for good, and a client has 50.)
  *
  * It knows no application: the crash harness (crash-points.ts) and the soak decide with it.
  */
@@ -63,8 +67,6 @@ export class IoGate {
   onCrash: (call: GateCall, verdict: Exclude<Verdict, 'pass'>) => void = () => undefined;
   upstreams: Upstreams = { dynamodb: '', sfn: '', messaging: '' };
   readonly #listening: Listening;
-  /** Requests held forever: their sockets are destroyed when the gate closes. */
-  readonly #held = new Set<ServerResponse>();
   readonly #dead = new Set<string>();
   #cut = false;
 
@@ -95,7 +97,7 @@ export class IoGate {
     };
   }
 
-  /** Holds every call from now on: the process the functions run in is gone. */
+  /** Refuses every call from now on: the process the functions run in is gone. */
   cut(): void {
     this.#cut = true;
   }
@@ -107,13 +109,12 @@ export class IoGate {
 
   async close(): Promise<void> {
     this.#cut = true;
-    for (const response of this.#held) response.socket?.destroy();
-    this.#held.clear();
     await this.#listening.close();
   }
 
-  #hold(response: ServerResponse) {
-    this.#held.add(response);
+  /** The call goes nowhere: its connection breaks, as one to a process that died. */
+  #refuse(response: ServerResponse) {
+    response.socket?.destroy();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -128,12 +129,12 @@ export class IoGate {
       invocation: invocationOf(request),
     };
     if (this.#cut || (call.invocation !== '' && this.#dead.has(call.invocation)))
-      return this.#hold(response);
+      return this.#refuse(response);
     const verdict = this.decide(call);
     const crash = (when: Exclude<Verdict, 'pass'>) => {
       if (call.invocation !== '') this.#dead.add(call.invocation);
-      this.#hold(response);
       this.onCrash(call, when);
+      this.#refuse(response);
     };
     if (verdict === 'crash-before') return crash(verdict);
     const headers: Record<string, string> = {};
@@ -149,7 +150,8 @@ export class IoGate {
     const answerBody = Buffer.from(await answer.arrayBuffer());
     // The effect has landed upstream; a caller crashing now never hears of it.
     if (verdict === 'crash-after') return crash(verdict);
-    if (this.#cut) return this.#hold(response);
+    if (this.#cut || (call.invocation !== '' && this.#dead.has(call.invocation)))
+      return this.#refuse(response);
     const answerHeaders: Record<string, string> = {};
     answer.headers.forEach((value, name) => {
       if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name))
