@@ -376,18 +376,26 @@ export const soakWithFaults = async ({
   try {
     await mapConcurrently(plan, concurrency, async (run) => {
       count(report.faults, run.fault?.kind ?? 'none');
-      const response = await fetch(`${stack.endpoints.api}/trips`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          trip_id: run.tripId,
-          ...REFERENCE_TRIP,
-          run_type: run.runType,
-          contact: contactOf(run.tripId),
-        }),
-      });
-      const { execution_arn } = (await response.json()) as { execution_arn: string };
-      await service.execution(execution_arn).done;
+      // A client whose request failed (a busy machine's StartBooking past its timeout) sends it
+      // again: the same trip id starts nothing twice.
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${stack.endpoints.api}/trips`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            trip_id: run.tripId,
+            ...REFERENCE_TRIP,
+            run_type: run.runType,
+            contact: contactOf(run.tripId),
+          }),
+        });
+        const { execution_arn } = (await response.json()) as { execution_arn?: string };
+        if (execution_arn) {
+          await service.execution(execution_arn).done;
+          return;
+        }
+        if (attempt === 5) throw new Error(`POST /trips for ${run.tripId}: ${response.status}`);
+      }
     });
     // Everything the ends set off: the reconciler, for every trip.
     await stack.events.idle();
