@@ -264,6 +264,35 @@ describe('GET /trips/{tripId} for a signed-in customer (production profile)', ()
     expect(open.statusCode).toBe(200);
   });
 
+  it('answers 401 to a token the authorizer let through without a subject (no sub, an empty one)', async () => {
+    // Prepare: alice's trip; tokens that name nobody (API Gateway's JWT authorizer does not
+    // require a sub).
+    const { trip } = await ownedTrip('alice');
+    const event = readEvent<Event>('get-trip.json');
+    const asking = (claims: Record<string, unknown>) =>
+      invoke(
+        handler as unknown as Handler<Event, Response>,
+        {
+          ...event,
+          rawPath: `/trips/${trip.trip_id}`,
+          pathParameters: { tripId: trip.trip_id },
+          requestContext: {
+            ...event.requestContext,
+            authorizer: { jwt: { claims, scopes: null } },
+          },
+        } as Event,
+      ) as Promise<Response>;
+
+    // Act
+    const answers = await Promise.all([asking({}), asking({ sub: '' }), asking({ sub: ' ' })]);
+
+    // Assess
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(401);
+      expect(JSON.parse(answer.body)).toEqual({ message: 'Unauthorized' });
+    }
+  });
+
   it("still shows any trip on the demo's open API, where nobody signs in", async () => {
     const { trip } = await ownedTrip('alice');
 
