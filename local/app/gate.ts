@@ -142,12 +142,19 @@ export class IoGate {
       if (['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const answer = await fetch(`${this.upstreams[upstream]}${request.url ?? '/'}`, {
-      method: request.method ?? 'POST',
-      headers,
-      ...(raw.length > 0 ? { body: raw } : {}),
-    });
-    const answerBody = Buffer.from(await answer.arrayBuffer());
+    let answer: Response;
+    let answerBody: Buffer;
+    try {
+      answer = await fetch(`${this.upstreams[upstream]}${request.url ?? '/'}`, {
+        method: request.method ?? 'POST',
+        headers,
+        ...(raw.length > 0 ? { body: raw } : {}),
+      });
+      answerBody = Buffer.from(await answer.arrayBuffer());
+    } catch {
+      // The endpoint behind went away (its platform is closing): so does the call.
+      return this.#refuse(response);
+    }
     // The effect has landed upstream; a caller crashing now never hears of it.
     if (verdict === 'crash-after') return crash(verdict);
     if (this.#cut || (call.invocation !== '' && this.#dead.has(call.invocation)))
