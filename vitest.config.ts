@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const GLOBAL_SETUP = 'test/support/global-setup.ts';
 const E2E = 'test/e2e/**/*.test.ts';
+const CRASH = 'test/crash/**/*.test.ts';
 // Files that import the functions' modules in-process (whose clients and environment are read
 // once, at import) or tell callers apart by the SDK's User-Agent: each gets fresh modules.
 const OWN_MODULES = [
@@ -25,6 +26,7 @@ export default defineConfig({
       COMPENSATION_FAILURE_RATE: '0',
       SWEEP_GRACE_SECONDS: '900',
       EVENT_BUS_NAME: 'TripEventsBus',
+      NOTICE_CLAIM_LEASE_SECONDS: '60',
       NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:CustomerNotificationsTopic',
       POWERTOOLS_SERVICE_NAME: 'booking-saga',
       POWERTOOLS_METRICS_NAMESPACE: 'BookingSaga',
@@ -45,7 +47,7 @@ export default defineConfig({
           name: 'dynamodb-local',
           globalSetup: [GLOBAL_SETUP],
           include: ['test/**/*.test.ts'],
-          exclude: [E2E, ...OWN_MODULES],
+          exclude: [E2E, CRASH, ...OWN_MODULES],
           // These files start platforms and talk to them over their ports: they share the
           // modules a worker has loaded (the SDK, the emulators), which halves the suite's time.
           isolate: false,
@@ -68,6 +70,18 @@ export default defineConfig({
           name: 'e2e',
           globalSetup: [GLOBAL_SETUP],
           include: [E2E],
+        },
+      },
+      // The crash lane (`npm run test:crash`): every crash point of the whole path, enumerated
+      // (each a platform of its own, crashed, then one restart): minutes, so apart from npm test,
+      // which runs a slice of it (test/reliability/crash-points.test.ts).
+      {
+        extends: true,
+        test: {
+          name: 'crash',
+          globalSetup: [GLOBAL_SETUP],
+          include: [CRASH],
+          testTimeout: 1_800_000,
         },
       },
       // The tests about DynamoDB's behaviour again, on dynalite, the platform's no-Java fallback.

@@ -98,7 +98,8 @@ export const countPaths = async (
     const count = {
       transitions: attempts + otherStates,
       // The saga's tasks, the API's function, the reconciler the end of the saga invokes, and the
-      // notifier its outcome event invokes.
+      // notifier its outcome event invokes. (The reconciler's DescribeExecution, which confirms the
+      // end, is an API call Step Functions does not bill.)
       invocations: attempts + 3,
       gbSeconds: round(
         ((stack.lambda.functions.reduce((sum, fn) => sum + fn.billedMilliseconds, 0) - billed) /
@@ -107,7 +108,8 @@ export const countPaths = async (
         4,
       ),
       // Every item here is under 1 KB: one write unit each, one read unit per strongly consistent read.
-      // The trip record enters the OpenTrips index when written and leaves it when concluded:
+      // The trip record enters the OpenTrips index when written and leaves it once its notice is
+      // sent (its conclusion keeps the index key as it is, so the index is not written then):
       // DynamoDB bills each change of the index as one more write.
       writeUnits:
         made.filter((call) => WRITES.includes(call.action)).length + OPEN_TRIPS_INDEX_WRITES,
@@ -121,7 +123,10 @@ export const countPaths = async (
   return counts;
 };
 
-/** Index writes per booking: the trip record put into the sparse OpenTrips index, then taken out. */
+/**
+ * Index writes per booking: the trip record put into the sparse OpenTrips index, then taken out
+ * when the notice its outcome owes is sent.
+ */
 const OPEN_TRIPS_INDEX_WRITES = 2;
 
 /** The reference design on success: 6 transitions, 6 invocations, 5 writes, a REST API; 128 MB. */

@@ -135,13 +135,15 @@ const budgets = [
     timing: false,
   },
   {
-    // The reference's 5, and the trip record's 4: its write, its conclusion, and each of them in
-    // the OpenTrips index. What makes every end of a saga observable from outside. Then the
-    // customer's notification record: its claim and its mark as sent.
+    // The reference's 5, and the trip record's 5: its write, its conclusion (which owes the
+    // customer's notice in the same write), the notice's clearing once sent, and the record's
+    // entry into and exit from the OpenTrips index. What makes every end of a saga observable
+    // from outside, and its notice as durable as its outcome. Then the customer's notification
+    // record: its claim and its mark as sent.
     budget:
-      "success path: write units <= 11 (the reference's 5 + 4 for the trip record + 2 for the customer's notification)",
+      "success path: write units <= 12 (the reference's 5 + 5 for the trip record and its outbox + 2 for the customer's notification)",
     measured: success.writeUnits,
-    met: success.writeUnits <= 11,
+    met: success.writeUnits <= 12,
     timing: false,
   },
   {

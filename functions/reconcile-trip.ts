@@ -1,17 +1,18 @@
 /**
  * ReconcileTrip: the end of every execution of the saga, as EventBridge delivers it ("Step
- * Functions Execution Status Change"). The state machine cannot see its own abort or timeout, so
- * this does what it could not: after an abort or a timeout it undoes the live bookings; after any
- * end but success it records (and counts, for the alarm) every booking still live; and it
- * concludes the trip record with the outcome the table shows. Events may come twice or late:
- * every write it makes is idempotent. Then the trip's outcome goes out on the trip events bus.
+ * Functions Execution Status Change"). The event is a hint: Step Functions is asked about the
+ * execution the trip's record names, and an end it does not confirm (another execution, a stale
+ * status, a forged event) changes nothing. A confirmed end is reconciled: after an abort or a
+ * timeout the live bookings are undone; after any end but success every booking still live is
+ * recorded (and counted, for the alarm); the trip record is concluded with the outcome the table
+ * shows, owing its customer a notice. Events may come twice or late: every write is idempotent.
+ * Then the notice owed goes out on the trip events bus (the sweep does it again if this fails).
  */
 import * as z from 'zod/mini';
-import { reconcileTrip } from '#commons/saga-end.ts';
+import { type Reconciled, reconcileReportedEnd, type Unconfirmed } from '#commons/saga-end.ts';
 import { task } from '#commons/saga-task.ts';
 import { tripId } from '#commons/trip.ts';
 import { announceOutcome } from '#commons/trip-events.ts';
-import { EXECUTION_ENDS } from '#commons/trip-items.ts';
 
 const ExecutionStatusChange = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
@@ -19,10 +20,7 @@ const ExecutionStatusChange = z.object({
     executionArn: z.string(),
     // The execution is named after its trip.
     name: tripId(),
-    status: z.enum(EXECUTION_ENDS),
-    // Left out (null) by EventBridge when the input is too large to include.
-    input: z.optional(z.nullable(z.string())),
-    error: z.optional(z.nullable(z.string())),
+    status: z.string(),
   }),
 });
 
@@ -30,11 +28,9 @@ export const handler = task(
   'ReconcileTrip',
   ExecutionStatusChange,
   (event) => event.detail.name,
-  async ({ detail }) => {
-    const result = await reconcileTrip(detail.name, detail.status, {
-      executionInput: detail.input ?? undefined,
-      error: detail.error ?? undefined,
-    });
+  async ({ detail }): Promise<{ result: Reconciled | Unconfirmed; changed: boolean }> => {
+    const result = await reconcileReportedEnd(detail.name, detail);
+    if ('ignored' in result) return { result, changed: false };
     await announceOutcome(detail.name);
     return {
       result,

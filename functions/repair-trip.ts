@@ -1,9 +1,10 @@
 /**
  * RepairTrip: undoes every live booking of a trip whose saga ended without booking, whether a
  * leftover names it or not, resolves its leftovers and concludes its record. Refused while the
- * saga runs. Invoked by an operator after the repair alarm, with `{ "trip_id": "..." }`:
- * `npm run repair -- <tripId>` locally, `aws lambda invoke` on AWS. Repeating it changes nothing.
- * The trip's outcome then goes out on the trip events bus (BookingRepaired, once it is repaired).
+ * trip's execution runs, however it was started. Invoked by an operator after the repair alarm,
+ * with `{ "trip_id": "..." }`: `npm run repair -- <tripId>` locally, `aws lambda invoke` on AWS.
+ * A trip with nothing to repair is left as it is. A repair that changed the outcome owes the
+ * customer its notice, which goes out on the trip events bus (BookingRepaired).
  */
 import * as z from 'zod/mini';
 import { repairTrip } from '#commons/saga-end.ts';
@@ -19,7 +20,7 @@ export const handler = task(
   (input) => input.trip_id,
   async ({ trip_id }) => {
     const repaired = await repairTrip(trip_id);
-    await announceOutcome(trip_id);
+    if (repaired.changed) await announceOutcome(trip_id);
     return repaired;
   },
 );

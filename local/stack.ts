@@ -59,6 +59,8 @@ export interface StackOptions {
   build?: { skip?: boolean; dir?: string };
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
+  /** More environment for the functions named (by logical id), over `environment`. */
+  functionEnvironment?: Record<string, Record<string, string>>;
   dynamodb?: DynamoDBOptions;
   stepFunctions?: StepFunctionsOptions;
   messaging?: MessagingOptions;
@@ -152,7 +154,9 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       messaging: listening.messaging.url,
     };
 
-    const lambda = opened.add(startFunctions(loaded, endpoints, buildDir, options.environment));
+    const lambda = opened.add(
+      startFunctions(loaded, endpoints, buildDir, options.environment, options.functionEnvironment),
+    );
     listening.lambda.serve(lambdaApi(lambda));
     const messaging = opened.add(
       startMessaging(loaded, eventConfig, lambda, retryDelayMs, options.messaging ?? {}),

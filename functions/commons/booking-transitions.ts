@@ -7,6 +7,8 @@
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
  * one, as a tombstone, so a reserve arriving late (or delivered twice) cannot bring it back.
+ * The same write says what it undid (`undone_from`: the status it found, or `nothing` for a
+ * tombstone), so no reader takes a tombstone for the undo of a booking that existed.
  */
 import * as z from 'zod/mini';
 import {
@@ -23,6 +25,7 @@ import {
   bookingId,
   bookingSortKey,
   keyOf,
+  NOTHING_UNDONE,
   type ReservationKind,
   TRANSACTION_STATUSES,
   type TransactionStatus,
@@ -110,7 +113,9 @@ const advance = async (
 
 /**
  * Puts a booking in its final status from whatever state it is in, the absent state included:
- * then the full item is written as a tombstone. Repeating it changes nothing.
+ * then the full item is written as a tombstone. `undone_from` keeps the status it found (the
+ * expression reads the item as it was before this write), `nothing` when there was none.
+ * Repeating it changes nothing.
  */
 const finalise = (kind: BookingKind, trip: Trip, to: TransactionStatus): Promise<boolean> => {
   const values: Record<string, string> = {
@@ -121,13 +126,14 @@ const finalise = (kind: BookingKind, trip: Trip, to: TransactionStatus): Promise
   const assignments = names.map((_, index) => `#a${index} = :a${index}`);
   return updateIf({
     Key: bookingKey(kind, trip),
-    UpdateExpression: `SET ${assignments.join(', ')}, updated_at = :now, created_at = if_not_exists(created_at, :now)`,
+    UpdateExpression: `SET ${assignments.join(', ')}, undone_from = if_not_exists(transaction_status, :nothing), updated_at = :now, created_at = if_not_exists(created_at, :now)`,
     ConditionExpression: 'attribute_not_exists(pk) OR transaction_status <> :final',
     ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
     ExpressionAttributeValues: {
       ...Object.fromEntries(names.map((name, index) => [`:a${index}`, values[name]])),
       ':now': now(),
       ':final': to,
+      ':nothing': NOTHING_UNDONE,
     },
   });
 };

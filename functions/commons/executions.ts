@@ -7,7 +7,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#clients/sfn.ts';
 import { requireEnv } from '#commons/env.ts';
-import { type Trip, toExecutionInput } from '#commons/trip.ts';
+import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
 import type { TripRecord } from '#commons/trip-items.ts';
 import { createTripRecord, digestOf, isVisibleTo } from '#commons/trip-record.ts';
 
@@ -44,7 +44,7 @@ const withinStartWindow = (record: TripRecord) =>
 export const startTripExecution = async (trip: Trip, owner?: string): Promise<StartOutcome> => {
   const input = toExecutionInput(trip);
   const executionArn = executionArnOf(trip.trip_id);
-  const { created, record } = await createTripRecord(trip.trip_id, input, executionArn, owner);
+  const { created, record } = await createTripRecord(trip, executionArn, owner);
   // The trip's start is when its record was written: the same for every repeat.
   const outcome = {
     kind: created ? 'started' : 'repeated',
@@ -53,7 +53,8 @@ export const startTripExecution = async (trip: Trip, owner?: string): Promise<St
   } as const;
   if (!created) {
     if (!isVisibleTo(record, owner)) return { kind: 'conflict', executionArn };
-    if (record.input_digest !== digestOf(input)) return { kind: 'conflict', executionArn };
+    if (record.input_digest !== digestOf(toTripDocument(trip)))
+      return { kind: 'conflict', executionArn };
     if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return outcome;
   }
   try {
@@ -70,12 +71,26 @@ export const startTripExecution = async (trip: Trip, owner?: string): Promise<St
   return existing?.input === input ? outcome : { kind: 'conflict', executionArn };
 };
 
-/** The trip's execution, or undefined when there is none (or its history has expired). */
-export const describeTripExecution = async (tripId: string) => {
+/** An execution, or undefined when there is none (or its history has expired). */
+export const describeExecution = async (executionArn: string) => {
   try {
-    return await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(tripId) }));
+    return await sfn.send(new DescribeExecutionCommand({ executionArn }));
   } catch (error) {
     if (hasName(error, 'ExecutionDoesNotExist')) return undefined;
     throw error;
   }
 };
+
+/** The trip's execution, or undefined when there is none (or its history has expired). */
+export const describeTripExecution = (tripId: string) => describeExecution(executionArnOf(tripId));
+
+/**
+ * The execution a trip's end is about: the one its record names (the API started it), else the
+ * one named after the trip (started on the Step Functions API directly).
+ */
+export const tripExecutionArn = (tripId: string, record: TripRecord | undefined): string =>
+  record?.execution_arn || executionArnOf(tripId);
+
+/** Step Functions statuses of an execution that has not ended (a redrive may still run it). */
+export const isRunning = (status: string | undefined): boolean =>
+  status === 'RUNNING' || status === 'PENDING_REDRIVE';

@@ -89,14 +89,18 @@ export const httpHandler = (run: (event: HttpEvent) => Promise<HttpResult>) =>
 
 /**
  * The signed-in customer: the `sub` of the token the API's JWT authorizer verified (production
- * profile), or undefined when the route has no authorizer (the demo).
+ * profile), or undefined when the route has no authorizer (the demo, open to anyone). A token
+ * the authorizer let through without a subject (no `sub`, or an empty one: API Gateway's JWT
+ * authorizer does not require it) names nobody: 401, never the open demo's view of every trip.
  */
 export const callerOf = (event: HttpEvent): string | undefined => {
   const { authorizer } = event.requestContext as {
     authorizer?: { jwt?: { claims?: Record<string, unknown> } };
   };
-  const sub = authorizer?.jwt?.claims?.sub;
-  return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  if (authorizer === undefined) return undefined;
+  const sub = authorizer.jwt?.claims?.sub;
+  if (typeof sub !== 'string' || sub.trim() === '') throw new ClientError(401, 'Unauthorized');
+  return sub;
 };
 
 /** The absolute URL of `path` on the API that received `event`. */

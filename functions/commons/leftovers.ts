@@ -97,7 +97,9 @@ export const undoItem = (tripId: string, item: BookingItem): Promise<boolean> =>
   const liveValues = Object.fromEntries(live.map((status, index) => [`:live${index}`, status]));
   return updateIf({
     Key: keyOf(tripId, item.sk),
-    UpdateExpression: 'SET transaction_status = :final, updated_at = :now',
+    // What it undid: the live status it found (read before this write).
+    UpdateExpression:
+      'SET transaction_status = :final, undone_from = transaction_status, updated_at = :now',
     ConditionExpression: `attribute_exists(pk) AND transaction_status IN (${Object.keys(liveValues).join(', ')})`,
     ExpressionAttributeValues: { ':final': final, ':now': now(), ...liveValues },
   });

@@ -15,3 +15,19 @@ export const countLeftover = (compensation: Compensation): void => {
   metrics.addMetric('CompensationLeftovers', MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
 };
+
+/**
+ * Counts the notices the sweep found still owed past its grace (each announced again), in the
+ * metric the overdue notices alarm watches.
+ */
+export const countOverdueNotices = (count: number): void => {
+  metrics.addMetric('OverdueNotices', MetricUnit.Count, count);
+  metrics.publishStoredMetrics();
+};
+
+/** Counts a notice sent again after its sender died: the customer may get it twice. */
+export const countNoticeResend = (notice: string): void => {
+  metrics.addMetadata('notice', notice);
+  metrics.addMetric('NoticeResends', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+};

@@ -1,7 +1,7 @@
 /**
- * What a trip's end means to the customer and to other services: the notice a concluded trip
- * calls for, the domain event that announces it, and the message the customer reads. Pure: the
- * table's items in, words out.
+ * What a trip's end means to the customer and to other services: the notice an outcome calls
+ * for, the domain event that announces it, and the message the customer reads. Pure: the table's
+ * items in, words out.
  *
  *   booked        BookingConfirmed    the saga booked the trip
  *   failed        BookingFailed       it did not book, and nothing is live
@@ -9,16 +9,26 @@
  *   repaired      BookingRepaired     it needed repair and the repair has undone everything
  *
  * A running trip calls for none. A trip's notice changes only forward: needs_repair to repaired
- * (a repair), booked to failed or needs_repair (a booking undone after its confirmation).
+ * (a repair). The message tells what happened and only that: the bookings that were made and
+ * where each stands; a tombstone (an undo that found nothing) is never told as an undo.
  */
 
 import { BOOKING_TYPES } from '#commons/table-keys.ts';
 import type { Trip } from '#commons/trip.ts';
 import { tripOf } from '#commons/trip.ts';
-import type { BookingItem, TripItems } from '#commons/trip-items.ts';
+import {
+  type BookingItem,
+  isLive,
+  isMade,
+  type Outcome,
+  type TripItems,
+} from '#commons/trip-items.ts';
 
 export const NOTICES = ['booked', 'failed', 'needs_repair', 'repaired'] as const;
 export type Notice = (typeof NOTICES)[number];
+
+export const isNotice = (value: unknown): value is Notice =>
+  NOTICES.some((notice) => notice === value);
 
 /** The domain event's detail-type for each notice (the bus's documented schema, in the README). */
 export const EVENT_OF_NOTICE = {
@@ -32,21 +42,25 @@ export const EVENT_OF_NOTICE = {
 export const EVENT_SOURCE = 'booking-saga';
 
 /**
- * The notice the trip calls for, from its concluded record: none while the saga runs (or for a
- * trip without a record, which no customer asked for through the API).
+ * The notice an outcome calls for. Leftovers are only ever resolved by a repair: a failed trip
+ * with leftovers was repaired.
  */
-export const noticeOf = (items: TripItems): Notice | undefined => {
-  const outcome = items.record?.outcome;
-  if (outcome === undefined) return undefined;
-  if (outcome !== 'failed') return outcome;
-  // Leftovers are only ever resolved by a repair: a failed trip with leftovers was repaired.
-  return items.leftovers.length > 0 ? 'repaired' : 'failed';
-};
+export const noticeFor = (outcome: Outcome, items: Pick<TripItems, 'leftovers'>): Notice =>
+  outcome === 'failed' && items.leftovers.length > 0 ? 'repaired' : outcome;
 
 /** The trip document of the record, when it still parses. */
 export const tripOfRecord = (items: TripItems): Trip | undefined => tripOf(items.record?.input);
 
-/** The domain event's detail: what other services need, never the customer's contact. */
+/** The bookings that were made, in the saga's order: tombstones left out. */
+const madeBookings = (items: TripItems): BookingItem[] =>
+  items.bookings
+    .filter(isMade)
+    .sort((a, b) => BOOKING_TYPES.indexOf(a.type) - BOOKING_TYPES.indexOf(b.type));
+
+/**
+ * The domain event's detail: what other services need, never the customer's contact. The
+ * bookings are those that were made (a tombstone is no booking).
+ */
 export const eventDetail = (tripId: string, notice: Notice, items: TripItems) => {
   const record = items.record;
   return {
@@ -55,7 +69,7 @@ export const eventDetail = (tripId: string, notice: Notice, items: TripItems) =>
     outcome: record?.outcome ?? '',
     execution_status: record?.execution_status ?? '',
     ended_at: record?.ended_at ?? '',
-    bookings: items.bookings.map((booking: BookingItem) => ({
+    bookings: madeBookings(items).map((booking) => ({
       type: booking.type,
       id: booking.id,
       transaction_status: booking.transaction_status,
@@ -72,11 +86,13 @@ const describeBooking = (booking: BookingItem, trip: Trip | undefined): string =
   return trip ? `Flight ${trip.depart} to ${trip.arrive}, departing ${trip.depart_at}` : 'Flight';
 };
 
-/** Each booking and where it stands: confirmed, or cancelled and refunded. */
-const bookingLines = (items: TripItems, trip: Trip | undefined): string[] =>
-  [...items.bookings]
-    .sort((a, b) => BOOKING_TYPES.indexOf(a.type) - BOOKING_TYPES.indexOf(b.type))
-    .map((booking) => `  ${describeBooking(booking, trip)}: ${booking.transaction_status}.`);
+/** One line per booking that was made, and where it stands: confirmed, cancelled, refunded. */
+export const bookingLines = (items: TripItems): string[] => {
+  const trip = tripOfRecord(items);
+  return madeBookings(items).map(
+    (booking) => `  ${describeBooking(booking, trip)}: ${booking.transaction_status}.`,
+  );
+};
 
 /** Why the saga did not book, in the customer's words. */
 const REASONS: Record<string, string> = {
@@ -88,15 +104,22 @@ const REASONS: Record<string, string> = {
 };
 
 /**
- * The step that failed, from what the saga undid: each undo chain starts at the failed step, so
- * a hotel booking alone means the hotel failed, no payment means the flight did. The payment and
- * the confirmations undo the same three.
+ * The step that failed, as far as the bookings that were made tell it: each step makes its
+ * booking, so the first kind never made names the step; when all were made, the first not
+ * confirmed when it was undone (`undone_from`) names the confirmation that failed.
  */
 const failedStep = (items: TripItems): string => {
-  const has = (type: string) => items.bookings.some((booking) => booking.type === type);
-  if (!has('Flight')) return 'the hotel could not be reserved';
-  if (!has('Payment')) return 'the flight could not be reserved';
-  return 'the payment could not be taken, or the booking could not be confirmed';
+  const made = madeBookings(items);
+  const of = (type: string) => made.find((booking) => booking.type === type);
+  const hotel = of('Hotel');
+  const flight = of('Flight');
+  if (!hotel) return 'the hotel could not be reserved';
+  if (!flight) return 'the flight could not be reserved';
+  if (!of('Payment')) return 'the payment could not be taken';
+  const before = (booking: BookingItem) => booking.undone_from ?? booking.transaction_status;
+  if (before(hotel) === 'pending') return 'the hotel could not be confirmed';
+  if (before(flight) === 'pending') return 'the flight could not be confirmed';
+  return 'the booking could not be confirmed';
 };
 
 const reasonOf = (items: TripItems): string => {
@@ -104,19 +127,32 @@ const reasonOf = (items: TripItems): string => {
   return end === 'FAILED' ? failedStep(items) : (REASONS[end] ?? 'it failed');
 };
 
-/** The customer's message for a notice; `correcting` when they were told "booked" before. */
+/** What happened to the customer's money, from the payment that was made, if any. */
+const chargeOf = (items: TripItems): string => {
+  const payment = madeBookings(items).find((booking) => booking.type === 'Payment');
+  if (!payment) return 'Nothing was charged.';
+  return isLive(payment) ? 'The charge will be refunded.' : 'The charge was refunded.';
+};
+
+/** An earlier message the customer was sent about the trip: a later one says it follows it. */
+export interface Earlier {
+  subject: string;
+  sent_at: string;
+}
+
+/**
+ * The customer's message for a notice, from the table as it is now. A message that follows an
+ * earlier one (a repair's, after "needs repair") says so in its subject and first line.
+ */
 export const messageOf = (
   tripId: string,
   notice: Notice,
   items: TripItems,
-  correcting: boolean,
+  earlier?: Earlier,
 ): { subject: string; body: string } => {
-  const trip = tripOfRecord(items);
   const reason = reasonOf(items);
-  const bookings = bookingLines(items, trip);
-  const correction = correcting
-    ? ['Correction: our earlier message said this trip was booked. It is not.']
-    : [];
+  const bookings = bookingLines(items);
+  const nothingMade = bookings.length === 0 ? ['Nothing of it was reserved.'] : [];
   // One line per paragraph: the reader's mail program wraps them.
   const lines: Record<Notice, { subject: string; body: string[] }> = {
     booked: {
@@ -126,28 +162,32 @@ export const messageOf = (
     failed: {
       subject: `Your trip ${tripId} could not be booked`,
       body: [
-        ...correction,
-        `We could not book your trip: ${reason}. Nothing is booked, and every charge was refunded:`,
+        `We could not book your trip: ${reason}. Nothing is booked. ${chargeOf(items)}`,
+        ...nothingMade,
         ...bookings,
       ],
     },
     needs_repair: {
       subject: `Your trip ${tripId} could not be booked`,
       body: [
-        ...correction,
-        `We could not book your trip: ${reason}. Part of it is still being undone; we will write again when it is done, and any charge will be refunded. Where it stands now:`,
+        `We could not book your trip: ${reason}. Part of it is still being undone; we will write again when it is done. Where it stands now:`,
         ...bookings,
       ],
     },
     repaired: {
       subject: `Your trip ${tripId}: everything is undone`,
       body: [
-        ...correction,
-        'Everything of your trip that was still held is now undone. Nothing is booked, and every charge was refunded:',
+        `Everything of your trip that was still held is now undone. Nothing is booked. ${chargeOf(items)}`,
         ...bookings,
       ],
     },
   };
   const { subject, body } = lines[notice];
-  return { subject, body: [`Trip ${tripId}`, '', ...body].join('\n') };
+  const followUp = earlier
+    ? [`This follows our message of ${day(earlier.sent_at)}, "${earlier.subject}".`, '']
+    : [];
+  return {
+    subject: earlier ? `Follow-up: ${subject}` : subject,
+    body: [`Trip ${tripId}`, '', ...followUp, ...body].join('\n'),
+  };
 };

@@ -1,15 +1,31 @@
 /**
  * The notification records (sk `NOTIFICATION#<notice>`): one per notice a trip's customer is
  * sent, so each is sent once however often, late or out of order the events that ask for it
- * arrive. A sender first claims the record (a conditional write), then publishes, then marks it
- * sent. A claim not marked sent within the lease (the sender died between the two) may be taken
- * over; a fresh one means another sender is at work, and the caller tries again later.
+ * arrive. A sender first claims the record with the text it will send (a conditional write),
+ * then publishes, then marks it sent. The text is fixed by the claim: a claim not marked sent
+ * within the lease (its sender died between the two) is taken over and its own text sent again,
+ * never a text made anew. Such a resend is counted on the record (`resends`): the customer may
+ * get the same message twice, the one duplicate this design allows.
  */
+import { requireEnv } from '#commons/env.ts';
+import { ConfigurationError } from '#commons/errors.ts';
 import { putIf, updateIf } from '#commons/table.ts';
 import { keyOf, NOTIFICATION_TYPE, notificationSortKey } from '#commons/table-keys.ts';
 
-/** Longer than the notifier's timeout: a claim this old belongs to a sender that died. */
-const CLAIM_LEASE_MS = 60_000;
+/**
+ * How long a claim is its sender's alone: longer than the notifier's Timeout, so a claim this
+ * old belongs to a sender that is gone (template.yaml: NOTICE_CLAIM_LEASE_SECONDS).
+ */
+const LEASE_MS = (() => {
+  const raw = requireEnv('NOTICE_CLAIM_LEASE_SECONDS');
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConfigurationError(
+      `NOTICE_CLAIM_LEASE_SECONDS must be a number of seconds above 0, not "${raw}"`,
+    );
+  }
+  return seconds * 1000;
+})();
 
 export interface NotificationDraft {
   notice: string;
@@ -20,10 +36,7 @@ export interface NotificationDraft {
   sent_to: string;
 }
 
-/**
- * Claims the notice for this sender, with the text to send. False when it is sent, or claimed
- * by a sender still within its lease.
- */
+/** Claims a notice never claimed, with the text to send. False when it was claimed before. */
 export const claimNotification = (
   tripId: string,
   draft: NotificationDraft,
@@ -38,11 +51,28 @@ export const claimNotification = (
       delivery_status: 'sending',
       claimed_at: now.toISOString(),
     },
-    ConditionExpression:
-      'attribute_not_exists(pk) OR (delivery_status = :sending AND claimed_at < :expired)',
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
+
+/**
+ * Takes over a claim whose sender is gone (not marked sent within the lease), to send its text
+ * again, and counts the resend. False when it is sent, or its lease still runs.
+ */
+export const takeOverNotification = (
+  tripId: string,
+  notice: string,
+  now = new Date(),
+): Promise<boolean> =>
+  updateIf({
+    Key: keyOf(tripId, notificationSortKey(notice)),
+    UpdateExpression: 'SET claimed_at = :now, resends = if_not_exists(resends, :zero) + :one',
+    ConditionExpression: 'delivery_status = :sending AND claimed_at < :expired',
     ExpressionAttributeValues: {
       ':sending': 'sending',
-      ':expired': new Date(now.getTime() - CLAIM_LEASE_MS).toISOString(),
+      ':expired': new Date(now.getTime() - LEASE_MS).toISOString(),
+      ':now': now.toISOString(),
+      ':zero': 0,
+      ':one': 1,
     },
   });
 
@@ -68,6 +98,6 @@ export const markNotificationSent = (tripId: string, notice: string, messageId: 
     ':now': new Date().toISOString(),
   });
 
-/** Gives a claim up (publishing failed): the next attempt may claim it at once. */
+/** Gives a claim up (publishing failed): the next attempt may take it over at once. */
 export const releaseNotification = (tripId: string, notice: string) =>
   updateClaim(tripId, notice, 'SET claimed_at = :never', { ':never': new Date(0).toISOString() });

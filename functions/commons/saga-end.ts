@@ -1,8 +1,9 @@
 /**
  * A saga's end, seen from outside the state machine, from the table's truth (the outcome the
  * items show is trip-items.ts's `outcomeOf`): what the reconciler does when an execution ends (or
- * the sweep finds it ended, or gone), and the repair an operator runs. Everything here is idempotent: the events that drive it
- * come at least once, late, or not at all.
+ * the sweep finds it ended, or gone), and the repair an operator runs. Everything here is
+ * idempotent: the events that drive it come at least once, late, or not at all. And no event is
+ * taken on its word: an end is acted on only once Step Functions confirms it.
  *
  *   booked        the saga succeeded and the hotel, the flight and the payment are confirmed
  *   failed        the saga ended without booking and nothing is live
@@ -10,25 +11,31 @@
  *                 booking is named by an open leftover, which the alarm and the repair act on
  */
 import { describeError } from '#commons/errors.ts';
+import { describeExecution, isRunning, tripExecutionArn } from '#commons/executions.ts';
 import { openLeftover, resolveLeftover, UNDO, undoItem } from '#commons/leftovers.ts';
 import { logger } from '#commons/logger.ts';
 import { countLeftover } from '#commons/metrics.ts';
+import { noticeFor } from '#commons/notices.ts';
 import type { Outcome as StepOutcome } from '#commons/saga-task.ts';
 import { readTrip } from '#commons/table.ts';
 import {
+  bookingSortKey,
   COMPENSATION_NAMES,
   COMPENSATION_OF_TYPE,
+  COMPENSATIONS,
   type Compensation,
 } from '#commons/table-keys.ts';
 import { type Trip, tripOf } from '#commons/trip.ts';
 import {
   type BookingItem,
+  EXECUTION_ENDS,
   isBooked,
   isLive,
   isOpenLeftover,
   type Outcome,
   outcomeOf,
   type SagaEnd,
+  type TripItems,
 } from '#commons/trip-items.ts';
 import { concludeTrip } from '#commons/trip-record.ts';
 
@@ -78,18 +85,25 @@ export interface Reconciled {
 }
 
 /**
- * Reconciles a trip whose execution ended with `end`. After an abort, a timeout or a saga that
- * never ran, and for any trip the sweep finds, the live bookings are undone (`undo`); after a
- * failure the saga has already compensated, so what is still live is recorded. Every booking
- * still live then gets an open leftover and is counted in the alarm's metric. The trip record,
- * if there is one, is concluded with the outcome the table shows.
+ * Reconciles a trip whose execution ended with `end`, as Step Functions itself says (the
+ * caller has asked it). After an abort, a timeout or a saga that never ran, and for any trip the
+ * sweep finds, the live bookings are undone (`undo`); after a failure the saga has already
+ * compensated, so what is still live is recorded. Every booking still live then gets an open
+ * leftover and is counted in the alarm's metric. The trip record, if there is one, is concluded
+ * with the outcome the table shows and owes its customer the notice that outcome calls for.
  */
 export const reconcileTrip = async (
   tripId: string,
   reported: SagaEnd,
-  options: { executionInput?: string | undefined; error?: string | undefined; undo?: boolean } = {},
+  options: {
+    executionInput?: string | undefined;
+    error?: string | undefined;
+    undo?: boolean;
+    /** The trip as the caller has just read it. */
+    items?: TripItems;
+  } = {},
 ): Promise<Reconciled> => {
-  let items = await readTrip(tripId);
+  let items = options.items ?? (await readTrip(tripId));
   const { record } = items;
   // An execution that is gone (forgotten, or lost with a local platform that crashed) after its
   // last step confirmed everything had nothing left but its Succeed state: it booked the trip.
@@ -132,11 +146,59 @@ export const reconcileTrip = async (
   }
 
   const outcome = outcomeOf(items, end);
-  const concluded = record ? await concludeTrip(tripId, end, outcome, options.error) : false;
+  const concluded = record
+    ? await concludeTrip(tripId, {
+        end,
+        outcome,
+        notice: noticeFor(outcome, items),
+        error: options.error,
+      })
+    : false;
   if (recorded.length > 0 || undone.length > 0) {
     logger.warn('saga end reconciled', { end, outcome, undone, recorded });
   }
   return { trip_id: tripId, end, outcome, undone, recorded, concluded };
+};
+
+/** An end event Step Functions does not confirm: what it claimed, and why it changed nothing. */
+export interface Unconfirmed {
+  trip_id: string;
+  ignored: string;
+}
+
+const ENDS: readonly string[] = EXECUTION_ENDS;
+
+/**
+ * The reconciler's part: an execution status change event, acted on only if Step Functions
+ * confirms it. The execution it names must be the trip's (the one its record names) and
+ * DescribeExecution must give it the same end. A stale, foreign or forged event changes nothing,
+ * and is logged; a duplicate is confirmed and finds the trip concluded.
+ */
+export const reconcileReportedEnd = async (
+  tripId: string,
+  reported: { executionArn: string; status: string },
+): Promise<Reconciled | Unconfirmed> => {
+  const items = await readTrip(tripId);
+  const executionArn = tripExecutionArn(tripId, items.record);
+  const ignore = (why: string): Unconfirmed => {
+    logger.warn('execution end not confirmed: nothing changed', {
+      reported_execution: reported.executionArn,
+      reported_status: reported.status,
+      why,
+    });
+    return { trip_id: tripId, ignored: why };
+  };
+  if (reported.executionArn !== executionArn)
+    return ignore(`the trip's execution is ${executionArn}`);
+  const execution = await describeExecution(executionArn);
+  if (!execution) return ignore('Step Functions has no such execution');
+  if (execution.status !== reported.status || !ENDS.includes(execution.status ?? ''))
+    return ignore(`Step Functions says the execution is ${execution.status}`);
+  return reconcileTrip(tripId, execution.status as SagaEnd, {
+    executionInput: execution.input,
+    error: execution.error,
+    items,
+  });
 };
 
 /** A repair refused: the trip's saga is still running. */
@@ -147,53 +209,83 @@ export class RepairRefused extends Error {
 export interface Repaired {
   trip_id: string;
   outcome: Outcome;
-  /** The items this repair undid. */
+  /** The live bookings this repair undid (their sort keys). */
   undone: string[];
-  /** Every leftover of the trip, now resolved. */
+  /**
+   * The tombstones this repair wrote (sort keys): bookings never made, guarded so that a step
+   * arriving late cannot make them. Nothing was undone there.
+   */
+  tombstones: string[];
+  /** The leftovers this repair resolved. */
   resolved: { compensation: Compensation; booking_id: string }[];
 }
 
+/** What needs a repair: a live booking of a trip that did not book, or an open leftover. */
+const needsRepair = (items: TripItems, booked: boolean): boolean =>
+  !booked && (items.bookings.some(isLive) || items.leftovers.some(isOpenLeftover));
+
 /**
  * Repairs a trip from the table's truth: every live booking of a trip that did not book is
- * undone, whether a leftover names it or not, then every open leftover is resolved and the
- * record concluded. Refused while the saga runs; a booked trip is left alone. Repeating it
- * changes nothing.
+ * undone, whether a leftover names it or not, the kinds never made get a tombstone, every open
+ * leftover is resolved and the record concluded (owing its customer the new notice). Refused
+ * while its execution runs, however it was started; a booked trip is left alone. A trip with
+ * nothing to repair is not written to at all, so repeating a repair changes nothing.
  */
 export const repairTrip = async (tripId: string): Promise<StepOutcome<Repaired>> => {
   const items = await readTrip(tripId);
   const { record } = items;
-  if (record && record.execution_status === undefined) {
-    throw new RepairRefused(
+  const refuse = () =>
+    new RepairRefused(
       `Trip ${tripId} is still running: its saga undoes what it did itself; repair it once it has ended`,
     );
-  }
-  const end = record?.execution_status;
+  if (record && record.execution_status === undefined) throw refuse();
+  const execution = await describeExecution(tripExecutionArn(tripId, record));
+  if (isRunning(execution?.status)) throw refuse();
+  const described = ENDS.includes(execution?.status ?? '')
+    ? (execution?.status as SagaEnd)
+    : undefined;
+  const end = record?.execution_status ?? described;
   const booked = (end === undefined || end === 'SUCCEEDED') && isBooked(items.bookings);
-  const undone: string[] = [];
-  let changed = false;
-  if (!booked) {
-    const trip =
-      tripOf(record?.input) ?? tripOf(items.leftovers.find((leftover) => leftover.trip)?.trip);
-    const live = items.bookings.filter(isLive);
-    if (trip) {
-      // Tombstones too: nothing that arrives late can bring a booking back after the repair.
-      for (const compensation of COMPENSATION_NAMES) {
-        if ((await UNDO[compensation](trip)).changed) changed = true;
-      }
-    } else {
-      for (const booking of live) if (await undoItem(tripId, booking)) changed = true;
+  const repaired: Repaired = {
+    trip_id: tripId,
+    outcome: outcomeOf(items, end),
+    undone: [],
+    tombstones: [],
+    resolved: [],
+  };
+  if (!needsRepair(items, booked)) return { result: repaired, changed: false };
+
+  const trip =
+    tripOf(record?.input) ?? tripOf(items.leftovers.find((leftover) => leftover.trip)?.trip);
+  const live = items.bookings.filter(isLive);
+  if (trip) {
+    // The saga's own undo steps: a kind never made gets a tombstone, so nothing that arrives
+    // late can make it after the repair.
+    const present = new Set(items.bookings.map((booking) => booking.sk));
+    for (const compensation of COMPENSATION_NAMES) {
+      const { changed } = await UNDO[compensation](trip);
+      const sk = bookingSortKey(COMPENSATIONS[compensation], trip);
+      if (changed && !present.has(sk)) repaired.tombstones.push(sk);
     }
-    undone.push(...live.map((booking) => booking.sk));
-    for (const leftover of items.leftovers.filter(isOpenLeftover)) {
-      if (await resolveLeftover(tripId, leftover)) changed = true;
-    }
+  } else {
+    for (const booking of live) await undoItem(tripId, booking);
+  }
+  repaired.undone.push(...live.map((booking) => booking.sk));
+  for (const leftover of items.leftovers.filter(isOpenLeftover)) {
+    if (await resolveLeftover(tripId, leftover))
+      repaired.resolved.push({
+        compensation: leftover.compensation,
+        booking_id: leftover.booking_id,
+      });
   }
   const after = await readTrip(tripId);
-  const outcome = outcomeOf(after, end);
+  repaired.outcome = outcomeOf(after, end);
   // `end` is known here: a record without one was refused above.
-  if (record && end && (await concludeTrip(tripId, end, outcome))) changed = true;
-  const resolved = after.leftovers
-    .map(({ compensation, booking_id }) => ({ compensation, booking_id }))
-    .sort((a, b) => a.compensation.localeCompare(b.compensation));
-  return { result: { trip_id: tripId, outcome, undone, resolved }, changed };
+  if (record && end)
+    await concludeTrip(tripId, {
+      end,
+      outcome: repaired.outcome,
+      notice: noticeFor(repaired.outcome, after),
+    });
+  return { result: repaired, changed: true };
 };

@@ -1,17 +1,27 @@
 /**
  * The sweep's rule: which open trips it looks at and what it does with each. A trip is open from
- * its record's write until its saga is concluded (the OpenTrips index holds exactly those).
+ * its record's write until its saga is concluded and the notice its outcome calls for is sent
+ * (the OpenTrips index holds exactly those). A saga not concluded is settled once Step Functions
+ * says how its execution ended (or that it is gone); a notice still owed is announced again,
+ * and counted: it was not sent within the grace.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
 import { requireEnv } from '#commons/env.ts';
 import { ConfigurationError, describeError } from '#commons/errors.ts';
-import { describeTripExecution, START_WINDOW_SECONDS } from '#commons/executions.ts';
+import {
+  describeExecution,
+  isRunning,
+  START_WINDOW_SECONDS,
+  tripExecutionArn,
+} from '#commons/executions.ts';
 import { logger } from '#commons/logger.ts';
+import { countOverdueNotices } from '#commons/metrics.ts';
 import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
-import { TABLE_NAME } from '#commons/table.ts';
+import { readTrip, TABLE_NAME } from '#commons/table.ts';
 import { OPEN_TRIPS_INDEX, openShards } from '#commons/table-keys.ts';
 import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
+import { closeTrip } from '#commons/trip-record.ts';
 
 /**
  * How old an open record must be before the sweep looks at it. Longer than the window in which
@@ -57,22 +67,35 @@ export interface Swept {
   /** Those still running, left alone. */
   running: number;
   concluded: Reconciled[];
+  /** Concluded trips whose customer is still owed a notice: each is announced again. */
+  owed: string[];
   /** Those it could not settle (their records stay open, for the next sweep), and why. */
   failed: { trip_id: string; error: string }[];
 }
 
 /**
  * Settles every open trip old enough; one it cannot settle does not stop the others, so each
- * trip concluded here is reported (and announced by the caller) whatever happens to the rest.
+ * trip concluded here, or still owed its notice, is reported (and announced by the caller)
+ * whatever happens to the rest.
  */
 export const sweepTrips = async (olderThanSeconds = GRACE_SECONDS): Promise<Swept> => {
   const cutoff = new Date(Date.now() - olderThanSeconds * 1000).toISOString();
   const tripIds = await openTripsBefore(cutoff);
-  const swept: Swept = { checked: tripIds.length, running: 0, concluded: [], failed: [] };
+  const swept: Swept = { checked: tripIds.length, running: 0, concluded: [], owed: [], failed: [] };
   for (const tripId of tripIds) {
     try {
-      const execution = await describeTripExecution(tripId);
-      if (execution?.status === 'RUNNING' || execution?.status === 'PENDING_REDRIVE') {
+      const items = await readTrip(tripId);
+      const { record } = items;
+      if (!record) continue;
+      if (record.execution_status !== undefined) {
+        // Concluded: what is left is the notice, if it is still owed.
+        if (record.notice_owed !== undefined) swept.owed.push(tripId);
+        else await closeTrip(tripId);
+        continue;
+      }
+      // Step Functions, asked about the execution the record names, is the only word taken.
+      const execution = await describeExecution(tripExecutionArn(tripId, record));
+      if (isRunning(execution?.status)) {
         swept.running += 1;
         continue;
       }
@@ -82,12 +105,17 @@ export const sweepTrips = async (olderThanSeconds = GRACE_SECONDS): Promise<Swep
           executionInput: execution?.input,
           error: execution?.error,
           undo: true,
+          items,
         }),
       );
     } catch (error) {
       logger.error('trip not swept', { trip_id: tripId, error });
       swept.failed.push({ trip_id: tripId, error: describeError(error) });
     }
+  }
+  if (swept.owed.length > 0) {
+    logger.warn('notices overdue: announced again', { trips: swept.owed });
+    countOverdueNotices(swept.owed.length);
   }
   return swept;
 };

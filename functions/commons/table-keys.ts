@@ -6,6 +6,8 @@
  * Items (pk = trip id):
  *   sk HOTEL#<id>, FLIGHT#<id>   (none) -> pending -> confirmed; any of them -> cancelled
  *   sk PAYMENT#<id>              (none) -> confirmed;             any of them -> refunded
+ *                                an undo says what it undid in `undone_from`: the live status,
+ *                                or `nothing` for a tombstone (it found no booking)
  *   sk LEFTOVER#<booking sk>     a booking that may still be live after the saga: open -> resolved
  *   sk TRIP                      the trip record (trip-record.ts)
  *   sk NOTIFICATION#<notice>     what the customer was sent (notification-record.ts)
@@ -72,6 +74,12 @@ export const kindOfType = (type: BookingType): (typeof BOOKING_KINDS)[BookingKin
 export const BOOKING_TYPES = ['Hotel', 'Flight', 'Payment'] as const;
 export type BookingType = (typeof BOOKING_TYPES)[number];
 
+/**
+ * `undone_from` of a cancel or a refund that found no booking: a tombstone, written so that a
+ * late step cannot make the booking. Never an undo of something that existed.
+ */
+export const NOTHING_UNDONE = 'nothing';
+
 export const TRIP_SK = 'TRIP';
 export const TRIP_TYPE = 'Trip';
 export const LEFTOVER_TYPE = 'Leftover';
@@ -124,7 +132,11 @@ export const COMPENSATION_OF_TYPE = Object.fromEntries(
   ]),
 ) as Record<BookingType, Compensation>;
 
-/** The sparse index of open sagas: a trip record is in it from its write to its conclusion. */
+/**
+ * The sparse index of open trips: a trip record is in it from its write until its end is
+ * settled and told (concluded, and no notice owed to its customer); a repair that changes the
+ * outcome puts it back until the new notice is told. The sweep reads it.
+ */
 export const OPEN_TRIPS_INDEX = 'OpenTrips';
 /** The index spreads open trips over this many partitions, so no single one takes every write. */
 const OPEN_SHARDS = 8;

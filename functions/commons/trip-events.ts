@@ -1,10 +1,11 @@
 /**
- * The domain events of a trip's end, on the template's TripEventsBus: once a trip is concluded
- * (by the reconciler, the sweep or a repair), its notice goes out as BookingConfirmed,
- * BookingFailed, BookingNeedsRepair or BookingRepaired. Announced after every conclusion, whether
- * it changed the record or found it concluded: a conclusion whose announcement was lost (the
- * function died in between) is announced when Lambda retries its event, or when it comes again.
- * So consumers see each event at least once, and dedupe by trip id and notice.
+ * The domain events of a trip's end, on the template's TripEventsBus: the notice a trip's record
+ * owes (trip-record.ts: written with the outcome that calls for it) goes out as
+ * BookingConfirmed, BookingFailed, BookingNeedsRepair or BookingRepaired. Announced right after
+ * the conclusion (the fast path), and again by the sweep while it is still owed: an announcement
+ * lost with a function that died is made again. An event is a hint: the notifier reads the
+ * table, and clears what it owes once sent. So consumers see each event at least once, and
+ * dedupe by trip id and notice; nothing is announced once nothing is owed.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
@@ -14,8 +15,8 @@ import {
   EVENT_OF_NOTICE,
   EVENT_SOURCE,
   eventDetail,
+  isNotice,
   type Notice,
-  noticeOf,
 } from '#commons/notices.ts';
 import { readTrip } from '#commons/table.ts';
 
@@ -23,8 +24,8 @@ const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 
 /**
  * The bus refused the event: the caller fails. Lambda runs the reconciler's or the sweep's event
- * twice more (the reconciler's, failed three times, goes to the operators' topic); a repair of
- * the trip announces it again.
+ * twice more (the reconciler's, failed three times, goes to the operators' topic); the notice is
+ * still owed, so the sweep announces it again.
  */
 export class OutcomeNotAnnounced extends Error {
   override readonly name = 'OutcomeNotAnnounced';
@@ -32,7 +33,7 @@ export class OutcomeNotAnnounced extends Error {
 
 /**
  * Announces each trip's notice, every one tried; fails afterwards naming those that could not be
- * announced. (Their records are concluded: RepairTripFunction announces a trip again.)
+ * announced. (Their notices stay owed: the next sweep announces them again.)
  */
 export const announceOutcomes = async (tripIds: readonly string[]): Promise<void> => {
   const failed: string[] = [];
@@ -46,16 +47,16 @@ export const announceOutcomes = async (tripIds: readonly string[]): Promise<void
   }
   if (failed.length > 0) {
     throw new OutcomeNotAnnounced(
-      `The outcome of ${failed.length} trip(s) was not announced (${failed.join(', ')}); repair announces it again`,
+      `The outcome of ${failed.length} trip(s) was not announced (${failed.join(', ')}); the next sweep announces it again`,
     );
   }
 };
 
-/** Publishes the trip's notice, if it has one (a running trip has none). */
+/** Publishes the notice the trip's record owes, if it owes one. */
 export const announceOutcome = async (tripId: string): Promise<Notice | undefined> => {
   const items = await readTrip(tripId);
-  const notice = noticeOf(items);
-  if (notice === undefined) return undefined;
+  const notice = items.record?.notice_owed;
+  if (!isNotice(notice)) return undefined;
   const { FailedEntryCount, Entries } = await eventBridge.send(
     new PutEventsCommand({
       Entries: [

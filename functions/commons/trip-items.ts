@@ -18,6 +18,7 @@ import {
   BOOKING_TYPES,
   COMPENSATION_NAMES,
   LEFTOVER_TYPE,
+  NOTHING_UNDONE,
   NOTIFICATION_TYPE,
   TRANSACTION_STATUSES,
   TRIP_SK,
@@ -56,6 +57,13 @@ const NotificationItemSchema = itemOf({
   type: z.literal(NOTIFICATION_TYPE),
   notice: z.string(),
   delivery_status: z.enum(['sending', 'sent']),
+  /** The text, fixed when first claimed: a resend sends it as it is. */
+  subject: z._default(z.string(), ''),
+  message: z._default(z.string(), ''),
+  claimed_at: z._default(z.string(), ''),
+  sent_at: z.optional(z.string()),
+  /** How often a claim was taken over and its text sent again (each a possible duplicate). */
+  resends: z.optional(z.number()),
 });
 export type NotificationItem = z.output<typeof NotificationItemSchema>;
 
@@ -73,19 +81,30 @@ export type Outcome = (typeof OUTCOMES)[number];
 const TripRecordItemSchema = z.object({
   sk: z.literal(TRIP_SK),
   trip_id: z.string(),
-  /** The execution input (the trip document, in the schema's order). */
+  /** The execution input (the trip document, in the schema's order, without the contact). */
   input: z.string(),
+  /** The digest of the whole trip document, contact included: what a repeat is compared with. */
   input_digest: z.string(),
   execution_arn: z._default(z.string(), ''),
   started_at: z._default(z.string(), ''),
   /** The customer who started it (the token's sub); absent on the open demo API. */
   owner: z.optional(z.string()),
+  /** Where the customer is told the outcome; only here (older records: in the input). */
+  contact: z.optional(z.string()),
   /** Set once the saga has ended. */
   execution_status: z.optional(z.enum(SAGA_ENDS)),
   /** The execution's error name, when it failed (BookingFailed, States.Timeout, ...). */
   execution_error: z.optional(z.string()),
   ended_at: z.optional(z.string()),
   outcome: z.optional(z.enum(OUTCOMES)),
+  /**
+   * The notice the customer is owed (outbox): written by the same conditional write as the
+   * outcome that calls for it, removed once it is sent (notify.ts). And since when.
+   */
+  notice_owed: z.optional(z.string()),
+  owed_since: z.optional(z.string()),
+  /** Present while the record is in the OpenTrips index (table-keys.ts). */
+  open_shard: z.optional(z.string()),
 });
 
 export type TripRecord = Omit<z.output<typeof TripRecordItemSchema>, 'sk'>;
@@ -126,6 +145,16 @@ export const isOpenLeftover = (item: AnyItem): boolean =>
 const LIVE_STATUSES: Record<string, readonly unknown[]> = Object.fromEntries(
   Object.values(BOOKING_KINDS).map(({ type, live }) => [type, live]),
 );
+
+/**
+ * A tombstone: a cancel or a refund that found no booking (`undone_from` is `nothing`). It stops
+ * a late step from making the booking; it is not a booking, and nothing of it was undone.
+ */
+export const isTombstone = (booking: AnyItem): boolean =>
+  isBooking(booking) && booking.undone_from === NOTHING_UNDONE;
+
+/** A booking that was made (reserved, taken): any booking item but a tombstone. */
+export const isMade = (booking: AnyItem): boolean => isBooking(booking) && !isTombstone(booking);
 
 /** A booking that still holds something: a held or confirmed room or seat, a taken payment. */
 export const isLive = (booking: AnyItem): boolean =>

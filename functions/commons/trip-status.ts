@@ -1,11 +1,13 @@
 /**
  * The status of a trip as GET /trips/{tripId} reports it: the saga's status from the trip record
- * and the table, the execution as the record knows it, the bookings, any leftovers to repair,
- * and what the customer was told.
+ * and the table, the execution as the record knows it, the bookings that were made (each undone
+ * one says what it undid: `undone_from`), the tombstones apart (undos that found nothing: they
+ * stop a late step, nothing of them happened), any leftovers to repair, and what the customer
+ * was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
-import { EXECUTION_ENDS, outcomeOf } from '#commons/trip-items.ts';
+import { EXECUTION_ENDS, isMade, isTombstone, outcomeOf } from '#commons/trip-items.ts';
 
 /**
  * running       the saga has not ended (its record is not concluded)
@@ -61,7 +63,10 @@ export const tripStatus = (tripId: string, items: TripItems, execution?: Executi
             cause: execution.cause,
           }
         : null,
-    bookings: items.bookings.map(withoutKeys),
+    bookings: items.bookings.filter(isMade).map(withoutKeys),
+    tombstones: items.bookings
+      .filter(isTombstone)
+      .map(({ type, id, transaction_status }) => ({ type, id, transaction_status })),
     leftovers: items.leftovers.map(withoutKeys),
     notifications: items.notifications.map(withoutKeys),
   };

@@ -91,7 +91,7 @@ const tripFields = {
   rental_from: z.optional(instant()),
   rental_to: z.optional(instant()),
   run_type: z._default(runType(), 'success'),
-  // Last: a trip without a contact keeps the execution input it had before contacts existed.
+  // Last: a trip document without a contact reads as it did before contacts existed.
   contact: z.optional(contact()),
 };
 
@@ -144,18 +144,36 @@ export const REFERENCE_TRIP = {
   rental_to: '2021-07-12T00:00:00.000Z',
 } as const;
 
-/**
- * The execution input for a trip: the trip's fields in the schema's order, so an identical
- * request always serialises to the identical string (Step Functions compares inputs as strings).
- */
-export const toExecutionInput = (trip: Trip): string => {
+const serialise = (trip: Trip, keys: readonly (keyof Trip)[]): string => {
   const ordered: Record<string, string> = {};
-  for (const key of Object.keys(tripFields) as (keyof Trip)[]) {
+  for (const key of keys) {
     const value = trip[key];
     if (value !== undefined) ordered[key] = value;
   }
   return JSON.stringify(ordered);
 };
+
+const DOCUMENT_KEYS = Object.keys(tripFields) as (keyof Trip)[];
+
+/**
+ * The trip document as the request gave it, contact included, in the schema's order: what a
+ * repeated request is compared with (its digest is on the trip record). The same text the
+ * execution input was before the contact left it, so a record written then compares alike.
+ */
+export const toTripDocument = (trip: Trip): string => serialise(trip, DOCUMENT_KEYS);
+
+/**
+ * The execution input for a trip: its fields in the schema's order, so an identical request
+ * always serialises to the identical string (Step Functions compares inputs as strings). Never
+ * the contact: the input travels on into the execution's history, its status change events and
+ * whatever records them (the operators' topic), none of which may hold it. The contact stays on
+ * the trip record, where the notifier reads it.
+ */
+export const toExecutionInput = (trip: Trip): string =>
+  serialise(
+    trip,
+    DOCUMENT_KEYS.filter((key) => key !== 'contact'),
+  );
 
 /** The trip document of an execution input, if it still parses. */
 export const tripOf = (input: string | undefined): Trip | undefined => {

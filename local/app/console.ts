@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#commons/trip.ts';
 import { queryTripItems, type TableItem } from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
+import { maskEmailAddresses } from '../console/format.ts';
 import type { ConsoleExtension } from '../console/server.ts';
 import type { FormField, Panel, StartResponse } from '../console/shapes.ts';
 import type { Running } from '../plugin.ts';
@@ -38,12 +39,15 @@ const tripOf = (input: string | undefined): { tripId?: string; runType?: string 
   };
 };
 
-/** An item as the page shows it: each attribute as text (the saga's own are all strings). */
+/**
+ * An item as the page shows it: each attribute as text (the saga's own are all strings), any
+ * email address in it masked.
+ */
 const asText = (item: TableItem): Record<string, string> =>
   Object.fromEntries(
     Object.entries(item).map(([name, value]) => [
       name,
-      typeof value === 'string' ? value : JSON.stringify(value),
+      maskEmailAddresses(typeof value === 'string' ? value : JSON.stringify(value)),
     ]),
   );
 
@@ -61,7 +65,11 @@ const itemsPanel = (items: Record<string, string>[]): Panel => ({
       cells: [
         { text: item.type ?? '' },
         { text: sk.replace(/([0-9a-f]{8})[0-9a-f]{16,}/g, '$1…'), title: sk },
-        { text: status, status },
+        // A tombstone (an undo that found nothing) is not an undo of something that existed.
+        {
+          text: item.undone_from === 'nothing' ? `${status} (tombstone: never made)` : status,
+          status,
+        },
       ],
     };
   }),

@@ -10,16 +10,20 @@
  *   banner         what npm start suggests trying with the app
  */
 import { maskContact } from '#commons/trip.ts';
+import { maskEmailAddresses } from '../console/format.ts';
 import type { TopicMessage } from '../emulators/messaging.ts';
 import type { Plugin, Running } from '../plugin.ts';
 import { bookingConsole } from './console.ts';
 
-/** A message to a topic, as the customer would get it (the contact masked). */
+/**
+ * A message to a topic, as the customer would get it: the contact, and any email address the
+ * text holds (an operators' record carries whole events), masked.
+ */
 const formatMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
   const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
   const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
-  const indented = message.replaceAll('\n', '\n    ');
-  return `\n[${topic}]${to}: ${subject}\n    ${indented}\n`;
+  const indented = maskEmailAddresses(message).replaceAll('\n', '\n    ');
+  return `\n[${topic}]${to}: ${maskEmailAddresses(subject ?? '')}\n    ${indented}\n`;
 };
 
 const banner = ({ endpoints: { api, lambda, messaging }, parameter }: Running) => `

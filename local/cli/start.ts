@@ -15,6 +15,7 @@
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
 import { relative, resolve } from 'node:path';
+import { maskEmailAddresses } from '../console/format.ts';
 import {
   DYNAMODB_CHOICES,
   type DynamoDBChoice,
@@ -156,7 +157,8 @@ const printMessage = (message: TopicMessage) => {
   const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
   process.stdout.write(
     plugin?.formatMessage?.(message) ??
-      `\n[${topic}]: ${subject ?? ''}\n    ${text.replaceAll('\n', '\n    ')}\n`,
+      // Any email address the text holds (an operators' record carries whole events), masked.
+      `\n[${topic}]: ${maskEmailAddresses(subject ?? '')}\n    ${maskEmailAddresses(text).replaceAll('\n', '\n    ')}\n`,
   );
 };
 

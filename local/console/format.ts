@@ -15,3 +15,12 @@ export const sinceStart = (iso: string | undefined, start: string | undefined) =
   if (seconds < 60) return `+${seconds.toFixed(3)} s`;
   return `+${Math.floor(seconds / 60)} min ${(seconds % 60).toFixed(1)} s`;
 };
+
+// An email address: a local part, "@", a domain with a dot. Personal data wherever it appears.
+const EMAIL_ADDRESS = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+
+/**
+ * Every email address in `text` masked to its first letter and its domain (j***@example.com),
+ * whatever field or record carries it: what the console and npm start show leaves none in clear.
+ */
+export const maskEmailAddresses = (text: string): string => text.replace(EMAIL_ADDRESS, '$1***@$2');

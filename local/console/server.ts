@@ -30,6 +30,7 @@ import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Definition } from '../template/asl.ts';
+import { maskEmailAddresses } from './format.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {
@@ -127,8 +128,8 @@ const summary = (event: HistoryEvent) => {
     type: event.type,
     timestamp: event.timestamp?.toISOString(),
     ...(details?.name ? { state: details.name } : {}),
-    ...(details?.error ? { error: details.error } : {}),
-    ...(details?.cause ? { cause: details.cause } : {}),
+    ...(details?.error ? { error: maskEmailAddresses(details.error) } : {}),
+    ...(details?.cause ? { cause: maskEmailAddresses(details.cause) } : {}),
   };
 };
 

@@ -150,6 +150,14 @@ const putEvents = (
         ErrorMessage: `Event bus ${bus} does not exist.`,
       };
     }
+    // Only AWS's services put events with their own sources (aws.states, aws.events...).
+    if ((entry.Source ?? '').startsWith('aws.')) {
+      return {
+        ErrorCode: 'NotAuthorizedForSourceException',
+        ErrorMessage:
+          'You do not have permissions to publish events with this source onto this event bus.',
+      };
+    }
     const detailText = entry.Detail ?? '{}';
     let detail: unknown;
     try {

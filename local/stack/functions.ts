@@ -48,6 +48,7 @@ export const functionConfigs = (
   endpoints: FunctionEndpoints,
   code: { templateDir: string; buildDir: string },
   extra: Record<string, string> = {},
+  extraByFunction: Record<string, Record<string, string>> = {},
 ): FunctionConfig[] =>
   functionsOf(template).map((fn) => {
     const bundle = codeOf(fn, code.templateDir, code.buildDir);
@@ -91,6 +92,7 @@ export const functionConfigs = (
       LANG: 'en_US.UTF-8',
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       ...extra,
+      ...extraByFunction[fn.logicalId],
     };
     return {
       name: fn.logicalId,
@@ -109,6 +111,7 @@ export const startFunctions = (
   endpoints: FunctionEndpoints,
   buildDir: string,
   environment: Record<string, string> | undefined,
+  environmentByFunction?: Record<string, Record<string, string>>,
 ): LocalLambda => {
   const configs = functionConfigs(
     loaded.runnable,
@@ -117,6 +120,7 @@ export const startFunctions = (
     endpoints,
     { templateDir: loaded.dir, buildDir },
     environment,
+    environmentByFunction,
   );
   for (const config of configs) {
     if (!existsSync(config.bundle)) {

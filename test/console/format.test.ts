@@ -2,7 +2,7 @@
  * How the console writes an execution's name in its list and an event's time in the history.
  */
 import { describe, expect, it } from 'vitest';
-import { shortName, sinceStart } from '../../local/console/format.ts';
+import { maskEmailAddresses, shortName, sinceStart } from '../../local/console/format.ts';
 
 describe('shortName', () => {
   it('shortens a UUID (a trip started without an id) to its first 8 characters', () => {
@@ -33,5 +33,20 @@ describe('sinceStart', () => {
   it('gives nothing when a time is missing', () => {
     expect(sinceStart(undefined, start)).toBe('');
     expect(sinceStart(start, undefined)).toBe('');
+  });
+});
+
+describe('maskEmailAddresses', () => {
+  it('masks every email address in a text to its first letter and its domain, and nothing else', () => {
+    expect(
+      maskEmailAddresses('{"contact":"jane.doe+trips@example.com","to":"bob@mail.example.org"}'),
+    ).toBe('{"contact":"j***@example.com","to":"b***@mail.example.org"}');
+    expect(maskEmailAddresses('no address here, not even @ or a@b')).toBe(
+      'no address here, not even @ or a@b',
+    );
+  });
+
+  it('leaves a masked address as it is', () => {
+    expect(maskEmailAddresses('sent to j***@example.com')).toBe('sent to j***@example.com');
   });
 });

@@ -5,6 +5,7 @@
  * starting a booking through the HTTP API, and clear errors for bad requests that start nothing.
  * The console without an extension is tested with another app (test/local/another-app.test.ts).
  */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -147,6 +148,43 @@ describe('the APIs the page uses', () => {
         data: { notice: 'failed', status: 'sent' },
       }),
     ]);
+  });
+
+  it("shows a trip's items and history with every email address masked, wherever it is kept", async () => {
+    // Prepare: an execution started on the Step Functions API with a contact in its input (as
+    // one started before the contact left the input), and an item of the trip holding it.
+    const tripId = `console-contact-${Date.now()}`;
+    const contact = 'jane.doe+console@example.com';
+    const { executionArn = '' } = await platform.clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: platform.stack.stateMachineArn,
+        name: tripId,
+        input: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, contact }),
+      }),
+    );
+    await waitForExecution(platform.clients.sfn, executionArn);
+    await platform.stack.events.idle();
+    await platform.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: platform.stack.tableName,
+        Item: {
+          pk: { S: tripId },
+          sk: { S: 'NOTE' },
+          type: { S: 'Note' },
+          contact: { S: contact },
+        },
+      }),
+    );
+
+    // Act
+    const text = await (
+      await fetch(`${consoleUrl()}/api/execution?arn=${encodeURIComponent(executionArn)}`)
+    ).text();
+
+    // Assess: the trip and the item holding the contact are shown, the contact nowhere in clear.
+    expect(text).toContain(`trip ${tripId}`);
+    expect(text).toContain('"sk":"NOTE"');
+    expect(text).not.toContain('jane.doe');
   });
 
   it("lists each execution with its booking's run type, as DescribeExecution's input says", async () => {

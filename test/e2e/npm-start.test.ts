@@ -187,6 +187,7 @@ const TripStatusSchema = z.object({
     })
     .nullable(),
   bookings: z.array(BookingSchema),
+  tombstones: z.array(BookingSchema),
   leftovers: z.array(z.looseObject({ booking_sk: z.string(), repair_status: z.string() })),
 });
 type TripStatus = z.infer<typeof TripStatusSchema>;
@@ -215,21 +216,29 @@ const UNDO_ALL = [
   ['Payment', 'refunded'],
 ];
 
-/** Each failure URL's run type, and the bookings it leaves once everything is undone. */
+/**
+ * Each failure URL's run type, the items it leaves once everything is undone, and of those the
+ * tombstones (the failed step's own undo, which found nothing: the step failed before its write).
+ */
 const FAILURES = {
-  failHotelReservation: [['Hotel', 'cancelled']],
-  failHotelConfirmation: UNDO_ALL,
-  failFlightsReservation: [
-    ['Flight', 'cancelled'],
-    ['Hotel', 'cancelled'],
-  ],
-  failFlightsConfirmation: UNDO_ALL,
-  failPayment: UNDO_ALL,
+  failHotelReservation: { undone: [['Hotel', 'cancelled']], tombstones: ['Hotel'] },
+  failHotelConfirmation: { undone: UNDO_ALL, tombstones: [] },
+  failFlightsReservation: {
+    undone: [
+      ['Flight', 'cancelled'],
+      ['Hotel', 'cancelled'],
+    ],
+    tombstones: ['Flight'],
+  },
+  failFlightsConfirmation: { undone: UNDO_ALL, tombstones: [] },
+  failPayment: { undone: UNDO_ALL, tombstones: ['Payment'] },
 };
 
-/** [type, status] of each booking, in a stable order. */
+/** [type, status] of each booking and tombstone, in a stable order. */
 const statuses = (status: TripStatus) =>
-  status.bookings.map(({ type, transaction_status }) => [type, transaction_status]).sort();
+  [...status.bookings, ...status.tombstones]
+    .map(({ type, transaction_status }) => [type, transaction_status])
+    .sort();
 
 const TRIP_DOCUMENT = {
   depart: 'London',
@@ -281,9 +290,10 @@ describe('npm start', () => {
     const [success, failures] = await Promise.all([
       book(''),
       Promise.all(
-        Object.entries(FAILURES).map(async ([runType, undone]) => ({
+        Object.entries(FAILURES).map(async ([runType, { undone, tombstones }]) => ({
           ...(await book(`?runType=${runType}`)),
           undone,
+          tombstones,
         })),
       ),
     ]);
@@ -304,14 +314,14 @@ describe('npm start', () => {
     ]);
 
     // Assess: each failure leaves nothing live, or lists as a leftover what may still be.
-    for (const { query, status, started, end, undone } of failures) {
+    for (const { query, status, started, end, undone, tombstones } of failures) {
       expect(status, query).toBe(200);
       expect(end.trip_id, query).toBe(started.trip_id);
       expect(end.execution, query).toMatchObject({
         execution_arn: started.execution_arn,
         status: 'FAILED',
       });
-      expect(end.bookings.length, query).toBeGreaterThan(0);
+      expect(end.bookings.length + end.tombstones.length, query).toBeGreaterThan(0);
       const repaired = new Set(end.leftovers.map((leftover) => leftover.booking_sk));
       const liveAndUnlisted = end.bookings.filter(
         (booking) =>
@@ -326,6 +336,10 @@ describe('npm start', () => {
         expect(end.saga_status, query).toBe('failed');
         expect(end.execution?.error, query).toBe('BookingFailed');
         expect(statuses(end), query).toEqual(undone);
+        expect(
+          end.tombstones.map(({ type }) => type),
+          query,
+        ).toEqual(tombstones);
       }
     }
 

@@ -107,7 +107,7 @@ describe("the README's trip that needs repair, in a minute", () => {
 
     // Assess: the payment refunded, the leftover resolved, the trip failed
     expect(repair.stdout).toBe(
-      `Trip ${run.tripId}: failed. Undone: ${payment?.sk}. Leftovers resolved: RefundPayment (${payment?.id}).\n`,
+      `Trip ${run.tripId}: failed. Undone: ${payment?.sk}. Never made, guarded by a tombstone: none. Leftovers resolved: RefundPayment (${payment?.id}).\n`,
     );
     expect(after.body.saga_status).toBe('failed');
     expect(statuses(after.body.bookings)).toEqual({

@@ -114,6 +114,38 @@ describe('PutEvents', () => {
     expect(result.FailedEntryCount).toBe(1);
     expect(result.Entries?.[0]).toMatchObject({ ErrorCode: 'ResourceNotFoundException' });
   });
+
+  it("refuses, entry by entry, an event whose source is an AWS service's (aws.*), as EventBridge does", async () => {
+    // Prepare: a forged end of an execution, and a genuine outcome event beside it.
+    const tripId = `messaging-${randomUUID()}`;
+    const forged = {
+      EventBusName: 'default',
+      Source: 'aws.states',
+      DetailType: 'Step Functions Execution Status Change',
+      Detail: JSON.stringify({ name: tripId, status: 'ABORTED' }),
+    };
+
+    // Act
+    const result = await events.send(
+      new PutEventsCommand({ Entries: [forged, outcomeEvent(tripId, 'TripEventsBus')] }),
+    );
+    await stack.events.idle();
+
+    // Assess: the forged entry refused with AWS's code and words, the other one delivered.
+    expect(result.FailedEntryCount).toBe(1);
+    expect(result.Entries?.[0]).toEqual({
+      ErrorCode: 'NotAuthorizedForSourceException',
+      ErrorMessage:
+        'You do not have permissions to publish events with this source onto this event bus.',
+    });
+    expect(typeof result.Entries?.[1]?.EventId).toBe('string');
+    const reached = deliveries.filter((delivery) =>
+      JSON.stringify(delivery.event).includes(tripId),
+    );
+    expect(reached.map((delivery) => delivery.rule)).toEqual([
+      'NotifyCustomerFunctionTripConcluded',
+    ]);
+  });
 });
 
 describe('TestEventPattern', () => {

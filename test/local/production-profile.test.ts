@@ -185,6 +185,27 @@ describe('the local HTTP API in the production profile', () => {
     expect(await unknown.json()).toEqual({ message: `Trip ${trip.trip_id}-unknown not found` });
   });
 
+  it("a token the issuer signed with an empty sub: 401 on both routes, nobody's trip read, nothing started", async () => {
+    // Prepare: alice's trip, and a valid token that names no one.
+    const trip = freshTrip();
+    const started = await post(trip, await tokenFor('alice'));
+    const { execution_arn } = (await started.json()) as { execution_arn: string };
+    await waitForExecution(platform.clients.sfn, execution_arn);
+    const nobody = await tokenFor('');
+    const another = freshTrip();
+
+    // Act
+    const read = await get(trip.trip_id, nobody);
+    const booked = await post(another, nobody);
+
+    // Assess
+    expect(read.status).toBe(401);
+    expect(await read.json()).toEqual({ message: 'Unauthorized' });
+    expect(booked.status).toBe(401);
+    expect(await recordOf(another.trip_id)).toBeUndefined();
+    expect(await executionsNamed(another.trip_id)).toEqual([]);
+  });
+
   it("another customer's repeat, or conflict, under the owner's trip id: the same 409 as any conflict, nothing revealed", async () => {
     // Prepare
     const trip = freshTrip();

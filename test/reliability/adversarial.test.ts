@@ -7,7 +7,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { describe, expect, it } from 'vitest';
+import {
+  DescribeExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { describe, expect, it, vi } from 'vitest';
 import {
   REFERENCE_TRIP,
   type RunType,
@@ -24,11 +29,15 @@ import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
 /** Each trip's schedule: which compensation fails, and how many of its first attempts. */
 const schedules = new Map<string, { compensation: string; failures: number }>();
+/** Trips whose ConfirmFlight never answers: their saga runs until it is stopped. */
+const hanging = new Set<string>();
 
 const platform = useTestStack({
   // Only the schedule fails compensations here, not the random 40 %.
   parameters: { CompensationFailureRate: '0' },
   faults: ({ executionArn, state, invocation }) => {
+    if (state === 'ConfirmFlight' && hanging.has(executionArn.split(':').at(-1) ?? ''))
+      return { kind: 'hang' };
     const schedule = schedules.get(executionArn.split(':').at(-1) ?? '');
     if (schedule?.compensation !== state || invocation >= schedule.failures) return undefined;
     return {
@@ -172,15 +181,19 @@ describe('the repair', () => {
     const second = await repair();
 
     // Assess
+    // No payment was ever taken: the repair guards it with a tombstone, and says it undid nothing.
     expect(first.stdout).toMatch(
       new RegExp(
-        `^Trip ${run.tripId}: failed\\. Undone: nothing live\\. Leftovers resolved: RefundPayment \\([0-9a-f]{32}\\)\\.`,
+        `^Trip ${run.tripId}: failed\\. Undone: nothing live\\. Never made, guarded by a tombstone: PAYMENT#[0-9a-f]{32}\\. Leftovers resolved: RefundPayment \\([0-9a-f]{32}\\)\\.`,
       ),
     );
-    expect(second.stdout).toBe(first.stdout);
+    expect(second.stdout).toBe(`Trip ${run.tripId}: nothing to repair (failed).\n`);
     const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, run.tripId);
     expect(checkInvariant('FAILED', 'BookingNeedsRepair', items).outcome).toBe('repaired');
-    expect(items.find((item) => item.type === 'Payment')?.transaction_status).toBe('refunded');
+    expect(items.find((item) => item.type === 'Payment')).toMatchObject({
+      transaction_status: 'refunded',
+      undone_from: 'nothing',
+    });
     const status = await getTrip(run.tripId);
     expect(status.saga_status).toBe('failed');
     expect(status.leftovers).toEqual([
@@ -189,17 +202,40 @@ describe('the repair', () => {
   });
 
   it('npm run repair without a trip id repairs every trip that needs it, then finds none; --help explains', async () => {
-    // Prepare: two trips needing repair, one booked.
+    // Prepare: two trips needing repair; and a saga started on the Step Functions API (no
+    // record), still running at ConfirmFlight with its hotel confirmed and its payment taken.
     const needing = await Promise.all([
       book('failPayment', 'CancelHotel', compensationRetries + 1),
       book('failFlightsConfirmation', 'CancelFlight', compensationRetries + 1),
     ]);
+    const runningId = `repair-running-${Date.now()}`;
+    hanging.add(runningId);
+    const { executionArn: runningArn = '' } = await platform.clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: platform.stack.stateMachineArn,
+        name: runningId,
+        input: toExecutionInput(TripSchema.parse({ trip_id: runningId, ...REFERENCE_TRIP })),
+      }),
+    );
+    const runningItems = () =>
+      tripItems(platform.clients.dynamodb, platform.stack.tableName, runningId);
+    await vi.waitFor(async () => expect((await runningItems()).filter(isLive)).toHaveLength(3));
+    const before = await runningItems();
     const cli = repairCli;
 
     // Act
     const all = await cli();
     const again = await cli();
     const help = await cli('--help');
+
+    // Assess: the running saga named and left alone, however it was started.
+    expect(all.stdout).toContain(`Trip ${runningId}: left alone, its execution is still running.`);
+    expect(await runningItems()).toEqual(before);
+    const running = await platform.clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn: runningArn }),
+    );
+    expect(running.status).toBe('RUNNING');
+    await platform.clients.sfn.send(new StopExecutionCommand({ executionArn: runningArn }));
 
     // Assess
     for (const run of needing) {
@@ -211,7 +247,7 @@ describe('the repair', () => {
       );
       expect(items.filter(isLive)).toEqual([]);
     }
-    expect(again.stdout).toBe('No trip needs a repair.\n');
+    expect(again.stdout).toBe(`Trip ${runningId}: left alone, its execution is still running.\n`);
     expect(help.stdout).toMatch(/^Usage: npm run repair -- \[<tripId>\]/);
   });
 

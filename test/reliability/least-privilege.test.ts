@@ -233,7 +233,7 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
     ]);
   });
 
-  it('lets the API functions start only this state machine and describe only its executions', () => {
+  it('lets the API functions start only this state machine, and the functions that act on an end describe only its executions', () => {
     // Prepare
     const stateMachineArn = platform.stack.stateMachineArn;
     const executions = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`;
@@ -257,11 +257,21 @@ describe.skipIf(externalStepFunctions)('measured calls against granted permissio
           ],
           GetTripFunctionRole: [`states:DescribeExecution ${executions}`],
           SweepTripsFunctionRole: [`states:DescribeExecution ${executions}`],
+          // An end is acted on only once Step Functions confirms it; a repair never runs on a
+          // trip whose execution still runs.
+          ReconcileTripFunctionRole: [`states:DescribeExecution ${executions}`],
+          RepairTripFunctionRole: [`states:DescribeExecution ${executions}`],
         }[roleId] ?? [],
       );
     }
     expect(new Set(stateCalls.map((call) => call.caller))).toEqual(
-      new Set(['StartBookingFunction', 'GetTripFunction', 'SweepTripsFunction']),
+      new Set([
+        'StartBookingFunction',
+        'GetTripFunction',
+        'SweepTripsFunction',
+        'ReconcileTripFunction',
+        'RepairTripFunction',
+      ]),
     );
     for (const call of stateCalls) {
       if (call.action === 'states:StartExecution') expect(call.resource).toBe(stateMachineArn);

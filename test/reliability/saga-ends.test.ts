@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { noticeOf } from '../../functions/commons/notices.ts';
+import { noticeFor } from '../../functions/commons/notices.ts';
 import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
 import {
   isLeftover,
@@ -141,7 +141,8 @@ const toldOnce = async (platform: TestPlatform, tripIds: string[]) => {
     const items = tripItemsOf(
       await tripItems(platform.clients.dynamodb, platform.stack.tableName, tripId),
     );
-    const notice = noticeOf(items);
+    const outcome = items.record?.outcome;
+    const notice = outcome && noticeFor(outcome, items);
     const sent = items.notifications
       .filter((item) => item.delivery_status === 'sent')
       .map((item) => item.notice);

@@ -39,13 +39,19 @@ describe('the soak', () => {
     expect(otherSeed.compensationFailures).not.toBe(oneAtATime.compensationFailures);
   });
 
-  it('with faults from outside the saga (--faults all): every trip settled from the table, nothing live after sweep and repair', async () => {
-    // Act
-    const report = await soakWithFaults({ runs: 200, seed: 7, stack: prebuilt() });
+  it('with faults from outside the saga (--faults all): every trip settled from the table, nothing live after sweep and repair, every customer told once per outcome', async () => {
+    // Act: a lease of a second (not the CLI's 12 s), so that the last wait is short.
+    const report = await soakWithFaults({ runs: 200, seed: 7, stack: prebuilt(), leaseSeconds: 1 });
 
     // Assess
     expect(report.violations).toEqual([]);
     expect(report.leftAfterRepair).toEqual([]);
+    expect(report.noticeViolations).toEqual([]);
+    expect(report.messages).toBeGreaterThanOrEqual(200);
+    // The reconciler and the notifier crashed between their writes, some 40 times.
+    expect(
+      (report.crashes.ReconcileTripFunction ?? 0) + (report.crashes.NotifyCustomerFunction ?? 0),
+    ).toBeGreaterThan(20);
     expect(report.outcomes.open).toBeUndefined();
     // The faults reached every way an execution ends.
     expect(Object.keys(report.ends).sort()).toEqual(

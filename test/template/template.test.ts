@@ -130,12 +130,14 @@ describe('the SAM transform of template.yaml', () => {
     RepairTripFunction: {
       'dynamodb:Query': [TABLE],
       'dynamodb:UpdateItem': [TABLE],
+      'states:DescribeExecution': [EXECUTIONS],
       'events:PutEvents': [BUS],
     },
     ReconcileTripFunction: {
       'dynamodb:Query': [TABLE],
       'dynamodb:UpdateItem': [TABLE],
       'dynamodb:PutItem': [TABLE],
+      'states:DescribeExecution': [EXECUTIONS],
       'events:PutEvents': [BUS],
       ...OPERATORS_DESTINATION,
     },
@@ -371,6 +373,30 @@ describe('the repair alarm', () => {
       Dimensions: [{ Name: 'service', Value: variables.POWERTOOLS_SERVICE_NAME }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+});
+
+describe('the overdue notices alarm', () => {
+  it('watches the metric the sweep emits for the notices still owed past its grace, once per sweep period', () => {
+    const alarm = template.Resources.OverdueNoticesAlarm?.Properties ?? {};
+    const environment = template.Globals?.Function?.Environment as
+      | { Variables: Record<string, string> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    const sweep = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'sweep.ts'), 'utf8');
+    const metrics = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'metrics.ts'), 'utf8');
+
+    expect(sweep).toContain('countOverdueNotices(');
+    expect(metrics).toContain(`'${alarm.MetricName}'`);
+    expect(alarm).toMatchObject({
+      Namespace: variables.POWERTOOLS_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: variables.POWERTOOLS_SERVICE_NAME }],
+      Statistic: 'Sum',
+      Period: 900,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'RepairAlertsTopic' }],
     });
   });
 });

@@ -94,6 +94,7 @@ describe('GET /trips/{tripId}', () => {
           hotel: 'holiday inn',
         }),
       ],
+      tombstones: [],
       leftovers: [],
       notifications: [],
     });
@@ -118,6 +119,38 @@ describe('GET /trips/{tripId}', () => {
     expect(
       json.bookings.map((booking: { transaction_status: string }) => booking.transaction_status),
     ).toEqual(['cancelled', 'cancelled']);
+    expect(json.tombstones).toEqual([]);
+  });
+
+  it('shows a tombstone (an undo that found no booking) apart from the bookings that were made', async () => {
+    // Prepare: the flight cancelled before it was ever reserved, the hotel after.
+    const { trip, executionArn } = await reservedTrip();
+    const lateFlight = { ...trip, trip_id: newTripId() };
+    const flightArn = executionArn.replace(trip.trip_id, lateFlight.trip_id);
+    stepFunctions.executions.set(flightArn, {
+      executionArn: flightArn,
+      input: '{}',
+      status: 'FAILED',
+      startDate: new Date(),
+    });
+    await invoke(reserveHotel as Handler, lateFlight);
+    await invoke(cancelFlight as Handler, lateFlight);
+    await invoke(cancelHotel as Handler, lateFlight);
+
+    // Act
+    const { json } = await getTrip(lateFlight.trip_id);
+
+    // Assess
+    expect(json.bookings).toEqual([
+      expect.objectContaining({
+        type: 'Hotel',
+        transaction_status: 'cancelled',
+        undone_from: 'pending',
+      }),
+    ]);
+    expect(json.tombstones).toEqual([
+      { type: 'Flight', id: expect.any(String), transaction_status: 'cancelled' },
+    ]);
   });
 
   it('reports needs_repair and lists the leftover when a compensation exhausted its retries', async () => {
@@ -229,6 +262,35 @@ describe('GET /trips/{tripId} for a signed-in customer (production profile)', ()
       json: { message: `Trip ${trip.trip_id} not found` },
     });
     expect(open.statusCode).toBe(200);
+  });
+
+  it('answers 401 to a token the authorizer let through without a subject (no sub, an empty one)', async () => {
+    // Prepare: alice's trip; tokens that name nobody (API Gateway's JWT authorizer does not
+    // require a sub).
+    const { trip } = await ownedTrip('alice');
+    const event = readEvent<Event>('get-trip.json');
+    const asking = (claims: Record<string, unknown>) =>
+      invoke(
+        handler as unknown as Handler<Event, Response>,
+        {
+          ...event,
+          rawPath: `/trips/${trip.trip_id}`,
+          pathParameters: { tripId: trip.trip_id },
+          requestContext: {
+            ...event.requestContext,
+            authorizer: { jwt: { claims, scopes: null } },
+          },
+        } as Event,
+      ) as Promise<Response>;
+
+    // Act
+    const answers = await Promise.all([asking({}), asking({ sub: '' }), asking({ sub: ' ' })]);
+
+    // Assess
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(401);
+      expect(JSON.parse(answer.body)).toEqual({ message: 'Unauthorized' });
+    }
   });
 
   it("still shows any trip on the demo's open API, where nobody signs in", async () => {

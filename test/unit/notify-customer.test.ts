@@ -8,6 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
+import { sns } from '../../functions/commons/clients/sns.ts';
 import { announceOutcomes } from '../../functions/commons/trip-events.ts';
 import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
 import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
@@ -37,6 +38,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 /** A trip booked through the API and every forward step, its success reconciled and announced. */
@@ -54,7 +56,8 @@ const bookedTrip = async () => {
   expect(started.statusCode).toBe(202);
   for (const step of [reserveHotel, reserveFlight, takePayment, confirmHotel, confirmFlight])
     await run(step, trip);
-  const [executionArn = ''] = stepFunctions.executions.keys();
+  const executionArn =
+    [...stepFunctions.executions.keys()].find((arn) => arn.endsWith(`:${tripId}`)) ?? '';
   stepFunctions.end(executionArn, 'SUCCEEDED');
   const fixture = readEvent<{ detail: Record<string, unknown> }>('reconcile-trip.json');
   await run(reconcile, {
@@ -110,7 +113,7 @@ describe('the outcome event', () => {
       execution_status: 'SUCCEEDED',
     });
     expect(detail.bookings).toEqual(
-      ['Flight', 'Hotel', 'Payment'].map((type) =>
+      ['Hotel', 'Flight', 'Payment'].map((type) =>
         expect.objectContaining({ type, transaction_status: 'confirmed' }),
       ),
     );
@@ -148,7 +151,9 @@ describe("the customer's message", () => {
 
     // Assess
     expect(first).toMatchObject({ trip_id: tripId, notice: 'booked', sent: true });
-    expect(again).toEqual({ trip_id: tripId, notice: 'booked', sent: false });
+    // Sent, the record owes nothing more: a second event finds nothing to do.
+    expect(again).toEqual({ trip_id: tripId, notice: 'none', sent: false, resent: [] });
+    expect((await itemsOf(tripId)).TRIP).not.toHaveProperty('notice_owed');
     expect(messaging.published).toHaveLength(1);
     expect(messaging.published[0]?.MessageAttributes?.contact?.StringValue).toBe(CONTACT);
     expect(messaging.published[0]?.Message).not.toContain(CONTACT);
@@ -178,9 +183,47 @@ describe("the customer's message", () => {
     // Assess
     expect(inFlight.name).toBe('NotificationInFlight');
     expect(publishedWhileClaimed).toBe(0);
-    expect(takenOver).toMatchObject({ notice: 'booked', sent: true });
+    expect(takenOver).toMatchObject({ resent: ['booked'] });
     expect(messaging.published).toHaveLength(1);
     expect((await itemsOf(tripId))['NOTIFICATION#booked']?.delivery_status).toBe('sent');
+  });
+
+  it('sends again, after its sender died between publishing and marking it sent, the very text it claimed, and counts it', async () => {
+    // Prepare: the first sender publishes, then dies before its mark (its call never returns).
+    const tripId = await bookedTrip();
+    const publish = vi.mocked(sns.send).getMockImplementation();
+    vi.mocked(sns.send).mockImplementationOnce(((command: never) => {
+      void publish?.(command, undefined as never, undefined as never);
+      return new Promise(() => undefined);
+    }) as never);
+    void run(notify, delivered(tripId));
+    await vi.waitFor(() => expect(messaging.published).toHaveLength(1));
+    // Meanwhile the table changes: a text made now would differ from the one claimed.
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: tripId, sk: 'TRIP' },
+        UpdateExpression: 'SET execution_status = :aborted',
+        ExpressionAttributeValues: { ':aborted': 'ABORTED' },
+      }),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 61_000);
+
+    // Act: the lease is over; the next delivery finishes the claim.
+    const resent = await run(notify, delivered(tripId));
+    const after = await run(notify, delivered(tripId));
+
+    // Assess
+    expect(resent).toMatchObject({ notice: 'booked', sent: false, resent: ['booked'] });
+    expect(after).toMatchObject({ notice: 'none', resent: [] });
+    expect(messaging.published).toHaveLength(2);
+    expect(messaging.published[1]?.Subject).toBe(messaging.published[0]?.Subject);
+    expect(messaging.published[1]?.Message).toBe(messaging.published[0]?.Message);
+    expect(messaging.published[1]?.MessageAttributes?.contact?.StringValue).toBe(CONTACT);
+    const items = await itemsOf(tripId);
+    expect(items['NOTIFICATION#booked']).toMatchObject({ delivery_status: 'sent' });
+    expect(items.TRIP).not.toHaveProperty('notice_owed');
   });
 
   it('gives its claim up when publishing fails, so the next delivery sends it, once', async () => {

@@ -63,8 +63,31 @@ const status = async (tripId: string) => {
   };
 };
 
-/** EventBridge's execution status change event for the trip's execution. */
+/**
+ * EventBridge's execution status change event for the trip's execution, which has ended so (in
+ * the fake Step Functions: the reconciler asks it before acting).
+ */
 const ended = (tripId: string, end: string, input?: string, error?: string) => {
+  endExecution(tripId, end, input, error);
+  return statusChange(tripId, end, input, error);
+};
+
+/** The trip's execution ends (or is found ended) in the fake Step Functions. */
+const endExecution = (tripId: string, end: string, input?: string, error?: string) => {
+  const executionArn = executionArnOf(tripId);
+  if (!stepFunctions.executions.has(executionArn)) {
+    stepFunctions.executions.set(executionArn, {
+      executionArn,
+      input: input ?? JSON.stringify(tripOf(tripId)),
+      status: 'RUNNING',
+      startDate: new Date(),
+    });
+  }
+  stepFunctions.end(executionArn, end as 'FAILED', error);
+};
+
+/** The status change event alone: what it claims, whatever Step Functions says. */
+const statusChange = (tripId: string, end: string, input?: string, error?: string) => {
   const fixture = readEvent<{ detail: Record<string, unknown> }>('reconcile-trip.json');
   return {
     ...fixture,
@@ -334,6 +357,100 @@ describe('the reconciler', () => {
   });
 });
 
+describe('the reconciler, taking no event on its word', () => {
+  /** A trip booked and concluded so: the reconciler saw its real end. */
+  const bookedTrip = async () => {
+    const trip = tripOf(newTripId('booked'));
+    await post(trip);
+    await halfway(trip);
+    await run(confirmFlight, trip);
+    await run(reconcile, ended(trip.trip_id ?? '', 'SUCCEEDED'));
+    return trip.trip_id ?? '';
+  };
+
+  it('changes nothing for a forged or stale end of a booked trip: Step Functions says SUCCEEDED', async () => {
+    // Prepare
+    const tripId = await bookedTrip();
+    const before = await itemsOf(tripId);
+
+    // Act: an abort and a failure nobody's execution had.
+    const aborted = await run(reconcile, statusChange(tripId, 'ABORTED'));
+    const failed = await run(reconcile, statusChange(tripId, 'FAILED'));
+
+    // Assess
+    expect(aborted).toEqual({
+      trip_id: tripId,
+      ignored: 'Step Functions says the execution is SUCCEEDED',
+    });
+    expect(failed).toMatchObject({ ignored: expect.any(String) });
+    expect(await itemsOf(tripId)).toEqual(before);
+    expect((await status(tripId)).saga_status).toBe('booked');
+  });
+
+  it('changes nothing for an end of a saga still running, nor for an event naming another execution', async () => {
+    // Prepare
+    const trip = tripOf(newTripId('running'));
+    await post(trip);
+    await run(reserveHotel, trip);
+    const tripId = trip.trip_id ?? '';
+    const foreign = {
+      ...statusChange(tripId, 'ABORTED'),
+      detail: {
+        ...statusChange(tripId, 'ABORTED').detail,
+        executionArn: `${executionArnOf(tripId)}-other`,
+      },
+    };
+    const before = await itemsOf(tripId);
+
+    // Act
+    const early = await run(reconcile, statusChange(tripId, 'FAILED'));
+    endExecution(tripId, 'ABORTED');
+    const other = await run(reconcile, foreign);
+
+    // Assess
+    expect(early).toMatchObject({ ignored: 'Step Functions says the execution is RUNNING' });
+    expect(other).toMatchObject({ ignored: `the trip's execution is ${executionArnOf(tripId)}` });
+    expect(await itemsOf(tripId)).toEqual(before);
+    expect((await status(tripId)).saga_status).toBe('running');
+  });
+
+  it('marks the tombstones it writes after an abort: the status shows them apart from the undone bookings', async () => {
+    // Prepare: an abort with the hotel held, the flight and the payment never made.
+    const trip = tripOf(newTripId());
+    const tripId = trip.trip_id ?? '';
+    await post(trip);
+    await run(reserveHotel, trip);
+
+    // Act
+    await run(reconcile, ended(tripId, 'ABORTED'));
+
+    // Assess
+    const items = await itemsOf(tripId);
+    const bySort = (prefix: string) =>
+      Object.values(items).find((item) => (item.sk ?? '').startsWith(prefix));
+    expect(bySort('HOTEL#')).toMatchObject({
+      transaction_status: 'cancelled',
+      undone_from: 'pending',
+    });
+    expect(bySort('FLIGHT#')).toMatchObject({
+      transaction_status: 'cancelled',
+      undone_from: 'nothing',
+    });
+    expect(bySort('PAYMENT#')).toMatchObject({
+      transaction_status: 'refunded',
+      undone_from: 'nothing',
+    });
+    const shown = (await status(tripId)) as unknown as {
+      bookings: { type: string; transaction_status: string }[];
+      tombstones: { type: string; transaction_status: string }[];
+    };
+    expect(
+      shown.bookings.map(({ type, transaction_status }) => [type, transaction_status]),
+    ).toEqual([['Hotel', 'cancelled']]);
+    expect(shown.tombstones.map(({ type }) => type).sort()).toEqual(['Flight', 'Payment']);
+  });
+});
+
 describe('the sweep', () => {
   it('settles open trips no event settled: undoes one never started, concludes one that ended, leaves a running one', async () => {
     // Prepare
@@ -425,6 +542,50 @@ describe('the repair', () => {
 
     expect(error.name).toBe('RepairRefused');
     expect(await statusesOf(trip.trip_id ?? '')).toEqual({ HOTEL: 'pending', TRIP: undefined });
+  });
+
+  it('never touches a trip whose execution still runs, though it was started on the Step Functions API (no record)', async () => {
+    // Prepare
+    const trip = tripOf(newTripId('direct'));
+    const tripId = trip.trip_id ?? '';
+    stepFunctions.executions.set(executionArnOf(tripId), {
+      executionArn: executionArnOf(tripId),
+      input: JSON.stringify(trip),
+      status: 'RUNNING',
+      startDate: new Date(),
+    });
+    await halfway(trip);
+    const before = await itemsOf(tripId);
+
+    // Act
+    const error = await invokeFailing(repair as Handler, { trip_id: tripId });
+
+    // Assess
+    expect(error.name).toBe('RepairRefused');
+    expect(await itemsOf(tripId)).toEqual(before);
+  });
+
+  it('writes nothing at all for a trip with nothing to repair, and reports nothing done', async () => {
+    // Prepare: a saga whose hotel could not be reserved, undone by the saga, concluded failed.
+    const trip = tripOf(newTripId());
+    const tripId = trip.trip_id ?? '';
+    await post(trip);
+    await run(cancelHotel, trip);
+    await run(reconcile, ended(tripId, 'FAILED', undefined, 'BookingFailed'));
+    const before = await itemsOf(tripId);
+
+    // Act
+    const report = await run(repair, { trip_id: tripId });
+
+    // Assess: no tombstone added for the flight and the payment, nothing a reader could see.
+    expect(report).toEqual({
+      trip_id: tripId,
+      outcome: 'failed',
+      undone: [],
+      tombstones: [],
+      resolved: [],
+    });
+    expect(await itemsOf(tripId)).toEqual(before);
   });
 
   it('undoes every live booking of an ended trip whether or not a leftover names it, and leaves a booked trip alone', async () => {

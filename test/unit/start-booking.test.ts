@@ -72,6 +72,29 @@ describe('POST /trips', () => {
     ]);
   });
 
+  it('keeps the contact out of the execution input, on the trip record only; another contact under the same id is a conflict', async () => {
+    // Prepare
+    const tripId = newTripId();
+    const document = { ...tripDocument, trip_id: tripId, contact: 'jane.doe@example.com' };
+
+    // Act
+    const response = await call(post(document));
+    const repeat = await call(post(document));
+    const otherContact = await call(post({ ...document, contact: 'john@example.com' }));
+
+    // Assess: nothing Step Functions keeps (history, status events, what records them) has it.
+    expect(response.statusCode).toBe(202);
+    expect(stepFunctions.starts).toHaveLength(1);
+    expect(stepFunctions.starts[0]?.input).not.toContain('jane.doe');
+    const record = await documentClient.send(
+      new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: tripId, sk: 'TRIP' } }),
+    );
+    expect(record.Item).toMatchObject({ contact: 'jane.doe@example.com' });
+    expect(record.Item?.input).not.toContain('jane.doe');
+    expect(repeat.json).toEqual(response.json);
+    expect(otherContact.statusCode).toBe(409);
+  });
+
   it('gives a trip without an id a fresh one', async () => {
     const { trip_id: _none, ...withoutId } = tripDocument;
 

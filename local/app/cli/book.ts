@@ -115,6 +115,7 @@ client.destroy();
 interface TripView {
   saga_status: string;
   bookings: Record<string, string>[];
+  tombstones: Record<string, string>[];
   leftovers: Record<string, string>[];
   notifications: Record<string, string>[];
 }
@@ -132,6 +133,11 @@ console.log(`\nSaga status: ${trip.saga_status}\nItems of trip ${tripId}:`);
 for (const item of trip.bookings) {
   console.log(
     `  ${(item.type ?? '').padEnd(8)} ${(item.transaction_status ?? '').padEnd(10)} ${item.id}`,
+  );
+}
+for (const item of trip.tombstones ?? []) {
+  console.log(
+    `  ${(item.type ?? '').padEnd(8)} ${(item.transaction_status ?? '').padEnd(10)} ${item.id} (a tombstone: never made, guarded against a late step)`,
   );
 }
 for (const item of trip.leftovers) {

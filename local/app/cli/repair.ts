@@ -1,8 +1,11 @@
 /**
  * `npm run repair -- [<tripId>]`: runs RepairTripFunction through the Lambda Invoke API (the
  * running `npm start`, or --lambda-endpoint), as an operator would after the repair alarm, and
- * prints what it undid. Without a trip id it repairs every trip of the table that needs it: an
- * open leftover, or a live booking on a trip that ended without booking. On AWS:
+ * prints what it undid, apart from the tombstones it wrote (bookings never made, guarded against
+ * a late step: nothing of them was undone). Without a trip id it repairs every trip of the table
+ * that needs it: an open leftover, or a live booking on a trip that ended without booking. The
+ * function refuses a trip whose execution still runs, however it was started; such a trip is
+ * named and left alone. On AWS:
  * `aws lambda invoke --function-name <RepairTripFunctionName output> --payload
  * '{"trip_id":"<tripId>"}' out.json`.
  */
@@ -18,10 +21,11 @@ const HELP = `Usage: npm run repair -- [<tripId>] [options]
 
 Undoes every live booking of a trip whose saga ended without booking, resolves its leftovers
 and concludes its record, through RepairTripFunction on the running npm start. Refused while
-the trip's saga is still running; a booked trip is left alone. Repeating it changes nothing.
+the trip's execution still runs, however it was started; a booked trip is left alone. A trip
+with nothing to repair is left as it is, so repeating it changes nothing.
 
 Without a trip id: every trip in the table that needs it (an open leftover, or a live booking
-on a trip that did not book).
+on a trip that did not book); one whose execution still runs is named and left alone.
 
 Options:
   --lambda-endpoint <url>     the Lambda Invoke API (default http://127.0.0.1:${DEFAULT_PORTS.lambda})
@@ -88,7 +92,10 @@ const lambda = new LambdaClient({
   credentials: LOCAL_CREDENTIALS,
 });
 
-const repair = async (tripId: string): Promise<boolean> => {
+/** What a repair of one trip came to: done (or nothing to do), refused (still running), failed. */
+type Result = 'done' | 'refused' | 'failed';
+
+const repair = async (tripId: string): Promise<Result> => {
   const response = await lambda
     .send(
       new InvokeCommand({
@@ -100,28 +107,37 @@ const repair = async (tripId: string): Promise<boolean> => {
   const payload = JSON.parse(new TextDecoder().decode(response.Payload)) as {
     outcome?: string;
     undone?: string[];
+    tombstones?: string[];
     resolved?: { compensation: string; booking_id: string }[];
     errorType?: string;
     errorMessage?: string;
   };
   if (response.FunctionError) {
+    if (payload.errorType === 'RepairRefused') {
+      console.log(`Trip ${tripId}: left alone, its execution is still running.`);
+      return 'refused';
+    }
     console.error(`Trip ${tripId}: repair failed: ${payload.errorType}: ${payload.errorMessage}`);
-    return false;
+    return 'failed';
   }
   const undone = payload.undone ?? [];
+  const tombstones = payload.tombstones ?? [];
   const resolved = payload.resolved ?? [];
   console.log(
-    undone.length === 0 && resolved.length === 0
+    undone.length === 0 && tombstones.length === 0 && resolved.length === 0
       ? `Trip ${tripId}: nothing to repair (${payload.outcome}).`
-      : `Trip ${tripId}: ${payload.outcome}. Undone: ${undone.join(', ') || 'nothing live'}. Leftovers resolved: ${resolved.map((item) => `${item.compensation} (${item.booking_id})`).join(', ') || 'none'}.`,
+      : `Trip ${tripId}: ${payload.outcome}. Undone: ${undone.join(', ') || 'nothing live'}. Never made, guarded by a tombstone: ${tombstones.join(', ') || 'none'}. Leftovers resolved: ${resolved.map((item) => `${item.compensation} (${item.booking_id})`).join(', ') || 'none'}.`,
   );
-  return true;
+  return 'done';
 };
 
 const [tripId] = positionals;
 const tripIds = tripId ? [tripId] : await tripsNeedingRepair();
 if (tripIds.length === 0) console.log('No trip needs a repair.');
-let failed = 0;
-for (const id of tripIds) if (!(await repair(id))) failed += 1;
+const results: Result[] = [];
+for (const id of tripIds) results.push(await repair(id));
 lambda.destroy();
-process.exit(failed === 0 ? 0 : 1);
+// A trip named on the command line that could not be repaired fails the command; in a sweep of
+// the table, only a repair that failed does (a running one is the saga's to finish).
+const failed = results.filter((result) => result === 'failed' || (tripId && result === 'refused'));
+process.exit(failed.length === 0 ? 0 : 1);

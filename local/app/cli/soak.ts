@@ -7,9 +7,14 @@
  * The same seed gives the same runs, whatever the concurrency.
  *
  * `--faults all` adds faults from outside the saga's own model to a share of the runs (see
- * `outsideFault`), starts every trip through the HTTP API (so each has its trip record), and
- * checks each trip from the table once everything its end set off has run; then the sweep and a
- * repair of every trip must leave nothing live on any trip that did not book.
+ * `outsideFault`), and crashes of the reconciler and of the notifier between their writes (see
+ * `crashOf`: the function's process stops at one of its calls, through the I/O gate of
+ * local/app/gate.ts; Lambda retries the event once the function's timeout is up). It starts
+ * every trip through the HTTP API, with a contact (so each has its trip record and a customer),
+ * and checks each trip from the table once everything its end set off has run; then the sweep
+ * and a repair of every trip must leave nothing live on any trip that did not book; then, once
+ * the notifier's claim lease has passed and the sweep has run again, each customer must have
+ * been told once per outcome, with the truth (local/app/told.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -29,8 +34,10 @@ import { readCommandLine, usageError } from '../../cli/command-line.ts';
 import { type StackOptions, startStack } from '../../stack.ts';
 import { checkInvariant, type InvariantCheck } from '../checks/invariant.ts';
 import { mapConcurrently, seededRandom } from '../checks/runs.ts';
+import { type GateCall, IoGate, type Verdict } from '../gate.ts';
 import plugin from '../plugin.ts';
 import { readSagaDefinition } from '../saga.ts';
+import { checkTold, type Received } from '../told.ts';
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
 
@@ -45,8 +52,10 @@ Options:
   --concurrency <C>     bookings running at once (default 16)
   --faults all          also faults from outside the saga's model (a task failing with any
                         error, a StopExecution, a task stuck until the execution times out) on
-                        half the runs, then the sweep and a repair of every trip; exits 1 if
-                        anything is left live or open
+                        half the runs, crashes of the reconciler and of the notifier between
+                        their writes on a fifth, then the sweep and a repair of every trip, then
+                        what each customer was told; exits 1 if anything is left live or open,
+                        or a customer was told wrong
   --help                this text
 `;
 
@@ -56,6 +65,11 @@ export interface SoakOptions {
   concurrency?: number;
   /** Stack options (the tests pass their prebuilt functions). */
   stack?: StackOptions;
+  /**
+   * The notifier's claim lease with --faults all (default SOAK_LEASE_SECONDS, longer than its
+   * timeout as on AWS); the soak waits it out before telling what each customer was told.
+   */
+  leaseSeconds?: number;
 }
 
 /** Every Task state of the saga, where an outside fault can land (read from the ASL). */
@@ -69,8 +83,11 @@ const OUTSIDE_ERRORS = [
   'Lambda.ServiceException',
   'HotelReservationFailed',
 ];
-/** A stuck task runs into this execution timeout (the ASL's 5,400 s, shortened for the soak). */
-const SOAK_EXECUTION_TIMEOUT_MS = 1_000;
+/**
+ * A stuck task runs into this execution timeout (the ASL's 5,400 s, shortened for the soak):
+ * long enough that no execution of a busy machine's soak reaches it but a stuck one.
+ */
+const SOAK_EXECUTION_TIMEOUT_MS = 5_000;
 
 /**
  * A run's outside fault, drawn from the seed: half the runs get one. A task failing 1-20 times
@@ -97,6 +114,30 @@ const outsideFault = (draw: () => number) => {
 };
 type OutsideFault = NonNullable<ReturnType<typeof outsideFault>>;
 
+/** The functions whose process a crash stops between two of their writes. */
+const CRASHING = ['ReconcileTripFunction', 'NotifyCustomerFunction'] as const;
+
+/**
+ * A run's crash, drawn from the seed: a fifth of the runs get one. The first invocation of the
+ * reconciler or of the notifier for the trip stops just before, or just after, one of its first
+ * calls (its writes among them); Lambda retries the event once the function's timeout is up.
+ */
+const crashOf = (draw: () => number) => {
+  if (draw() >= 0.2) return undefined;
+  return {
+    function: CRASHING[Math.floor(draw() * CRASHING.length)] ?? 'NotifyCustomerFunction',
+    call: Math.floor(draw() * 6),
+    when: (draw() < 0.5 ? 'crash-before' : 'crash-after') as Exclude<Verdict, 'pass'>,
+  };
+};
+type Crash = NonNullable<ReturnType<typeof crashOf>>;
+
+/** The notifier's claim lease in the soak: longer than its timeout, as on AWS (60 s over 10 s). */
+const SOAK_LEASE_SECONDS = 12;
+
+/** The contact of a soak's trip: an address of its own. */
+const contactOf = (tripId: string) => `${tripId}@soak.example.com`;
+
 export interface FaultSoakReport {
   runs: number;
   seed: number;
@@ -107,9 +148,16 @@ export interface FaultSoakReport {
   /** What the table showed once the end was reconciled. */
   outcomes: Record<string, number>;
   faults: Record<OutsideFault['kind'] | 'none', number>;
+  /** Crashes of each function between its writes, as they happened. */
+  crashes: Record<string, number>;
   violations: { tripId: string; violations: string[] }[];
   /** Live bookings or open leftovers on trips that did not book, after the sweep and repair. */
   leftAfterRepair: string[];
+  /** Messages the customers received, and how many were the documented duplicate. */
+  messages: number;
+  duplicates: number;
+  /** What a customer was told wrong, or not told (local/app/told.ts). */
+  noticeViolations: { tripId: string; violations: string[] }[];
 }
 
 type Outcome = InvariantCheck['outcome'];
@@ -240,12 +288,14 @@ export const soakWithFaults = async ({
   seed,
   concurrency = 16,
   stack: stackOptions = {},
+  leaseSeconds = SOAK_LEASE_SECONDS,
 }: SoakOptions): Promise<FaultSoakReport> => {
   const choose = seededRandom(seed).next;
   const plan = Array.from({ length: runs }, (_, index) => ({
     tripId: `soak-${seed}-${index}`,
     runType: RUN_TYPES[Math.floor(choose() * RUN_TYPES.length)] ?? 'success',
     fault: outsideFault(choose),
+    crash: crashOf(choose) as Crash | undefined,
   }));
   const byTrip = new Map(plan.map((run) => [run.tripId, run]));
   const stopped = new Set<string>();
@@ -270,10 +320,40 @@ export const soakWithFaults = async ({
     }
     return { kind: 'hang' };
   };
+  const gate = await IoGate.start();
+  const inbox = new Map<string, Received[]>();
+  let messages = 0;
   const { stack, service, clients, close } = await startSoakStack(seed, {
     stepFunctions: { executionTimeoutMs: SOAK_EXECUTION_TIMEOUT_MS },
     ...stackOptions,
+    environment: { ...stackOptions.environment, NOTICE_CLAIM_LEASE_SECONDS: String(leaseSeconds) },
+    // Only the functions that crash call through the gate: the saga's own keep their pace.
+    functionEnvironment: Object.fromEntries(CRASHING.map((name) => [name, gate.environment()])),
+    messaging: {
+      ...stackOptions.messaging,
+      onMessage: (message) => {
+        if (!message.topicArn.endsWith(':CustomerNotificationsTopic')) return;
+        const tripId = message.attributes.trip_id ?? '';
+        messages++;
+        inbox.set(tripId, [
+          ...(inbox.get(tripId) ?? []),
+          {
+            notice: message.attributes.notice ?? '',
+            subject: message.subject,
+            message: message.message,
+            contact: message.attributes.contact,
+          },
+        ]);
+      },
+    },
   });
+  gate.upstreams = {
+    dynamodb: stack.endpoints.dynamodb,
+    sfn: stack.endpoints.sfn,
+    messaging: stack.endpoints.messaging,
+  };
+  const crashes: Record<string, number> = {};
+  gate.decide = crashingAt(byTrip, crashes);
   const { documents, lambda } = clients;
   injectFaults(stack, faults);
   stopExecution = (executionArn) =>
@@ -286,8 +366,12 @@ export const soakWithFaults = async ({
     ends: {},
     outcomes: {},
     faults: { fail: 0, stop: 0, hang: 0, none: 0 },
+    crashes,
     violations: [],
     leftAfterRepair: [],
+    messages: 0,
+    duplicates: 0,
+    noticeViolations: [],
   };
   const count = (counts: Record<string, number>, key: string) => {
     counts[key] = (counts[key] ?? 0) + 1;
@@ -297,13 +381,26 @@ export const soakWithFaults = async ({
   try {
     await mapConcurrently(plan, concurrency, async (run) => {
       count(report.faults, run.fault?.kind ?? 'none');
-      const response = await fetch(`${stack.endpoints.api}/trips`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ trip_id: run.tripId, ...REFERENCE_TRIP, run_type: run.runType }),
-      });
-      const { execution_arn } = (await response.json()) as { execution_arn: string };
-      await service.execution(execution_arn).done;
+      // A client whose request failed (a busy machine's StartBooking past its timeout) sends it
+      // again: the same trip id starts nothing twice.
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${stack.endpoints.api}/trips`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            trip_id: run.tripId,
+            ...REFERENCE_TRIP,
+            run_type: run.runType,
+            contact: contactOf(run.tripId),
+          }),
+        });
+        const { execution_arn } = (await response.json()) as { execution_arn?: string };
+        if (execution_arn) {
+          await service.execution(execution_arn).done;
+          return;
+        }
+        if (attempt === 5) throw new Error(`POST /trips for ${run.tripId}: ${response.status}`);
+      }
     });
     // Everything the ends set off: the reconciler, for every trip.
     await stack.events.idle();
@@ -333,11 +430,64 @@ export const soakWithFaults = async ({
       for (const item of after.filter(isLive))
         report.leftAfterRepair.push(`${tripId}: ${item.sk} still ${item.transaction_status}`);
     }
+    // What every customer was told, once the notices the repairs owe have gone out, and every
+    // claim a crashed notifier left has outlived its lease: the sweep announces what is owed.
+    await stack.events.idle();
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setTimeout(resolve, leaseSeconds * 1000 + 100));
+      await stack.runSchedules({ older_than_seconds: 0 });
+      await stack.events.idle();
+      const owed = await Promise.all(
+        plan.map(async ({ tripId }) => {
+          const { record, notifications } = await readTripItems(documents, stack.tableName, tripId);
+          return (
+            record?.notice_owed !== undefined ||
+            notifications.some((item) => item.delivery_status !== 'sent')
+          );
+        }),
+      );
+      if (!owed.includes(true)) break;
+    }
+    for (const { tripId } of plan) {
+      const items = await queryTripItems(documents, stack.tableName, tripId);
+      const told = checkTold(items, inbox.get(tripId) ?? [], contactOf(tripId));
+      report.duplicates += told.duplicates;
+      if (told.violations.length > 0)
+        report.noticeViolations.push({ tripId, violations: told.violations });
+    }
+    report.messages = messages;
   } finally {
     report.seconds = (performance.now() - started) / 1000;
     await close();
+    await gate.close();
   }
   return report;
+};
+
+/**
+ * The gate's decision for the soak: the first invocation of the crashing function for a trip
+ * stops at its planned call, before or after it. Calls are told apart by trip (its id in the
+ * request) and by invocation (each has its own trace id).
+ */
+const crashingAt = (
+  byTrip: Map<string, { crash: Crash | undefined }>,
+  crashes: Record<string, number>,
+) => {
+  const first = new Map<string, string>();
+  const counted = new Map<string, number>();
+  return (call: GateCall): Verdict => {
+    const tripId = /soak-\d+-\d+/.exec(call.body)?.[0];
+    const crash = tripId ? byTrip.get(tripId)?.crash : undefined;
+    if (!tripId || !crash || crash.function !== call.caller) return 'pass';
+    const key = `${call.caller} ${tripId}`;
+    if (!first.has(key)) first.set(key, call.invocation);
+    if (first.get(key) !== call.invocation) return 'pass';
+    const index = counted.get(key) ?? 0;
+    counted.set(key, index + 1);
+    if (index !== crash.call) return 'pass';
+    crashes[call.caller] = (crashes[call.caller] ?? 0) + 1;
+    return crash.when;
+  };
 };
 
 const formatFaultReport = (report: FaultSoakReport): string => {
@@ -355,6 +505,10 @@ const formatFaultReport = (report: FaultSoakReport): string => {
     ...report.violations.slice(0, 10).map((v) => `  ${v.tripId}: ${v.violations.join('; ')}`),
     `left live or open after the sweep and repair: ${report.leftAfterRepair.length}`,
     ...report.leftAfterRepair.slice(0, 10).map((left) => `  ${left}`),
+    `crashes between writes: ${line(report.crashes)}`,
+    `customers' messages: ${report.messages}, of which documented duplicates ${report.duplicates}`,
+    `notice violations: ${report.noticeViolations.length}`,
+    ...report.noticeViolations.slice(0, 10).map((v) => `  ${v.tripId}: ${v.violations.join('; ')}`),
     `time: ${report.seconds.toFixed(1)} s (${(report.runs / report.seconds).toFixed(0)} runs/s)`,
   ].join('\n');
 };
@@ -417,7 +571,9 @@ if (import.meta.main) {
       concurrency: concurrency ?? 16,
     });
     console.log(formatFaultReport(report));
-    process.exit(report.violations.length + report.leftAfterRepair.length === 0 ? 0 : 1);
+    const failures =
+      report.violations.length + report.leftAfterRepair.length + report.noticeViolations.length;
+    process.exit(failures === 0 ? 0 : 1);
   }
   const report = await soak({ runs: runs ?? 1, seed: seed ?? 1, concurrency: concurrency ?? 16 });
   console.log(formatReport(report));
