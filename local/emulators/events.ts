@@ -291,7 +291,30 @@ export class LocalEventBus {
     void delivery.finally(() => this.#pending.delete(delivery));
   }
 
+  /**
+   * Delivers, and never rejects: whatever goes wrong on the way (an event no serializer can
+   * write, a listener that throws) is that delivery's failure, reported, never the process's.
+   */
   async #deliver(rule: Rule, event: unknown): Promise<void> {
+    try {
+      await this.#attempt(rule, event);
+    } catch (caught) {
+      const error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      try {
+        this.#options.onDelivery?.({
+          rule: rule.name,
+          target: rule.target,
+          event,
+          attempts: 0,
+          error,
+        });
+      } catch {
+        // The listener failed too: nothing more can be said of this delivery.
+      }
+    }
+  }
+
+  async #attempt(rule: Rule, event: unknown): Promise<void> {
     const { lambda, invokeConfigs, onDelivery } = this.#options;
     // Every try, and of those the ones that reached the function (each policy counts its own).
     let attempts = 0;

@@ -34,9 +34,28 @@ export interface FunctionError {
   trace: string[];
 }
 
+/**
+ * What an invocation gave. A result comes as the JSON text the function's thread wrote
+ * (`payloadJson`), parsed only when `payload` is read: the Lambda API sends the text on as it
+ * came, and a large result is never parsed on the thread that serves the ports for nothing.
+ */
 export type InvokeResult =
-  | { ok: true; payload: unknown; requestId: string }
+  | { ok: true; payload: unknown; payloadJson: string; requestId: string }
   | { ok: false; error: FunctionError; requestId: string };
+
+/** A result whose `payload` is parsed from its text on first read. */
+const resultOf = (payloadJson: string, requestId: string): InvokeResult => {
+  let parsed: { value: unknown } | undefined;
+  return {
+    ok: true,
+    payloadJson,
+    requestId,
+    get payload() {
+      parsed ??= { value: JSON.parse(payloadJson) };
+      return parsed.value;
+    },
+  };
+};
 
 /**
  * An invocation, as the hosting process sends it to the functions' thread: the event as JSON
@@ -53,8 +72,13 @@ export interface Invocation {
   traceId: string;
 }
 
-/** What an invocation gave: the result as JSON text, or the error as the runtime reports it. */
-export type Outcome = { ok: true; payload: string } | { ok: false; error: FunctionError };
+/**
+ * What an invocation gave: the result as JSON text, or the error as the runtime reports it, or
+ * (`invalidEvent`) an event text that is not JSON, which ran nothing.
+ */
+export type Outcome =
+  | { ok: true; payload: string }
+  | { ok: false; error: FunctionError; invalidEvent?: true };
 
 /** The functions' thread's answer to an invocation. */
 export type InvocationAnswer = Outcome & { id: number };
@@ -110,6 +134,12 @@ export class FunctionHost {
     // The thread died (an error thrown outside any invocation, say): what ran in it fails as
     // Lambda reports a runtime that exited; the next invocation starts the functions afresh.
     const exited = (errorMessage: string) => {
+      // Named where the platform's output goes (once: 'error' comes before 'exit').
+      if (this.#worker === worker && !this.#closed) {
+        console.error(
+          `The functions' thread ended (${errorMessage}); ${this.#pending.size} invocation(s) in it failed with Runtime.ExitError, and the next invocation starts it again`,
+        );
+      }
       if (this.#worker === worker) this.#worker = undefined;
       for (const [id, settle] of this.#pending) {
         settle({
@@ -177,14 +207,30 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
-    const requestId = randomUUID();
-    this.invocations++;
     let eventJson: string;
     try {
       eventJson = toJson(event);
     } catch (error) {
-      return { ok: false, error: toFunctionError(error), requestId };
+      this.invocations++;
+      return { ok: false, error: toFunctionError(error), requestId: randomUUID() };
     }
+    const result = await this.invokeJson(eventJson);
+    // Text toJson wrote is always JSON: this is for the type checker.
+    if ('invalidEvent' in result) {
+      const error = toFunctionError(new SyntaxError(result.invalidEvent));
+      return { ok: false, error, requestId: randomUUID() };
+    }
+    return result;
+  }
+
+  /**
+   * Invokes the function with an event given as JSON text, sent to the functions' thread as it
+   * is (nothing parsed or copied value by value here). Text that is not JSON runs nothing:
+   * `invalidEvent` says why, as Lambda's InvalidRequestContentException would.
+   */
+  async invokeJson(eventJson: string): Promise<InvokeResult | { invalidEvent: string }> {
+    const requestId = randomUUID();
+    this.invocations++;
     const timeoutMs = this.config.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -212,19 +258,20 @@ export class LocalFunction {
         deadline,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
       })
-      .then(
-        (answer): InvokeResult =>
-          answer.ok
-            ? { ok: true, payload: JSON.parse(answer.payload), requestId }
-            : { ok: false, error: answer.error, requestId },
-      );
+      .then((answer): InvokeResult | { invalidEvent: string } => {
+        if (answer.ok) return resultOf(answer.payload, requestId);
+        if (answer.invalidEvent) return { invalidEvent: answer.error.errorMessage };
+        return { ok: false, error: answer.error, requestId };
+      });
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
       // (a write in flight may land: the saga must cope with that, as on AWS).
-      return await Promise.race([run, timedOut]);
+      const result = await Promise.race([run, timedOut]);
+      if ('invalidEvent' in result) this.invocations--;
+      else this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
+      return result;
     } finally {
       clearTimeout(timer);
-      this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
     }
   }
 

@@ -27,9 +27,12 @@ import {
   readBody,
   sendJson,
 } from '../../http/http-server.ts';
-import { nestsDeeperThan } from '../../http/nesting.ts';
 import { ApiCalls, dynamodbCallOf } from '../api-calls.ts';
-import { dynamoDbRefusal } from '../dynamodb.ts';
+import {
+  checkDynamoDbBody,
+  DYNAMODB_SERIALIZATION,
+  DYNAMODB_VALIDATION,
+} from '../dynamodb-body.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -90,12 +93,6 @@ export interface DynamoDBProxyOptions {
   allowedHosts?: readonly string[] | undefined;
 }
 
-/**
- * Deeper than any DynamoDB request: attribute values stop at 32 levels, each two JSON levels
- * (`{"M": {"name": ...}}`), inside a request's few levels of its own.
- */
-const MAX_JSON_NESTING = 128;
-
 export const startDynamoDBProxy = async (
   options: DynamoDBProxyOptions,
 ): Promise<Listening & { calls: ApiCalls }> => {
@@ -126,20 +123,14 @@ export const startDynamoDBProxy = async (
       // A body that is not JSON, or JSON nested past any request's shape, is refused as DynamoDB
       // refuses it (400 SerializationException), where DynamoDB Local fails (500 InternalFailure,
       // or an HTML page for a stack overflow). Attributes nested deeper than DynamoDB allows get
-      // its ValidationException.
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch {
-        parsed = undefined;
-      }
-      const refusal = dynamoDbRefusal(parsed, { dynaliteParser: false });
-      if (refusal) {
+      // its ValidationException. A large body is checked off this thread (checkDynamoDbBody).
+      const check = await checkDynamoDbBody(body, { dynaliteParser: false });
+      if (check.validation) {
         return sendJson(
           response,
           400,
           // DynamoDB's shape for this error, as the dynalite front answers it too.
-          { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+          { __type: DYNAMODB_VALIDATION, message: check.validation },
           {},
           'application/x-amz-json-1.0',
         );
@@ -158,14 +149,11 @@ export const startDynamoDBProxy = async (
           'text/plain',
         );
       }
-      if (parsed === undefined || nestsDeeperThan(parsed, MAX_JSON_NESTING)) {
+      if (check.serialization) {
         return sendJson(
           response,
           400,
-          {
-            __type: 'com.amazon.coral.service#SerializationException',
-            message: 'The request body is not a JSON document DynamoDB can read',
-          },
+          { __type: DYNAMODB_SERIALIZATION, message: check.serialization },
           {},
           'application/x-amz-json-1.0',
         );
