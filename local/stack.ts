@@ -42,7 +42,8 @@ import {
   TaskFailure,
 } from './emulators/sfn/service.ts';
 import { executionStatusChange } from './emulators/sfn/status-events.ts';
-import { type Listening, listen, type RequestHandler } from './http/http-server.ts';
+import { type Listening, listen } from './http/http-server.ts';
+import { type PendingHandler, whenReady } from './http/when-ready.ts';
 import type { Definition } from './template/asl.ts';
 import { substitute } from './template/asl.ts';
 import { BUILD_DIR, buildAll } from './template/build.ts';
@@ -108,6 +109,11 @@ export interface StackOptions {
   retainedExecutions?: number;
   /** Told of every message published to one of the template's SNS topics. */
   onMessage?: (message: TopicMessage) => void;
+  /**
+   * Told, once, when a part the platform runs is gone for good (DynamoDB Local's JVM with its
+   * table in memory, say): one line saying what ended and what to do. npm start exits on it.
+   */
+  onFatal?: (message: string) => void;
 }
 
 export interface Endpoints {
@@ -283,6 +289,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
   const resolve = createResolver(template, account, options.parameters);
   const buildDir = options.buildDir ?? BUILD_DIR;
   const opened: { close: () => Promise<void> }[] = [];
+  const pending: PendingHandler[] = [];
   const close = async () => {
     for (const item of opened.reverse()) await item.close();
   };
@@ -301,19 +308,22 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       dataDir: options.dataDir,
       allowedHosts: options.allowedHosts,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     });
     if (closeDynamoDB) opened.push({ close: closeDynamoDB });
     const tables = await createTables(dynamodb.endpoint, template);
 
-    // Listen first: the functions' environment names these endpoints.
-    let lambdaHandler: RequestHandler = async () => undefined;
-    let sfnHandler: RequestHandler = async () => undefined;
-    let apiHandler: RequestHandler = async () => undefined;
+    // Listen first: the functions' environment names these endpoints. A request that comes
+    // before a port's handler is ready is held, then answered (local/http/when-ready.ts).
+    const lambdaHandler = whenReady('Lambda API');
+    const sfnHandler = whenReady('Step Functions API');
+    const apiHandler = whenReady('HTTP API');
+    const messagingHandler = whenReady('SNS and EventBridge endpoint');
+    pending.push(lambdaHandler, sfnHandler, apiHandler, messagingHandler);
     const guard = options.allowedHosts ? { allowedHosts: options.allowedHosts } : {};
-    let messagingHandler: RequestHandler = async () => undefined;
     const lambdaServer: Listening = await listen(
       'Lambda API',
-      (rq, rs) => lambdaHandler(rq, rs),
+      lambdaHandler.handle,
       ports.lambda,
       host,
       guard,
@@ -321,19 +331,13 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     opened.push(lambdaServer);
     const sfnServer = options.sfnEndpoint
       ? undefined
-      : await listen('Step Functions API', (rq, rs) => sfnHandler(rq, rs), ports.sfn, host, guard);
+      : await listen('Step Functions API', sfnHandler.handle, ports.sfn, host, guard);
     if (sfnServer) opened.push(sfnServer);
-    const apiServer = await listen(
-      'HTTP API',
-      (rq, rs) => apiHandler(rq, rs),
-      ports.api,
-      host,
-      guard,
-    );
+    const apiServer = await listen('HTTP API', apiHandler.handle, ports.api, host, guard);
     opened.push(apiServer);
     const messagingServer = await listen(
       'SNS and EventBridge',
-      (rq, rs) => messagingHandler(rq, rs),
+      messagingHandler.handle,
       options.ports?.messaging ?? 0,
       host,
       guard,
@@ -364,7 +368,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     }
     const lambda = new LocalLambda(configs, account);
     opened.push(lambda);
-    lambdaHandler = lambdaApi(lambda);
+    lambdaHandler.ready(lambdaApi(lambda));
 
     const { rules, schedules, invokeConfigs } = eventsOf(template, resolve);
     const { topicArns, busNames } = messagingOf(template, account);
@@ -387,12 +391,14 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
         }),
     });
     opened.push(events);
-    messagingHandler = messagingApi({
-      account,
-      topics,
-      events,
-      busNames,
-    });
+    messagingHandler.ready(
+      messagingApi({
+        account,
+        topics,
+        events,
+        busNames,
+      }),
+    );
     const runSchedule = (schedule: (typeof schedules)[number], input?: unknown) =>
       events.deliver(
         schedule.target,
@@ -458,7 +464,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       // Closed before the functions' thread and the archive (opened earlier, closed later): its
       // running executions are stopped first, so none invokes a function or archives afterwards.
       opened.push(stepFunctions);
-      sfnHandler = stepFunctionsApi(stepFunctions);
+      sfnHandler.ready(stepFunctionsApi(stepFunctions));
       stateMachineArn = stepFunctions.createStateMachine(machine).stateMachineArn;
     }
 
@@ -469,10 +475,12 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       await runSchedules({ older_than_seconds: 0 });
     }
     const routes = routesOf(template, resolve);
-    apiHandler = httpApi(
-      routes,
-      lambda,
-      routes.some((route) => route.authorizer) ? await localIssuer() : undefined,
+    apiHandler.ready(
+      httpApi(
+        routes,
+        lambda,
+        routes.some((route) => route.authorizer) ? await localIssuer() : undefined,
+      ),
     );
     const timers = schedules.map((schedule) => {
       const intervalMs = options.scheduleIntervalMs ?? schedule.intervalMs;
@@ -522,6 +530,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       close,
     };
   } catch (error) {
+    for (const port of pending) port.fail(error instanceof Error ? error.message : String(error));
     await close();
     throw error;
   }

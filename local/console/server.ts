@@ -25,7 +25,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
+import { ClientError } from '../../functions/commons/client-error.ts';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
+import { MAX_BODY_BYTES, tripDocumentOf } from '../../functions/commons/trip-document.ts';
 import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { detailsField } from '../aws/history-events.ts';
@@ -178,32 +180,35 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
   };
 
   const runTypes = options.runTypes ?? RUN_TYPES;
-  const startBooking = async (body: Buffer, authorization: string | undefined) => {
-    let request: { run_type?: unknown; trip_id?: unknown };
+  /**
+   * The page's `{ run_type?, trip_id?, ... }` on the reference's trip, booked through `POST
+   * /trips`: the body refused as that route refuses it (its media type, size, UTF-8, one JSON
+   * object: tripDocumentOf), every field checked by the API itself. A blank trip id asks for a
+   * fresh one; no run type, the first offered.
+   */
+  const startBooking = async (
+    body: Buffer,
+    contentType: string | undefined,
+    authorization: string | undefined,
+  ): Promise<{ status: number; body: unknown }> => {
+    let request: Record<string, unknown>;
     try {
-      request = JSON.parse(body.toString('utf8')) as typeof request;
-    } catch {
-      return { status: 400, body: { message: 'The body is not JSON' } };
+      request = tripDocumentOf(contentType, body);
+    } catch (error) {
+      if (!(error instanceof ClientError)) throw error;
+      const errors = error.errors.length > 0 ? { errors: error.errors } : {};
+      return { status: error.statusCode, body: { message: error.message, ...errors } };
     }
-    if (typeof request !== 'object' || request === null) {
-      return { status: 400, body: { message: 'The body must be a JSON object' } };
-    }
-    const runType = request.run_type ?? runTypes[0];
-    if (runType !== undefined && (typeof runType !== 'string' || !runTypes.includes(runType))) {
-      const rule = runTypes.length > 0 ? `one of ${runTypes.join(', ')}` : 'absent: none is taken';
-      return { status: 400, body: { message: `run_type must be ${rule}` } };
-    }
-    const tripId =
-      typeof request.trip_id === 'string' && request.trip_id.trim() !== ''
-        ? request.trip_id.trim()
-        : randomUUID();
+    const { trip_id: tripId, run_type: runType = runTypes[0], ...rest } = request;
+    const blank = typeof tripId === 'string' && tripId.trim() === '';
     // Through the real API: the same validation, the same StartBookingFunction.
     const response = await fetch(`${options.endpoints.api}/trips`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({
-        trip_id: tripId,
+        trip_id: tripId === undefined || blank ? randomUUID() : tripId,
         ...REFERENCE_TRIP,
+        ...rest,
         ...(runType === undefined ? {} : { run_type: runType }),
       }),
     });
@@ -280,20 +285,19 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'POST' && url.pathname === '/api/bookings') {
-        // The page sends JSON; a form or a text/plain POST from elsewhere is not a booking.
-        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-          sendJson(response, 415, { message: 'The body must be application/json' });
-          return;
-        }
         let body: Buffer;
         try {
-          body = await readBody(request, 16 * 1024);
+          body = await readBody(request, MAX_BODY_BYTES + 1);
         } catch (error) {
           if (!(error instanceof BodyTooLarge)) throw error;
-          sendJson(response, 413, { message: error.message });
-          return;
+          // Its size is all tripDocumentOf needs to refuse it as the API does.
+          body = Buffer.alloc(MAX_BODY_BYTES + 1);
         }
-        const result = await startBooking(body, request.headers.authorization);
+        const result = await startBooking(
+          body,
+          request.headers['content-type'],
+          request.headers.authorization,
+        );
         sendJson(response, result.status, result.body);
         return;
       }

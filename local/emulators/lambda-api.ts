@@ -4,9 +4,10 @@
  * GetFunction. A function's failure comes back as Lambda sends it: status 200,
  * `X-Amz-Function-Error: Unhandled`, and `{ errorType, errorMessage, trace }` as the body.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
-import { textNestsDeeperThan } from '../http/nesting.ts';
+import { nestsTooDeep } from '../http/nesting.ts';
 import type { LocalFunction, LocalLambda } from './lambda-runtime.ts';
 
 /**
@@ -23,9 +24,6 @@ const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
  * deeper than any event AWS sends, and deeper than the events EventBridge passes on (1,000).
  */
 export const MAX_PAYLOAD_NESTING = 2000;
-
-/** Refuses bytes that are not UTF-8, as Lambda's JSON reader does. */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const serviceError = (response: ServerResponse, status: number, type: string, message: string) =>
   sendJson(response, status, { Type: 'User', message }, { 'x-amzn-errortype': type });
@@ -127,28 +125,26 @@ export const lambdaApi =
       }
       throw caught;
     }
-    // The payload goes to the functions' thread as text, as it came: nothing of it is parsed
-    // here. Its encoding and depth are measured (a few ms for 6 MB); its syntax is checked where
-    // it is parsed, and a payload that is not JSON runs nothing.
-    let eventJson = '{}';
+    // The payload goes to the functions' thread as the bytes that came: nothing of it is parsed
+    // or decoded here. Its encoding is checked, its depth measured (off this thread when large);
+    // its syntax is checked where it is parsed, and a payload that is not JSON runs nothing.
+    let eventJson: Uint8Array | string = '{}';
     if (raw.length > 0) {
-      let problem: string | undefined;
-      try {
-        eventJson = utf8.decode(raw);
-      } catch {
-        problem = 'the payload is not UTF-8';
+      if (!isUtf8(raw)) return invalidContent(response, 'the payload is not UTF-8');
+      if (await nestsTooDeep(raw, MAX_PAYLOAD_NESTING)) {
+        return invalidContent(
+          response,
+          `the payload nests deeper than ${MAX_PAYLOAD_NESTING} levels, the most the offline platform passes to a function`,
+        );
       }
-      if (!problem && textNestsDeeperThan(raw, MAX_PAYLOAD_NESTING)) {
-        problem = `the payload nests deeper than ${MAX_PAYLOAD_NESTING} levels, the most the offline platform passes to a function`;
-      }
-      if (problem) return invalidContent(response, problem);
+      eventJson = raw;
     }
 
     if (invocationType !== 'RequestResponse') {
       // Lambda refuses a payload that is not JSON before it queues or skips the invocation:
       // checked here, at most 1 MB and bounded in depth.
       try {
-        JSON.parse(eventJson);
+        JSON.parse(raw.length > 0 ? raw.toString('utf8') : '{}');
       } catch (caught) {
         return invalidContent(response, (caught as Error).message);
       }

@@ -109,7 +109,15 @@ port.on('message', (invocation: Invocation) => {
   }
   let event: unknown;
   try {
-    event = JSON.parse(invocation.event);
+    const text =
+      typeof invocation.event === 'string'
+        ? invocation.event
+        : Buffer.from(
+            invocation.event.buffer,
+            invocation.event.byteOffset,
+            invocation.event.byteLength,
+          ).toString('utf8');
+    event = JSON.parse(text);
   } catch (error) {
     answer({ ok: false, error: toFunctionError(error), invalidEvent: true });
     return;

@@ -60,12 +60,13 @@ const resultOf = (payloadJson: string, requestId: string): InvokeResult => {
 /**
  * An invocation, as the hosting process sends it to the functions' thread: the event as JSON
  * text, as Lambda's runtime receives it (and as no structured clone could overflow on, however
- * deep the event nests).
+ * deep the event nests), or as its UTF-8 bytes (a request's body, handed over without a copy
+ * and decoded in that thread).
  */
 export interface Invocation {
   id: number;
   name: string;
-  event: string;
+  event: string | Uint8Array;
   requestId: string;
   /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
   deadline: number;
@@ -180,7 +181,17 @@ export class FunctionHost {
       const worker = this.#thread();
       this.#pending.set(id, resolve);
       worker.ref();
-      worker.postMessage({ id, ...invocation } satisfies Invocation);
+      const { event } = invocation;
+      // Bytes that own their whole buffer move to the thread instead of being copied.
+      const movable =
+        typeof event !== 'string' &&
+        event.byteOffset === 0 &&
+        event.byteLength === event.buffer.byteLength &&
+        event.buffer instanceof ArrayBuffer;
+      worker.postMessage(
+        { id, ...invocation } satisfies Invocation,
+        movable ? [event.buffer as ArrayBuffer] : [],
+      );
     });
   }
 
@@ -224,11 +235,14 @@ export class LocalFunction {
   }
 
   /**
-   * Invokes the function with an event given as JSON text, sent to the functions' thread as it
-   * is (nothing parsed or copied value by value here). Text that is not JSON runs nothing:
-   * `invalidEvent` says why, as Lambda's InvalidRequestContentException would.
+   * Invokes the function with an event given as JSON text (or its UTF-8 bytes, which are handed
+   * over: the caller must not use them again), sent to the functions' thread as it is, nothing
+   * parsed or copied value by value here. Text that is not JSON runs nothing: `invalidEvent`
+   * says why, as Lambda's InvalidRequestContentException would.
    */
-  async invokeJson(eventJson: string): Promise<InvokeResult | { invalidEvent: string }> {
+  async invokeJson(
+    eventJson: string | Uint8Array,
+  ): Promise<InvokeResult | { invalidEvent: string }> {
     const requestId = randomUUID();
     this.invocations++;
     const timeoutMs = this.config.timeoutSeconds * 1000;

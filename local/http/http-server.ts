@@ -25,28 +25,73 @@ export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
 }
 
+/** The bodies being read at once hold more memory than the platform gives them: try again soon. */
+class Overloaded extends Error {
+  override readonly name = 'Overloaded';
+}
+
+/**
+ * How many bytes of request bodies all ports together hold while reading them. Each port limits
+ * one body (6 MB, 16 MB); this limits them all at once, so that many large uploads together
+ * cannot take the memory the platform runs in: past it, a request gets 503 and Retry-After.
+ */
+const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+let buffered = 0;
+
 /** The client went away before its body was whole (a cut-off upload, an interrupted CLI call). */
 class RequestAborted extends Error {
   override readonly name = 'RequestAborted';
 }
 
+/** Bodies this small are read whatever the budget: the requests that keep the platform usable. */
+const ALWAYS_READ_BYTES = 64 * 1024;
+
+/**
+ * The whole body, up to `limitBytes` (BodyTooLarge past it), and within the budget all ports
+ * share (Overloaded past it: MAX_BUFFERED_BYTES). Only what has arrived counts: a client that
+ * announces much and sends little holds nothing.
+ */
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length']) > limitBytes) {
+      reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
+      request.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      buffered -= size;
+      outcome();
+    };
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
+      if (done) return;
+      const next = size + chunk.length;
+      const refusal =
+        next > limitBytes
+          ? new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`)
+          : next > ALWAYS_READ_BYTES && buffered + chunk.length > MAX_BUFFERED_BYTES
+            ? new Overloaded('The platform is reading too many request bodies at once')
+            : undefined;
+      if (refusal) {
+        finish(() => reject(refusal));
         request.resume();
         return;
       }
       chunks.push(chunk);
+      size = next;
+      buffered += chunk.length;
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', () => reject(new RequestAborted('The request body was cut off')));
+    request.on('end', () => finish(() => resolve(Buffer.concat(chunks))));
+    request.on('error', () =>
+      finish(() => reject(new RequestAborted('The request body was cut off'))),
+    );
     request.on('close', () => {
-      if (!request.complete) reject(new RequestAborted('The request body was cut off'));
+      if (!request.complete)
+        finish(() => reject(new RequestAborted('The request body was cut off')));
     });
   });
 
@@ -138,6 +183,15 @@ export const listen = async (
     handler(request, response).catch((error: unknown) => {
       if (error instanceof RequestAborted) {
         response.destroy();
+        return;
+      }
+      if (error instanceof Overloaded && !response.headersSent) {
+        sendJson(
+          response,
+          503,
+          { message: error.message },
+          { 'retry-after': '1', connection: 'close' },
+        );
         return;
       }
       console.error(`${name}: unexpected error`, error);

@@ -4,6 +4,7 @@
  * levels, and JSON.parse itself takes some 100 ms per MB of deep nesting, so input is measured
  * before it reaches them.
  */
+import { offThread } from './off-thread.ts';
 
 /** Whether a parsed `value` nests objects and arrays deeper than `limit`, walked without recursion. */
 export const nestsDeeperThan = (value: unknown, limit: number): boolean => {
@@ -47,3 +48,12 @@ export const textNestsDeeperThan = (text: Uint8Array | string, limit: number): b
   }
   return false;
 };
+
+/** Up to this size, text is measured on the calling thread (a few ms at most). */
+const MEASURED_IN_PLACE_BYTES = 256 * 1024;
+
+/** textNestsDeeperThan, in the checking thread (./off-thread.ts) for large text. */
+export const nestsTooDeep = async (bytes: Uint8Array, limit: number): Promise<boolean> =>
+  bytes.length <= MEASURED_IN_PLACE_BYTES
+    ? textNestsDeeperThan(bytes, limit)
+    : offThread<boolean>(new URL(import.meta.url), 'textNestsDeeperThan', bytes, limit);

@@ -19,6 +19,7 @@ import {
   request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type ServerResponse,
 } from 'node:http';
 import {
   BodyTooLarge,
@@ -93,15 +94,54 @@ export interface DynamoDBProxyOptions {
   allowedHosts?: readonly string[] | undefined;
 }
 
-export const startDynamoDBProxy = async (
-  options: DynamoDBProxyOptions,
-): Promise<Listening & { calls: ApiCalls }> => {
+/** How long a request waits for DynamoDB Local to be back (a restart) before it gets 503. */
+const HOLD_MS = 60_000;
+const RETRY_AFTER_SECONDS = '5';
+
+export interface DynamoDBProxy extends Listening {
+  calls: ApiCalls;
+  /** DynamoDB Local is gone for a moment (restarting): requests wait for resume(). */
+  hold: () => void;
+  /** DynamoDB Local answers at `target` (again): the waiting requests go there. */
+  resume: (target: string) => void;
+  /** DynamoDB Local is gone for good: every request gets 503 with this message. */
+  refuse: (message: string) => void;
+}
+
+const unavailable = (response: ServerResponse, message: string) =>
+  sendJson(
+    response,
+    503,
+    dynamodbError('ServiceUnavailable', message),
+    { 'retry-after': RETRY_AFTER_SECONDS },
+    'application/x-amz-json-1.0',
+  );
+
+export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<DynamoDBProxy> => {
   if (!/^[A-Za-z0-9]+$/.test(options.namespace)) {
     throw new Error(
       `The DynamoDB namespace must be letters and digits, not "${options.namespace}"`,
     );
   }
-  const target = new URL(options.target);
+  let target = new URL(options.target);
+  let refusal: string | undefined;
+  /** Set while DynamoDB Local restarts: settles when it answers again (or is gone for good). */
+  let back: { promise: Promise<void>; settle: () => void } | undefined;
+  /** Waits for a restart under way; false when it did not end in time or ended nowhere. */
+  const waitForBack = async (): Promise<boolean> => {
+    if (back) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        back.promise,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, HOLD_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return back === undefined && refusal === undefined;
+  };
   // Kept-alive connections to the JVM, closed before Jetty's own idle timeout (30 s) can.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 10_000 });
   const calls = new ApiCalls();
@@ -158,25 +198,42 @@ export const startDynamoDBProxy = async (
           'application/x-amz-json-1.0',
         );
       }
-      const upstream = await new Promise<IncomingMessage | Error>((done) => {
-        const forward = httpRequest(
-          {
-            agent,
-            hostname: target.hostname,
-            port: target.port,
-            method: request.method,
-            path: request.url,
-            headers: {
-              ...forwardedRequestHeaders(request.headers, options.namespace),
-              host: target.host,
-              'content-length': String(body.length),
+      const forward = () =>
+        new Promise<IncomingMessage | Error>((done) => {
+          const upstreamRequest = httpRequest(
+            {
+              agent,
+              hostname: target.hostname,
+              port: target.port,
+              method: request.method,
+              path: request.url,
+              headers: {
+                ...forwardedRequestHeaders(request.headers, options.namespace),
+                host: target.host,
+                'content-length': String(body.length),
+              },
             },
-          },
-          done,
+            done,
+          );
+          upstreamRequest.once('error', done);
+          upstreamRequest.end(body);
+        });
+      if (!(await waitForBack())) {
+        return unavailable(
+          response,
+          refusal ?? 'DynamoDB Local is starting again: try again in a few seconds',
         );
-        forward.once('error', done);
-        forward.end(body);
-      });
+      }
+      let upstream = await forward();
+      // Refused before it reached DynamoDB Local, which has just ended: sent again once it is back.
+      if (
+        upstream instanceof Error &&
+        (upstream as NodeJS.ErrnoException).code === 'ECONNREFUSED'
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (back && (await waitForBack())) upstream = await forward();
+      }
+      if (refusal) return unavailable(response, refusal);
       if (upstream instanceof Error) {
         // The JVM is gone or refused the connection: a 500, which AWS's SDKs retry.
         return sendJson(
@@ -202,6 +259,23 @@ export const startDynamoDBProxy = async (
   return {
     ...listening,
     calls,
+    hold: () => {
+      if (back) return;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      back = { promise, settle: resolve };
+    },
+    resume: (next) => {
+      target = new URL(next);
+      const held = back;
+      back = undefined;
+      held?.settle();
+    },
+    refuse: (message) => {
+      refusal = message;
+      const held = back;
+      back = undefined;
+      held?.settle();
+    },
     close: async () => {
       await listening.close();
       agent.destroy();
