@@ -6,7 +6,7 @@
  * Local or DynamoDB Local. Everything it serves is built here: no CDN, no network.
  *
  *   GET  /                     the page
- *   GET  /app.js, /console.css its script (bundled from app.ts on first use) and styles
+ *   GET  /app.js, /console.css its script (bundled from app.ts at start) and styles
  *   GET  /api/graph            the state machine, laid out
  *   GET  /api/executions       the executions, newest first, each with its booking's run type
  *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
@@ -24,7 +24,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { ClientError } from '../../functions/commons/client-error.ts';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '../../functions/commons/trip.ts';
 import { MAX_BODY_BYTES, tripDocumentOf } from '../../functions/commons/trip-document.ts';
@@ -41,7 +41,6 @@ import type {
   ExecutionsResponse,
   Graph,
   GraphResponse,
-  Layout,
 } from './shapes.ts';
 
 const HERE = import.meta.dirname;
@@ -63,18 +62,30 @@ export interface ConsoleOptions {
   allowedHosts?: readonly string[];
 }
 
-/** The page's script, bundled once, in memory. */
+/**
+ * The page's script, bundled once, in memory, before the console's port opens. esbuild runs as a
+ * child process of its own: if that child has died, the bundle is tried once more with a new one.
+ */
 let script: Promise<string> | undefined;
 const bundleScript = () => {
-  script ??= build({
-    entryPoints: [join(HERE, 'app.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-    logLevel: 'error',
-  }).then((result) => result.outputFiles[0]?.text ?? '');
+  const bundle = () =>
+    build({
+      entryPoints: [join(HERE, 'app.ts')],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: 'es2022',
+      write: false,
+      logLevel: 'error',
+    }).then((result) => result.outputFiles[0]?.text ?? '');
+  script ??= bundle().catch(async () => {
+    await stopEsbuild();
+    return bundle();
+  });
+  // A failure is not kept: the next request tries again.
+  script.catch(() => {
+    script = undefined;
+  });
   return script;
 };
 
@@ -132,7 +143,9 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: options.endpoints.dynamodb });
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const graph: Graph = graphOf(options.definition);
-  let layout: Promise<Layout> | undefined;
+  // Both made before the port opens: the page is served whole from its first request, and the
+  // layout's computing (elkjs, some hundreds of ms) holds no request up later.
+  const [layout] = await Promise.all([layoutGraph(graph), bundleScript()]);
 
   const execution = async (executionArn: string): Promise<ExecutionResponse> => {
     const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -235,10 +248,9 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'GET' && url.pathname === '/api/graph') {
-        layout ??= layoutGraph(graph);
         const body: GraphResponse = {
           stateMachineArn: options.stateMachineArn,
-          layout: await layout,
+          layout,
           runTypes,
           signIn: options.signIn ?? false,
         };
