@@ -30,8 +30,10 @@ import { mapConcurrently, seededRandom } from '../checks/runs.ts';
 import { type StackOptions, startStack } from '../stack.ts';
 import { readDefinition } from '../template/asl.ts';
 import { readCommandLine, usageError } from './command-line.ts';
+import { formatHostileReport, hostileSoak, hostileSoakPassed } from './hostile-soak.ts';
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
+       npm run soak -- --hostile [--seconds <N>] [--seed <S>] [--concurrency <C>] [--runaway]
 
 Runs N bookings through the offline platform (started on free ports), each with a random run
 type while compensations fail at random (40 %), retries not waiting, and checks the invariant
@@ -46,6 +48,14 @@ Options:
                         error, a StopExecution, a task stuck until the execution times out) on
                         half the runs, then the sweep and a repair of every trip; exits 1 if
                         anything is left live or open
+  --hostile             instead: the real npm start under hostile traffic on every port (bodies
+                        mutated in depth, size, encoding and framing) for --seconds (default
+                        60), bookings going on meanwhile and a probe timing every port every
+                        100 ms; reports crashes, stalls over 1 s and requests left hanging, and
+                        exits 1 unless all three are 0 (--concurrency: hostile requests at once,
+                        default 6)
+  --runaway             with --hostile: also state machines whose JSONata never ends (they pass
+                        once the Step Functions engine bounds each evaluation)
   --help                this text
 `;
 
@@ -385,11 +395,40 @@ if (import.meta.main) {
     options: {
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string' },
       faults: { type: 'string' },
+      hostile: { type: 'boolean' },
+      seconds: { type: 'string', default: '60' },
+      runaway: { type: 'boolean' },
     },
   });
-  const [runs, seed, concurrency] = [values.runs, values.seed, values.concurrency].map(Number);
+  if (values.hostile) {
+    const [seconds, seed, concurrency] = [
+      values.seconds,
+      values.seed,
+      values.concurrency ?? '6',
+    ].map(Number);
+    if (
+      ![seconds, seed, concurrency].every(
+        (number) => Number.isInteger(number) && (number ?? 0) >= 1,
+      )
+    ) {
+      usageError(HELP, '--seconds, --seed and --concurrency take whole numbers, at least 1');
+    }
+    const report = await hostileSoak({
+      seconds: seconds ?? 60,
+      seed: seed ?? 1,
+      concurrency: concurrency ?? 6,
+      runaway: values.runaway ?? false,
+      log: (line) => console.error(line),
+    });
+    console.log(formatHostileReport(report));
+    process.exit(hostileSoakPassed(report) ? 0 : 1);
+  }
+  if (values.runaway) usageError(HELP, '--runaway goes with --hostile');
+  const [runs, seed, concurrency] = [values.runs, values.seed, values.concurrency ?? '16'].map(
+    Number,
+  );
   if (
     !Number.isInteger(runs) ||
     !Number.isInteger(seed) ||

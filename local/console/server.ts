@@ -36,12 +36,7 @@ import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../htt
 import type { Definition } from '../template/asl.ts';
 import { graphOf, layoutGraph } from './graph.ts';
 import { pathOf } from './path.ts';
-import type {
-  ExecutionResponse,
-  ExecutionsResponse,
-  Graph,
-  GraphResponse,
-} from './shapes.ts';
+import type { ExecutionResponse, ExecutionsResponse, Graph, GraphResponse } from './shapes.ts';
 
 const HERE = import.meta.dirname;
 

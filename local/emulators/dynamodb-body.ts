@@ -5,6 +5,7 @@
  * its own: the checking thread (local/http/off-thread.ts) loads it to check large bodies there.
  */
 import { isUtf8 } from 'node:buffer';
+import { createRequire } from 'node:module';
 import { textNestsDeeperThan } from '../http/nesting.ts';
 import { offThread } from '../http/off-thread.ts';
 
@@ -102,10 +103,14 @@ const NOT_READABLE = 'The request body is not a JSON document DynamoDB can read'
  * (dynamoDbRefusal). A large body nested past MAX_JSON_NESTING can only be a request whose
  * attribute values nest past DynamoDB's 32 levels (its ValidationException), or no request.
  */
-export const bodyCheckOf = (
-  body: Uint8Array,
-  options: { dynaliteParser?: boolean } = {},
-): BodyCheck => {
+export interface BodyCheckOptions {
+  /** In front of dynalite: also refuse expressions its parser cannot take in good time. */
+  dynaliteParser?: boolean;
+  /** The operation (X-Amz-Target's), to check its members' types (in front of DynamoDB Local). */
+  operation?: string;
+}
+
+export const bodyCheckOf = (body: Uint8Array, options: BodyCheckOptions = {}): BodyCheck => {
   if (!isUtf8(body)) return { serialization: NOT_READABLE };
   const deep = textNestsDeeperThan(body, MAX_JSON_NESTING);
   if (deep && body.length > MAX_DEEP_BODY_PARSED) return { validation: NESTING_MESSAGE };
@@ -117,8 +122,60 @@ export const bodyCheckOf = (
   }
   const validation = dynamoDbRefusal(parsed, options);
   if (validation) return { validation };
-  return deep ? { serialization: NOT_READABLE } : {};
+  if (deep) return { serialization: NOT_READABLE };
+  const typeError = options.operation ? typeErrorOf(parsed, options.operation) : undefined;
+  return typeError ? { serialization: typeError } : {};
 };
+
+const require = createRequire(import.meta.url);
+
+/** dynalite's description of each operation's members and their types, by operation. */
+type MemberTypes = Record<string, unknown>;
+const memberTypes = new Map<string, MemberTypes | undefined>();
+const typesOf = (operation: string): MemberTypes | undefined => {
+  if (!memberTypes.has(operation)) {
+    const name = `${operation.charAt(0).toLowerCase()}${operation.slice(1)}`;
+    let types: MemberTypes | undefined;
+    try {
+      types = (
+        require(require.resolve(`dynalite/validations/${name}.js`)) as { types?: MemberTypes }
+      ).types;
+    } catch {
+      // An operation dynalite does not describe: DynamoDB Local checks it alone.
+    }
+    memberTypes.set(operation, types);
+  }
+  return memberTypes.get(operation);
+};
+
+/**
+ * The SerializationException DynamoDB answers a member of the wrong JSON type with (a list
+ * where a string goes, a number for a map), worked out by dynalite's type check, which follows
+ * DynamoDB's: DynamoDB Local fails such a request with a 500 instead. Undefined when the types
+ * are right, or the operation is not one dynalite describes.
+ */
+const typeErrorOf = (parsed: unknown, operation: string): string | undefined => {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return 'Start of structure or map found where not expected: the request body must be a JSON object';
+  }
+  const types = typesOf(operation);
+  if (!types) return undefined;
+  const { checkTypes } = require(require.resolve('dynalite/validations/index.js')) as {
+    checkTypes: (data: unknown, types: MemberTypes) => unknown;
+  };
+  try {
+    checkTypes(parsed, types);
+  } catch (error) {
+    const body = (error as { body?: { Message?: string } }).body;
+    if (body?.Message !== undefined) return body.Message;
+    throw error;
+  }
+  return undefined;
+};
+
+/** The operation an X-Amz-Target header names (`DynamoDB_20120810.PutItem`), if it names one. */
+export const operationOf = (target: string | string[] | undefined): string | undefined =>
+  /^DynamoDB_20120810\.(\w+)$/.exec(String(target ?? ''))?.[1];
 
 /** Bodies up to this size are checked on the calling thread (a few ms); larger ones, off it. */
 const CHECKED_IN_PLACE_BYTES = 256 * 1024;
@@ -126,7 +183,7 @@ const CHECKED_IN_PLACE_BYTES = 256 * 1024;
 /** bodyCheckOf, in the checking thread (local/http/off-thread.ts) for a large body. */
 export const checkDynamoDbBody = async (
   body: Uint8Array,
-  options: { dynaliteParser?: boolean } = {},
+  options: BodyCheckOptions = {},
 ): Promise<BodyCheck> =>
   body.length <= CHECKED_IN_PLACE_BYTES
     ? bodyCheckOf(body, options)

@@ -23,7 +23,12 @@ import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Template } from '../template/template.ts';
 import { ApiCalls, dynamodbCallOf } from './api-calls.ts';
-import { checkDynamoDbBody, DYNAMODB_SERIALIZATION, DYNAMODB_VALIDATION } from './dynamodb-body.ts';
+import {
+  checkDynamoDbBody,
+  DYNAMODB_SERIALIZATION,
+  DYNAMODB_VALIDATION,
+  operationOf,
+} from './dynamodb-body.ts';
 
 export { MAX_EXPRESSION_PARENTHESES } from './dynamodb-body.ts';
 
@@ -94,7 +99,9 @@ export const startDynalite = async (
       .split(';')[0]
       ?.trim();
     // Not JSON (an empty body, a GET): dynalite answers it, as DynamoDB does.
-    const check = body.length > 0 ? await checkDynamoDbBody(body) : {};
+    const operation = operationOf(request.headers['x-amz-target']);
+    const check =
+      body.length > 0 ? await checkDynamoDbBody(body, operation ? { operation } : {}) : {};
     const refusal = check.validation ?? check.serialization;
     if (refusal) {
       return sendJson(

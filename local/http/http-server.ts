@@ -53,9 +53,9 @@ const ALWAYS_READ_BYTES = 64 * 1024;
  */
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    // A body refused is not read: the answer goes out and the connection ends (listen()).
     if (Number(request.headers['content-length']) > limitBytes) {
       reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
-      request.resume();
       return;
     }
     const chunks: Buffer[] = [];
@@ -78,7 +78,7 @@ export const readBody = (request: IncomingMessage, limitBytes: number): Promise<
             : undefined;
       if (refusal) {
         finish(() => reject(refusal));
-        request.resume();
+        request.pause();
         return;
       }
       chunks.push(chunk);
@@ -172,6 +172,11 @@ export const listen = async (
     response.once('close', () => {
       inProgress--;
       if (inProgress === 0) drained?.();
+    });
+    // Answered before its body was all read (refused for its size, say): the rest is not read
+    // on this thread, and the connection, which cannot carry another request now, ends.
+    response.once('finish', () => {
+      if (!request.complete) request.socket.destroySoon();
     });
     withoutCors(response);
     const refusal = refusalOf(request, hostNames, options.linkable);

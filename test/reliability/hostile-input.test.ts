@@ -268,6 +268,28 @@ describe("issue 20's reproductions", () => {
   });
 
   it.each([
+    ['a table name that is a list', (table: string) => `{"TableName":["${table}"]}`],
+    ['a key that is a number', (table: string) => `{"TableName":"${table}","Key":1e999}`],
+    [
+      'an attribute value whose S is a map',
+      (table: string) => `{"TableName":"${table}","Key":{"pk":{"S":{"a":1}},"sk":{"S":"x"}}}`,
+    ],
+    ['a body that is a list', () => '[1,2,3]'],
+  ])(
+    'a GetItem with %s gets SerializationException, as DynamoDB answers it (DynamoDB Local failed it with a 500)',
+    async (_what, body) => {
+      // Act
+      const answer = await sendToDynamoDb('GetItem', body(platform.stack.tableName));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({
+        __type: 'com.amazon.coral.service#SerializationException',
+      });
+    },
+  );
+
+  it.each([
     ['a byte that is not UTF-8', Buffer.from([0xff])],
     ['a lone surrogate', Buffer.from('\\ud800')],
   ])(

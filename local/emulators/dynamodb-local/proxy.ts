@@ -33,6 +33,7 @@ import {
   checkDynamoDbBody,
   DYNAMODB_SERIALIZATION,
   DYNAMODB_VALIDATION,
+  operationOf,
 } from '../dynamodb-body.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
@@ -164,7 +165,11 @@ export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise
       // refuses it (400 SerializationException), where DynamoDB Local fails (500 InternalFailure,
       // or an HTML page for a stack overflow). Attributes nested deeper than DynamoDB allows get
       // its ValidationException. A large body is checked off this thread (checkDynamoDbBody).
-      const check = await checkDynamoDbBody(body, { dynaliteParser: false });
+      const operation = operationOf(request.headers['x-amz-target']);
+      const check = await checkDynamoDbBody(body, {
+        dynaliteParser: false,
+        ...(operation ? { operation } : {}),
+      });
       if (check.validation) {
         return sendJson(
           response,
