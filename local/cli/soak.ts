@@ -11,6 +11,8 @@
  * checks each trip from the table once everything its end set off has run; then the sweep and a
  * repair of every trip must leave nothing live on any trip that did not book.
  */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -34,6 +36,7 @@ import { formatHostileReport, hostileSoak, hostileSoakPassed } from './hostile-s
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
        npm run soak -- --hostile [--seconds <N>] [--seed <S>] [--concurrency <C>] [--runaway]
+                                 [--report <file>]
 
 Runs N bookings through the offline platform (started on free ports), each with a random run
 type while compensations fail at random (40 %), retries not waiting, and checks the invariant
@@ -56,6 +59,7 @@ Options:
                         default 6)
   --runaway             with --hostile: also state machines whose JSONata never ends (they pass
                         once the Step Functions engine bounds each evaluation)
+  --report <file>       with --hostile: also write the report, dated, to <file> (Markdown)
   --help                this text
 `;
 
@@ -400,6 +404,7 @@ if (import.meta.main) {
       hostile: { type: 'boolean' },
       seconds: { type: 'string', default: '60' },
       runaway: { type: 'boolean' },
+      report: { type: 'string' },
     },
   });
   if (values.hostile) {
@@ -422,7 +427,13 @@ if (import.meta.main) {
       runaway: values.runaway ?? false,
       log: (line) => console.error(line),
     });
-    console.log(formatHostileReport(report));
+    const text = formatHostileReport(report);
+    console.log(text);
+    if (values.report) {
+      const heading = `# Hostile soak, ${new Date().toISOString().slice(0, 10)}`;
+      const command = `\`npm run soak -- --hostile --seconds ${seconds} --seed ${seed} --concurrency ${concurrency}${values.runaway ? ' --runaway' : ''}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`;
+      writeFileSync(values.report, `${heading}\n\n${command}\n\n\`\`\`\n${text}\n\`\`\`\n`);
+    }
     process.exit(hostileSoakPassed(report) ? 0 : 1);
   }
   if (values.runaway) usageError(HELP, '--runaway goes with --hostile');

@@ -6,7 +6,7 @@
  * Local or DynamoDB Local. Everything it serves is built here: no CDN, no network.
  *
  *   GET  /                     the page
- *   GET  /app.js, /console.css its script (bundled from app.ts at start) and styles
+ *   GET  /app.js, /console.css its script (bundled from app.ts on first use) and styles
  *   GET  /api/graph            the state machine, laid out
  *   GET  /api/executions       the executions, newest first, each with its booking's run type
  *   GET  /api/execution?arn=   one execution: description, path, history, the trip's items
@@ -33,10 +33,17 @@ import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
+import { offThread } from '../http/off-thread.ts';
 import type { Definition } from '../template/asl.ts';
-import { graphOf, layoutGraph } from './graph.ts';
+import { graphOf } from './graph.ts';
 import { pathOf } from './path.ts';
-import type { ExecutionResponse, ExecutionsResponse, Graph, GraphResponse } from './shapes.ts';
+import type {
+  ExecutionResponse,
+  ExecutionsResponse,
+  Graph,
+  GraphResponse,
+  Layout,
+} from './shapes.ts';
 
 const HERE = import.meta.dirname;
 
@@ -58,8 +65,9 @@ export interface ConsoleOptions {
 }
 
 /**
- * The page's script, bundled once, in memory, before the console's port opens. esbuild runs as a
- * child process of its own: if that child has died, the bundle is tried once more with a new one.
+ * The page's script, bundled once, in memory, on first use (esbuild runs in a process of its
+ * own: nothing here waits on this thread). If that process has died, the bundle is tried once
+ * more with a new one.
  */
 let script: Promise<string> | undefined;
 const bundleScript = () => {
@@ -138,9 +146,9 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: options.endpoints.dynamodb });
   const documents = DynamoDBDocumentClient.from(dynamodb);
   const graph: Graph = graphOf(options.definition);
-  // Both made before the port opens: the page is served whole from its first request, and the
-  // layout's computing (elkjs, some hundreds of ms) holds no request up later.
-  const [layout] = await Promise.all([layoutGraph(graph), bundleScript()]);
+  // Laid out on first use, in the checking thread: elkjs computes for some hundreds of ms,
+  // which on this thread would hold every port's requests up.
+  let layout: Promise<Layout> | undefined;
 
   const execution = async (executionArn: string): Promise<ExecutionResponse> => {
     const description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -243,9 +251,14 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'GET' && url.pathname === '/api/graph') {
+        layout ??= offThread<Layout>(new URL('./graph.ts', import.meta.url), 'layoutGraph', graph);
+        // A failure is not kept: the next request lays it out again.
+        layout.catch(() => {
+          layout = undefined;
+        });
         const body: GraphResponse = {
           stateMachineArn: options.stateMachineArn,
-          layout,
+          layout: await layout,
           runTypes,
           signIn: options.signIn ?? false,
         };

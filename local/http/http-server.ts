@@ -43,6 +43,30 @@ class RequestAborted extends Error {
   override readonly name = 'RequestAborted';
 }
 
+/**
+ * How much of a refused body is still read, and thrown away, so that the client, still sending
+ * it, gets the answer (a client cut off while it writes sees a reset, and an SDK retries it).
+ * Past this, the connection ends once the answer is out (listen()).
+ */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+const discarding = new WeakSet<IncomingMessage>();
+
+/** Reads the rest of a refused body into nothing, up to MAX_DISCARDED_BYTES in all. */
+const discard = (request: IncomingMessage, alreadyRead = 0) => {
+  const announced = Number(request.headers['content-length']);
+  if (announced > MAX_DISCARDED_BYTES) return;
+  discarding.add(request);
+  let read = alreadyRead;
+  request.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > MAX_DISCARDED_BYTES) {
+      discarding.delete(request);
+      request.socket.destroySoon();
+    }
+  });
+  request.resume();
+};
+
 /** Bodies this small are read whatever the budget: the requests that keep the platform usable. */
 const ALWAYS_READ_BYTES = 64 * 1024;
 
@@ -53,9 +77,9 @@ const ALWAYS_READ_BYTES = 64 * 1024;
  */
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
-    // A body refused is not read: the answer goes out and the connection ends (listen()).
     if (Number(request.headers['content-length']) > limitBytes) {
       reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
+      discard(request);
       return;
     }
     const chunks: Buffer[] = [];
@@ -78,7 +102,7 @@ export const readBody = (request: IncomingMessage, limitBytes: number): Promise<
             : undefined;
       if (refusal) {
         finish(() => reject(refusal));
-        request.pause();
+        discard(request, next);
         return;
       }
       chunks.push(chunk);
@@ -173,10 +197,11 @@ export const listen = async (
       inProgress--;
       if (inProgress === 0) drained?.();
     });
-    // Answered before its body was all read (refused for its size, say): the rest is not read
-    // on this thread, and the connection, which cannot carry another request now, ends.
+    // Answered before its body was all read, and none of the rest to be read (a body refused
+    // past MAX_DISCARDED_BYTES, a handler that did not read it): the connection, which cannot
+    // carry another request now, ends.
     response.once('finish', () => {
-      if (!request.complete) request.socket.destroySoon();
+      if (!request.complete && !discarding.has(request)) request.socket.destroySoon();
     });
     withoutCors(response);
     const refusal = refusalOf(request, hostNames, options.linkable);
@@ -214,9 +239,16 @@ export const listen = async (
     // Bytes after a request that said `Connection: close` (a body sent without a length) need no
     // answer of their own: that request's answer is on its way, and the connection ends after it.
     if (error.code === 'HPE_CLOSED_CONNECTION') return;
-    const body = JSON.stringify({ message: 'Bad Request' });
+    // Headers past Node's 16 KB, and a request too slow to come whole, get their own status.
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({ message: reason });
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   await new Promise<void>((resolve, reject) => {
