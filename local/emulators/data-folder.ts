@@ -148,8 +148,13 @@ const levelDbProblem = async (folder: string, names: string[]): Promise<string |
   try {
     await database.open();
   } catch (error) {
-    const cause = (error as { cause?: Error }).cause;
-    return `cannot be opened by LevelDB: ${cause?.message ?? (error as Error).message}`;
+    const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    if (/\block\b/i.test(cause)) {
+      throw new DataFolderRefused(
+        `${folder} is in use by another process (another npm start on this folder?): stop it, or give --data-dir another folder`,
+      );
+    }
+    return `cannot be opened by LevelDB: ${cause}`;
   } finally {
     await database.close().catch(() => undefined);
   }
