@@ -60,6 +60,9 @@ const stats: ProbeStats[] = await Promise.all(
       failed: 0,
       statuses: {},
     };
+    // The first answer is a cold start (a function loaded, the console's graph laid out), not
+    // a stall: it is waited for, not counted.
+    await once(probe);
     while (running) {
       const { ms, status } = await once(probe);
       result.count++;

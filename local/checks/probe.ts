@@ -1,8 +1,9 @@
 /**
  * A steady probe on every port of a running platform: one cheap request per port after another
  * (a pause of `everyMs` between them), each timed from sent to answered. A probe slower than
- * `stallMs` is a stall: the platform held every request on that port that long. Runs in a thread
- * of its own (./probe-worker.ts) so the caller's own work does not slow it.
+ * `stallMs` is a stall: the platform held every request on that port that long. Each port's first
+ * answer (its cold start) is waited for and not counted. Runs in a thread of its own
+ * (./probe-worker.ts) so the caller's own work does not slow it.
  */
 import { Worker } from 'node:worker_threads';
 
