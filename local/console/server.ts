@@ -218,17 +218,36 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
     const { trip_id: tripId, run_type: runType = runTypes[0], ...rest } = request;
     const blank = typeof tripId === 'string' && tripId.trim() === '';
     // Through the real API: the same validation, the same StartBookingFunction.
-    const response = await fetch(`${options.endpoints.api}/trips`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify({
-        trip_id: tripId === undefined || blank ? randomUUID() : tripId,
-        ...REFERENCE_TRIP,
-        ...rest,
-        ...(runType === undefined ? {} : { run_type: runType }),
-      }),
-    });
-    return { status: response.status, body: (await response.json()) as unknown };
+    try {
+      const response = await fetch(`${options.endpoints.api}/trips`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({
+          trip_id: tripId === undefined || blank ? randomUUID() : tripId,
+          ...REFERENCE_TRIP,
+          ...rest,
+          ...(runType === undefined ? {} : { run_type: runType }),
+        }),
+      });
+      const text = await response.text();
+      let answer: unknown = { message: text };
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        // Not JSON (a proxy's page, say): passed on as the message.
+      }
+      return { status: response.status, body: answer };
+    } catch (error) {
+      // The API did not answer at all: the console is a gateway to it, and says so.
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+      return { status: 502, body: { message: `The HTTP API did not answer: ${reason}` } };
+    }
   };
 
   const server = await listen(
