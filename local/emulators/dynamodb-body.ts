@@ -184,7 +184,11 @@ const CHECKED_IN_PLACE_BYTES = 256 * 1024;
 export const checkDynamoDbBody = async (
   body: Uint8Array,
   options: BodyCheckOptions = {},
-): Promise<BodyCheck> =>
-  body.length <= CHECKED_IN_PLACE_BYTES
-    ? bodyCheckOf(body, options)
-    : offThread<BodyCheck>(new URL(import.meta.url), 'bodyCheckOf', body, options);
+): Promise<BodyCheck> => {
+  if (body.length <= CHECKED_IN_PLACE_BYTES) return bodyCheckOf(body, options);
+  // Large, and nested too deep in its first part: known here, without copying it off.
+  if (textNestsDeeperThan(body.subarray(0, CHECKED_IN_PLACE_BYTES), MAX_JSON_NESTING)) {
+    return isUtf8(body) ? { validation: NESTING_MESSAGE } : { serialization: NOT_READABLE };
+  }
+  return offThread<BodyCheck>(new URL(import.meta.url), 'bodyCheckOf', body, options);
+};

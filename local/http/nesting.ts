@@ -52,8 +52,13 @@ export const textNestsDeeperThan = (text: Uint8Array | string, limit: number): b
 /** Up to this size, text is measured on the calling thread (a few ms at most). */
 const MEASURED_IN_PLACE_BYTES = 256 * 1024;
 
-/** textNestsDeeperThan, in the checking thread (./off-thread.ts) for large text. */
-export const nestsTooDeep = async (bytes: Uint8Array, limit: number): Promise<boolean> =>
-  bytes.length <= MEASURED_IN_PLACE_BYTES
-    ? textNestsDeeperThan(bytes, limit)
-    : offThread<boolean>(new URL(import.meta.url), 'textNestsDeeperThan', bytes, limit);
+/**
+ * textNestsDeeperThan, in the checking thread (./off-thread.ts) for large text. Its first part
+ * is measured here first: text nested too deep there (the usual hostile shape) is refused at
+ * once, without copying the whole to that thread.
+ */
+export const nestsTooDeep = async (bytes: Uint8Array, limit: number): Promise<boolean> => {
+  if (textNestsDeeperThan(bytes.subarray(0, MEASURED_IN_PLACE_BYTES), limit)) return true;
+  if (bytes.length <= MEASURED_IN_PLACE_BYTES) return false;
+  return offThread<boolean>(new URL(import.meta.url), 'textNestsDeeperThan', bytes, limit);
+};
