@@ -15,9 +15,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
 import { emptyHostileReport, type HostileReport, hostileTraffic } from '../checks/hostile.ts';
 import { type ProbeStats, probesFor, startProbe } from '../checks/probe.ts';
+import { tablesOf } from '../emulators/dynamodb.ts';
+import { messagingOf } from '../emulators/messaging.ts';
 import { freePorts } from '../http/http-server.ts';
-import { localAccount, topicArn } from '../template/resolve.ts';
-import { PROJECT_ROOT } from '../template/template.ts';
+import { localAccount } from '../template/resolve.ts';
+import { functionsOf, PROJECT_ROOT, readTemplate } from '../template/template.ts';
 
 export interface HostileSoakOptions {
   seconds: number;
@@ -136,6 +138,12 @@ export const hostileSoak = async (options: HostileSoakOptions): Promise<HostileS
     console: url(consolePort),
   };
   const account = localAccount();
+  const template = readTemplate();
+  const machine =
+    Object.entries(template.Resources).find(
+      ([, resource]) => resource.Type === 'AWS::Serverless::StateMachine',
+    )?.[0] ?? '';
+  const { topicArns, busNames } = messagingOf(template, account);
   const report: HostileSoakReport = {
     options,
     crashes: [],
@@ -185,11 +193,12 @@ export const hostileSoak = async (options: HostileSoakOptions): Promise<HostileS
       hostileTraffic(
         {
           endpoints,
-          stateMachineArn: `arn:aws:states:${account.region}:${account.accountId}:stateMachine:BookingSaga`,
-          tableName: 'BookingsTable',
-          functionName: 'ReserveHotelFunction',
-          topicArn: topicArn(account, 'CustomerNotificationsTopic'),
-          busName: 'TripEventsBus',
+          // What the template declares: its state machine, table, first function, topic and bus.
+          stateMachineArn: `arn:aws:states:${account.region}:${account.accountId}:stateMachine:${machine}`,
+          tableName: tablesOf(template)[0]?.logicalId ?? '',
+          functionName: functionsOf(template)[0]?.logicalId ?? '',
+          topicArn: topicArns[0] ?? '',
+          busName: busNames.at(-1) ?? 'default',
           samples: [
             {
               port: 'api',

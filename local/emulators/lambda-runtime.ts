@@ -107,21 +107,37 @@ export const toJson = (value: unknown): string => {
 const HOST = new URL('./lambda-host.ts', import.meta.url);
 
 /**
+ * An event over this size runs in a thread of its own (LocalLambda's second host), so that
+ * parsing it (some 65 ms per 6 MB, with the garbage it leaves) holds up no other function: 1 MB,
+ * Lambda's limit for an asynchronous event, and more than any event Step Functions or EventBridge
+ * passes (256 KB). Only the Lambda API and the HTTP API take larger ones.
+ */
+export const LARGE_EVENT_BYTES = 1024 * 1024;
+
+/** How long the thread for large events is kept once it has nothing to run. */
+const LARGE_EVENT_HOST_IDLE_MS = 30_000;
+
+/**
  * The thread the functions run in (lambda-host.ts): started on first use, again if it died, never
- * again once closed.
+ * again once closed. With `idleMs`, ended once it has had nothing to run that long (and started
+ * again when needed): the memory of a thread used now and then is given back.
  */
 export class FunctionHost {
   readonly #configs: FunctionConfig[];
+  readonly #idleMs: number | undefined;
   #worker: Worker | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
   readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
   #nextId = 0;
   #closed = false;
 
-  constructor(configs: FunctionConfig[]) {
+  constructor(configs: FunctionConfig[], { idleMs }: { idleMs?: number } = {}) {
     this.#configs = configs;
+    this.#idleMs = idleMs;
   }
 
   #thread(): Worker {
+    clearTimeout(this.#idleTimer);
     if (this.#worker) return this.#worker;
     const worker = new Worker(HOST, { workerData: this.#configs });
     // Only a pending invocation keeps the process alive: idle functions do not.
@@ -129,7 +145,17 @@ export class FunctionHost {
     worker.on('message', (answer: InvocationAnswer) => {
       const settle = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
-      if (this.#pending.size === 0) worker.unref();
+      if (this.#pending.size === 0) {
+        worker.unref();
+        if (this.#idleMs !== undefined) {
+          this.#idleTimer = setTimeout(() => {
+            if (this.#worker !== worker || this.#pending.size > 0) return;
+            this.#worker = undefined;
+            void worker.terminate();
+          }, this.#idleMs);
+          this.#idleTimer.unref();
+        }
+      }
       settle?.(answer);
     });
     // The thread died (an error thrown outside any invocation, say): what ran in it fails as
@@ -198,6 +224,7 @@ export class FunctionHost {
   /** Ends the thread, and whatever still runs in it; later invocations fail without a thread. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
@@ -207,14 +234,19 @@ export class FunctionHost {
 export class LocalFunction {
   readonly config: FunctionConfig;
   readonly #host: FunctionHost;
+  readonly #largeEventHost: FunctionHost;
   invocations = 0;
   /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
   billedMilliseconds = 0;
 
-  /** A function on `host`, shared with the platform's other functions, or on a host of its own. */
-  constructor(config: FunctionConfig, host = new FunctionHost([config])) {
+  /**
+   * A function on `host`, shared with the platform's other functions, or on a host of its own;
+   * an event over LARGE_EVENT_BYTES runs on `largeEventHost` (by default `host`).
+   */
+  constructor(config: FunctionConfig, host = new FunctionHost([config]), largeEventHost = host) {
     this.config = config;
     this.#host = host;
+    this.#largeEventHost = largeEventHost;
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
@@ -264,7 +296,8 @@ export class LocalFunction {
       );
     });
     const started = performance.now();
-    const run = this.#host
+    const host = eventJson.length > LARGE_EVENT_BYTES ? this.#largeEventHost : this.#host;
+    const run = host
       .invoke({
         name: this.config.name,
         event: eventJson,
@@ -289,9 +322,9 @@ export class LocalFunction {
     }
   }
 
-  /** Ends the thread this function runs in. */
-  close(): Promise<void> {
-    return this.#host.close();
+  /** Ends the threads this function runs in. */
+  async close(): Promise<void> {
+    await Promise.all([this.#host.close(), this.#largeEventHost.close()]);
   }
 }
 
@@ -302,11 +335,13 @@ export class LocalLambda {
   readonly accountId: string;
 
   readonly #host: FunctionHost;
+  readonly #largeEventHost: FunctionHost;
 
   constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
     this.#host = new FunctionHost(configs);
+    this.#largeEventHost = new FunctionHost(configs, { idleMs: LARGE_EVENT_HOST_IDLE_MS });
     for (const config of configs) {
-      this.#functions.set(config.name, new LocalFunction(config, this.#host));
+      this.#functions.set(config.name, new LocalFunction(config, this.#host, this.#largeEventHost));
     }
     this.region = account.region;
     this.accountId = account.accountId;
@@ -321,9 +356,9 @@ export class LocalLambda {
     return this.#host.closed;
   }
 
-  /** Ends the functions' thread. */
-  close(): Promise<void> {
-    return this.#host.close();
+  /** Ends the functions' threads. */
+  async close(): Promise<void> {
+    await Promise.all([this.#host.close(), this.#largeEventHost.close()]);
   }
 
   /**
