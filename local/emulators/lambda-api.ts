@@ -18,10 +18,11 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
 /**
- * How deep a payload may nest: the offline platform's own limit (Lambda documents none). The
- * functions share one thread, where JSON.parse takes some 100 ms per MB of deep nesting: a 6 MB
- * payload of nested arrays would hold every function for most of a second. 2,000 levels is far
- * deeper than any event AWS sends, and deeper than the events EventBridge passes on (1,000).
+ * How deep a payload may nest: the offline platform's own limit (Lambda documents none).
+ * JSON.parse takes some 100 ms per MB of deep nesting, in a thread the functions share, and
+ * code that recurses over the event (JSON.stringify, validators) overflows its stack a few
+ * thousand levels down. 2,000 levels is far deeper than any event AWS sends, and deeper than the
+ * events EventBridge passes on (1,000).
  */
 export const MAX_PAYLOAD_NESTING = 2000;
 
