@@ -30,7 +30,7 @@ export interface HostileTarget {
   samples: { port: PortName; method: string; path: string; body?: unknown }[];
 }
 
-export const PORT_NAMES = ['api', 'lambda', 'sfn', 'dynamodb', 'messaging', 'console'] as const;
+const PORT_NAMES = ['api', 'lambda', 'sfn', 'dynamodb', 'messaging', 'console'] as const;
 export type PortName = (typeof PORT_NAMES)[number];
 
 /** How long a request that is owed an answer may wait for it. */

@@ -112,7 +112,7 @@ const HOST = new URL('./lambda-host.ts', import.meta.url);
  * Lambda's limit for an asynchronous event, and more than any event Step Functions or EventBridge
  * passes (256 KB). Only the Lambda API and the HTTP API take larger ones.
  */
-export const LARGE_EVENT_BYTES = 1024 * 1024;
+const LARGE_EVENT_BYTES = 1024 * 1024;
 
 /** How long the thread for large events is kept once it has nothing to run. */
 const LARGE_EVENT_HOST_IDLE_MS = 30_000;

@@ -73,12 +73,3 @@ export const offThread = <T>(module: URL, name: string, ...args: unknown[]): Pro
     target.ref();
     target.postMessage({ id, module: module.href, name, args } satisfies OffThreadCall);
   });
-
-/** Ends the checking thread (the next call starts another): for tests and a closing platform. */
-export const stopOffThread = async (): Promise<void> => {
-  const running = worker;
-  worker = undefined;
-  for (const call of pending.values()) call.reject(new Error('The checking thread was stopped'));
-  pending.clear();
-  await running?.terminate();
-};

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RequestHandler, sendJson } from './http-server.ts';
 
 /** How long an early request waits for the port to be ready before it is told to come back. */
-export const HOLD_MS = 10_000;
+const HOLD_MS = 10_000;
 const RETRY_AFTER_SECONDS = 2;
 
 export interface PendingHandler {
