@@ -61,6 +61,11 @@ export interface StackOptions {
   environment?: Record<string, string>;
   /** More environment for the functions named (by logical id), over `environment`. */
   functionEnvironment?: Record<string, Record<string, string>>;
+  /**
+   * Told, once, that a part of the platform is gone for good (DynamoDB Local's JVM ended and
+   * its data was in memory): npm start says so and exits.
+   */
+  onFatal?: (message: string) => void;
   dynamodb?: DynamoDBOptions;
   stepFunctions?: StepFunctionsOptions;
   messaging?: MessagingOptions;
@@ -109,11 +114,15 @@ export interface LocalStack {
 
 /** What the stack opened, closed in reverse order (the last opened first). */
 const closer = () => {
-  const opened: { close: () => Promise<void> }[] = [];
+  const opened: { close: () => Promise<void>; fail?: (reason: string) => void }[] = [];
   return {
     add: <T extends { close: () => Promise<void> }>(item: T): T => {
       opened.push(item);
       return item;
+    },
+    /** Start-up failed: whatever holds requests answers them (503) before it closes. */
+    fail: (reason: string) => {
+      for (const item of opened) item.fail?.(reason);
     },
     close: async () => {
       for (const item of opened.reverse()) await item.close();
@@ -138,6 +147,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       dataDir,
       allowedHosts,
       log: options.log,
+      onFatal: options.onFatal,
     });
     opened.add({ close: async () => dynamodb.close?.() });
 
@@ -222,6 +232,8 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       close: opened.close,
     };
   } catch (error) {
+    // A request held while the ports waited for their services is answered (503), not dropped.
+    opened.fail(error instanceof Error ? error.message : String(error));
     await opened.close();
     throw error;
   }

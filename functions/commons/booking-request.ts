@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { failureInjectionEnabled } from '#commons/env.ts';
-import { badRequest, ClientError, fieldErrors, type HttpEvent } from '#commons/http.ts';
+import { badRequest, fieldErrors, type HttpEvent } from '#commons/http.ts';
 import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#commons/trip.ts';
+import { tripDocumentOf } from '#commons/trip-document.ts';
 
-/** The largest request body accepted: a trip document is well under 2 KB. */
-export const MAX_BODY_BYTES = 8192;
+export { MAX_BODY_BYTES } from '#commons/trip-document.ts';
 
 const injectionEnabled = failureInjectionEnabled();
 
@@ -64,42 +64,9 @@ export const tripFromQuery = (event: HttpEvent): Trip => {
   );
 };
 
-/** `application/json`, or a JSON type such as `application/vnd.api+json`, parameters allowed. */
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-
-/** Refuses bytes that are not UTF-8 instead of booking U+FFFD in their place; a BOM is kept (not JSON). */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * `POST /trips`: a JSON trip document; a fresh trip id when it has none. Only a JSON body is
- * taken (415 otherwise): a web page can POST text/plain anywhere without asking, never JSON.
- */
 export const tripFromBody = (event: HttpEvent): Trip => {
-  const contentType = event.headers?.['content-type'] ?? '';
-  if (!JSON_MEDIA_TYPE.test(contentType)) {
-    throw new ClientError(415, 'Unsupported Media Type', [
-      { field: 'content-type', rule: 'must be application/json' },
-    ]);
-  }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw badRequest([{ field: 'body', rule: `must be at most ${MAX_BODY_BYTES} bytes` }]);
-  }
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw badRequest([{ field: 'body', rule: 'must be valid UTF-8' }]);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    throw badRequest([{ field: 'body', rule: 'must be valid JSON' }]);
-  }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw badRequest([{ field: 'body', rule: 'must be a JSON object (a trip document)' }]);
-  }
+  const document = tripDocumentOf(event.headers?.['content-type'], bytes);
   return validated({ trip_id: randomUUID(), ...document });
 };

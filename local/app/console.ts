@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ClientError } from '#commons/client-error.ts';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#commons/trip.ts';
+import { tripDocumentOf } from '#commons/trip-document.ts';
 import { queryTripItems, type TableItem } from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { maskEmailAddresses } from '../console/format.ts';
@@ -116,42 +118,74 @@ export const bookingConsole = (running: Running): ConsoleExtension => {
       : []),
   ];
 
-  const book = async (
-    values: Record<string, unknown>,
-    authorization: string | undefined,
-  ): Promise<{ status: number; body: StartResponse }> => {
-    const runType = values.run_type ?? runTypes[0];
-    if (runType !== undefined && (typeof runType !== 'string' || !runTypes.includes(runType))) {
-      const rule = runTypes.length > 0 ? `one of ${runTypes.join(', ')}` : 'absent: none is taken';
-      return { status: 400, body: { message: `run_type must be ${rule}` } };
+  /**
+   * The form's `{ run_type?, trip_id?, ... }` on the reference's trip, booked through `POST
+   * /trips`: the body refused as that route refuses it (its media type, size, UTF-8, one JSON
+   * object: tripDocumentOf), every field checked by the API itself. A blank trip id asks for a
+   * fresh one; no run type, the first offered.
+   */
+  const book = async ({
+    body,
+    contentType,
+    authorization,
+  }: {
+    body: Buffer;
+    contentType: string | undefined;
+    authorization: string | undefined;
+  }): Promise<{ status: number; body: StartResponse }> => {
+    let request: Record<string, unknown>;
+    try {
+      request = tripDocumentOf(contentType, body);
+    } catch (error) {
+      if (!(error instanceof ClientError)) throw error;
+      const errors = error.errors.length > 0 ? { errors: error.errors } : {};
+      return { status: error.statusCode, body: { message: error.message, ...errors } };
     }
-    const tripId =
-      typeof values.trip_id === 'string' && values.trip_id.trim() !== ''
-        ? values.trip_id.trim()
-        : randomUUID();
+    const { trip_id: tripId, run_type: runType = runTypes[0], ...rest } = request;
+    const blank = typeof tripId === 'string' && tripId.trim() === '';
     // Through the real API: the same validation, the same StartBookingFunction.
-    const response = await fetch(`${running.endpoints.api}/trips`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify({
-        trip_id: tripId,
-        ...REFERENCE_TRIP,
-        ...(runType === undefined ? {} : { run_type: runType }),
-      }),
-    });
-    const answer = (await response.json()) as {
+    let response: Response;
+    try {
+      response = await fetch(`${running.endpoints.api}/trips`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({
+          trip_id: tripId === undefined || blank ? randomUUID() : tripId,
+          ...REFERENCE_TRIP,
+          ...rest,
+          ...(runType === undefined ? {} : { run_type: runType }),
+        }),
+      });
+    } catch (error) {
+      // The API did not answer at all: the console is a gateway to it, and says so.
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+      return { status: 502, body: { message: `The HTTP API did not answer: ${reason}` } };
+    }
+    const text = await response.text();
+    let answer: {
       trip_id?: string;
       execution_arn?: string;
       message?: string;
-      errors?: { field?: string; message?: string }[];
-    };
-    const errors = answer.errors?.map((error) => `${error.field}: ${error.message}`).join('; ');
+      errors?: { field: string; rule: string }[];
+    } = { message: text };
+    try {
+      answer = JSON.parse(text) as typeof answer;
+    } catch {
+      // Not JSON (a proxy's page, say): passed on as the message.
+    }
     return {
       status: response.status,
       body: {
         ...(answer.execution_arn ? { executionArn: answer.execution_arn } : {}),
         ...(answer.trip_id ? { started: answer.trip_id } : {}),
-        ...(errors || answer.message ? { message: errors || answer.message } : {}),
+        ...(answer.message ? { message: answer.message } : {}),
+        ...(answer.errors ? { errors: answer.errors } : {}),
       },
     };
   };

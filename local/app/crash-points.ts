@@ -168,7 +168,7 @@ const play = async (scenario: Scenario, stack: LocalStack, tripId: string): Prom
       reconciler.invoke = async (event) => {
         if (lost || !JSON.stringify(event).includes(tripId)) return invoke(event);
         lost = true;
-        return { ok: true, payload: null, requestId: randomUUID() };
+        return { ok: true, payload: null, payloadJson: 'null', requestId: randomUUID() };
       };
     }
   }

@@ -189,7 +189,14 @@ const options: StackOptions = {
   },
 };
 
-let stack: LocalStack;
+let stack: LocalStack | undefined;
+/** A part of the platform is gone for good: one line, what remains closed, and exit 1. */
+options.onFatal = (message) => {
+  console.error(`\n${message}`);
+  const exit = () => process.exit(1);
+  setTimeout(exit, 5000).unref();
+  void (stack?.close() ?? Promise.resolve()).finally(exit);
+};
 try {
   stack = await startStack(options);
 } catch (error) {

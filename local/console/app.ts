@@ -392,7 +392,10 @@ const setUpForm = (form: StartForm) => {
         body: JSON.stringify(values),
       });
       const body = (await response.json()) as StartResponse;
-      if (!response.ok || !body.executionArn) throw new Error(body.message || `${response.status}`);
+      if (!response.ok || !body.executionArn) {
+        const refused = body.errors?.map(({ field, rule }) => `${field} ${rule}`).join('; ');
+        throw new Error(refused || body.message || `${response.status}`);
+      }
       result.textContent = `Started ${body.started ?? ''}`;
       await refreshExecutions();
       select(body.executionArn);

@@ -24,14 +24,16 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { detailsField } from '../aws/history-events.ts';
 import { readHistory } from '../aws/read-history.ts';
 import { BodyTooLarge, type Listening, listen, readBody, sendJson } from '../http/http-server.ts';
+import { textNestsDeeperThan } from '../http/nesting.ts';
+import { offThread } from '../http/off-thread.ts';
 import type { Definition } from '../template/asl.ts';
 import { maskEmailAddresses } from './format.ts';
-import { graphOf, layoutGraph } from './graph.ts';
+import { graphOf } from './graph.ts';
 import { pathOf } from './path.ts';
 import type {
   ExecutionDetails,
@@ -53,11 +55,16 @@ export interface ConsoleExtension {
   /** Starts runs its own way, from its own form, instead of the console's StartExecution. */
   start?: {
     form: StartForm;
-    /** `values` by field name; `authorization` the page's header, when the form asks for a token. */
-    run(
-      values: Record<string, unknown>,
-      authorization: string | undefined,
-    ): Promise<{ status: number; body: StartResponse }>;
+    /**
+     * The form's request as it came (the application checks it as its own API would: media
+     * type, UTF-8, nesting, fields); `authorization` the page's header, when the form asks for a
+     * token.
+     */
+    run(request: {
+      body: Buffer;
+      contentType: string | undefined;
+      authorization: string | undefined;
+    }): Promise<{ status: number; body: StartResponse }>;
   };
   /** An execution's label in the list, in a word (from its input, which never changes). */
   labelOf?(input: string | undefined): string | undefined;
@@ -98,18 +105,31 @@ const START_EXECUTION: StartForm = {
   ],
 };
 
-/** The page's script, bundled once, in memory. */
+/**
+ * The page's script, bundled once, in memory, on first use (esbuild runs in a process of its
+ * own: nothing here waits on this thread). If that process has died, the bundle is tried once
+ * more with a new one.
+ */
 let script: Promise<string> | undefined;
 const bundleScript = () => {
-  script ??= build({
-    entryPoints: [join(HERE, 'app.ts')],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-    logLevel: 'error',
-  }).then((result) => result.outputFiles[0]?.text ?? '');
+  const bundle = () =>
+    build({
+      entryPoints: [join(HERE, 'app.ts')],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: 'es2022',
+      write: false,
+      logLevel: 'error',
+    }).then((result) => result.outputFiles[0]?.text ?? '');
+  script ??= bundle().catch(async () => {
+    await stopEsbuild();
+    return bundle();
+  });
+  // A failure is not kept: the next request tries again.
+  script.catch(() => {
+    script = undefined;
+  });
   return script;
 };
 
@@ -133,13 +153,21 @@ const summary = (event: HistoryEvent) => {
   };
 };
 
+/** The most a start's body may hold: StartExecution's input (256 KiB) and a name. */
+const MAX_START_BYTES = 256 * 1024 + 1024;
+/** The console's own form nests one level; anything far deeper is not a form. */
+const MAX_FORM_NESTING = 16;
+/** Refuses bytes that are not UTF-8 instead of reading U+FFFD in their place. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** The values a form sent, by field name (the page sends strings; a client may send anything). */
 const formValues = (body: Buffer): Record<string, unknown> | string => {
   let values: unknown;
   try {
-    values = JSON.parse(body.toString('utf8'));
+    if (textNestsDeeperThan(body, MAX_FORM_NESTING)) return 'The body nests too deep for a form';
+    values = JSON.parse(utf8.decode(body));
   } catch {
-    return 'The body is not JSON';
+    return 'The body is not JSON in UTF-8';
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     return 'The body must be a JSON object';
@@ -220,9 +248,16 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
 
   /** The console's own start: StartExecution of the machine shown, with the form's name and input. */
   const startExecution = async (
-    values: Record<string, unknown>,
+    body: Buffer,
+    contentType: string | undefined,
     stateMachineArn: string,
   ): Promise<{ status: number; body: StartResponse }> => {
+    // The page sends JSON; a form or a text/plain POST from elsewhere starts nothing.
+    if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
+      return { status: 415, body: { message: 'The body must be application/json' } };
+    }
+    const values = formValues(body);
+    if (typeof values === 'string') return { status: 400, body: { message: values } };
     const { name = '', input = '' } = values;
     if (typeof name !== 'string' || typeof input !== 'string') {
       return { status: 400, body: { message: 'name and input must be strings' } };
@@ -270,7 +305,18 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
           sendJson(response, 404, { message: `No state machine ${url.searchParams.get('arn')}` });
           return;
         }
-        machine.layout ??= layoutGraph(machine.graph);
+        // Laid out on first use, in the checking thread: elkjs computes for some hundreds of ms,
+        // which on this thread would hold every port's requests up. A failure is not kept: the
+        // next request lays it out again.
+        const laidOut = offThread<Layout>(
+          new URL('./graph.ts', import.meta.url),
+          'layoutGraph',
+          machine.graph,
+        );
+        machine.layout ??= laidOut;
+        machine.layout.catch(() => {
+          if (machine.layout === laidOut) machine.layout = undefined;
+        });
         const body: GraphResponse = {
           stateMachineArn: machine.arn,
           layout: await machine.layout,
@@ -325,31 +371,26 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         return;
       }
       if (request.method === 'POST' && url.pathname === '/api/start') {
-        // The page sends JSON; a form or a text/plain POST from elsewhere starts nothing.
-        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-          sendJson(response, 415, { message: 'The body must be application/json' });
-          return;
-        }
         let body: Buffer;
         try {
-          body = await readBody(request, 16 * 1024);
+          body = await readBody(request, MAX_START_BYTES);
         } catch (error) {
           if (!(error instanceof BodyTooLarge)) throw error;
           sendJson(response, 413, { message: error.message });
-          return;
-        }
-        const values = formValues(body);
-        if (typeof values === 'string') {
-          sendJson(response, 400, { message: values });
           return;
         }
         if (!machine) {
           sendJson(response, 404, { message: `No state machine ${url.searchParams.get('arn')}` });
           return;
         }
+        const contentType = request.headers['content-type'];
         const result = extension?.start
-          ? await extension.start.run(values, request.headers.authorization)
-          : await startExecution(values, machine.arn);
+          ? await extension.start.run({
+              body,
+              contentType,
+              authorization: request.headers.authorization,
+            })
+          : await startExecution(body, contentType, machine.arn);
         sendJson(response, result.status, result.body);
         return;
       }

@@ -114,6 +114,8 @@ export interface StartResponse {
   /** What to say it started (the execution's name, or what the application calls it). */
   started?: string;
   message?: string;
+  /** What the application refused, field by field. */
+  errors?: { field: string; rule: string }[];
 }
 
 export interface GraphResponse {

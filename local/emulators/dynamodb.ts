@@ -2,6 +2,7 @@
  * DynamoDB for local runs: dynalite serving the DynamoDB API (in memory, or in a folder), and
  * the template's tables created in it, or in any endpoint given (DynamoDB Local).
  */
+
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -22,6 +23,14 @@ import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { BodyTooLarge, listen, readBody, sendJson } from '../http/http-server.ts';
 import type { Template } from '../template/template.ts';
 import { ApiCalls, dynamodbCallOf } from './api-calls.ts';
+import {
+  checkDynamoDbBody,
+  DYNAMODB_SERIALIZATION,
+  DYNAMODB_VALIDATION,
+  operationOf,
+} from './dynamodb-body.ts';
+
+export { MAX_EXPRESSION_PARENTHESES } from './dynamodb-body.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -45,78 +54,15 @@ const loadDynalite = (): typeof DynaliteServer => {
 };
 const dynalite = loadDynalite();
 
+/** dynalite's own limit on a request body. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
 export interface LocalDynamoDB {
   endpoint: string;
   close: () => Promise<void>;
   /** Tells of every request it serves (local/emulators/api-calls.ts). */
   calls: ApiCalls;
 }
-
-/** What DynamoDB says of an attribute nested more than 32 levels deep (31 Map/List wraps pass). */
-const NESTING_MESSAGE =
-  'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
-const MAX_WRAPS = 31;
-/** DynamoDB's limit on any expression string. */
-const MAX_EXPRESSION_BYTES = 4096;
-/**
- * How deep an expression may nest parentheses. dynalite's expression parser backtracks at every
- * level: 16 nested `(` cost it 2 s, 20 over half a minute, with the whole process frozen. Four
- * levels keep a 4 KB expression under a fifth of a second; hand-written ones rarely nest past two.
- */
-export const MAX_EXPRESSION_PARENTHESES = 4;
-/** dynalite's own limit on a request body. */
-const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-
-const parenthesesDepth = (expression: string) => {
-  let depth = 0;
-  let deepest = 0;
-  for (const character of expression) {
-    if (character === '(') deepest = Math.max(deepest, ++depth);
-    else if (character === ')') depth--;
-  }
-  return deepest;
-};
-
-/**
- * Why DynamoDB (or the offline platform, for what dynalite cannot take) refuses the request, or
- * undefined: attribute values (Map `M`, List `L`) nested deeper than DynamoDB allows anywhere in
- * it (Item, Key, ExpressionAttributeValues, batch requests), an expression over 4 KB, or one
- * nesting parentheses deeper than dynalite parses in good time (only in front of dynalite:
- * `dynaliteParser`). Walked with a stack of its own: dynalite's validator recurses, and an item
- * 1,000 levels deep overflows the call stack (DynamoDB Local's overflows its Java stack too, and
- * answers an HTML page with a 500).
- */
-export const dynamoDbRefusal = (
-  body: unknown,
-  { dynaliteParser = true }: { dynaliteParser?: boolean } = {},
-): string | undefined => {
-  const pending: { value: unknown; wraps: number }[] = [{ value: body, wraps: 0 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, wraps } = next;
-    if (typeof value !== 'object' || value === null) continue;
-    if (Array.isArray(value)) {
-      for (const element of value) pending.push({ value: element, wraps });
-      continue;
-    }
-    const entries = Object.entries(value);
-    // An attribute value is an object with one member, its type.
-    const wrapper = entries.length === 1 && (entries[0]?.[0] === 'M' || entries[0]?.[0] === 'L');
-    if (wrapper && wraps + 1 > MAX_WRAPS) return NESTING_MESSAGE;
-    for (const [name, member] of entries) {
-      if (typeof member === 'string' && name.endsWith('Expression')) {
-        const size = Buffer.byteLength(member);
-        if (size > MAX_EXPRESSION_BYTES) {
-          return `Invalid ${name}: Expression size has exceeded the maximum allowed size; expression size: ${size}`;
-        }
-        if (dynaliteParser && parenthesesDepth(member) > MAX_EXPRESSION_PARENTHESES) {
-          return `Invalid ${name}: The expression nests parentheses more than ${MAX_EXPRESSION_PARENTHESES} deep, the most the offline platform parses`;
-        }
-      }
-      pending.push({ value: member, wraps: wraps + Number(wrapper) });
-    }
-  }
-  return undefined;
-};
 
 /**
  * Starts dynalite; `path` keeps the data in that folder across restarts, else it is in memory.
@@ -152,18 +98,19 @@ export const startDynalite = async (
     const contentType = String(request.headers['content-type'] ?? '')
       .split(';')[0]
       ?.trim();
-    let parsed: unknown;
-    try {
-      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
-    } catch {
-      // Not JSON: dynalite answers it (SerializationException).
-    }
-    const refusal = dynamoDbRefusal(parsed);
+    // Not JSON (an empty body, a GET): dynalite answers it, as DynamoDB does.
+    const operation = operationOf(request.headers['x-amz-target']);
+    const check =
+      body.length > 0 ? await checkDynamoDbBody(body, operation ? { operation } : {}) : {};
+    const refusal = check.validation ?? check.serialization;
     if (refusal) {
       return sendJson(
         response,
         400,
-        { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+        {
+          __type: check.validation ? DYNAMODB_VALIDATION : DYNAMODB_SERIALIZATION,
+          message: refusal,
+        },
         {},
         contentType === 'application/x-amz-json-1.0' ? contentType : 'application/json',
       );

@@ -307,7 +307,33 @@ export class LocalEventBus {
     void delivery.finally(() => this.#pending.delete(delivery));
   }
 
+  /**
+   * Delivers, and never rejects: whatever goes wrong on the way (an event no serializer can
+   * write, a listener that throws) is that delivery's failure, reported, never the process's.
+   */
   async #deliver(
+    rule: Pick<Rule, 'name' | 'target' | 'maximumRetryAttempts'>,
+    event: unknown,
+  ): Promise<void> {
+    try {
+      await this.#attempt(rule, event);
+    } catch (caught) {
+      const error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      try {
+        this.#options.onDelivery?.({
+          rule: rule.name,
+          target: rule.target,
+          event,
+          attempts: 0,
+          error,
+        });
+      } catch {
+        // The listener failed too: nothing more can be said of this delivery.
+      }
+    }
+  }
+
+  async #attempt(
     rule: Pick<Rule, 'name' | 'target' | 'maximumRetryAttempts'>,
     event: unknown,
   ): Promise<void> {

@@ -113,11 +113,26 @@ port.on('message', (invocation: Invocation) => {
     answer({ ok: false, error: toFunctionError(new Error(`No function ${invocation.name} here`)) });
     return;
   }
+  let event: unknown;
+  try {
+    const text =
+      typeof invocation.event === 'string'
+        ? invocation.event
+        : Buffer.from(
+            invocation.event.buffer,
+            invocation.event.byteOffset,
+            invocation.event.byteLength,
+          ).toString('utf8');
+    event = JSON.parse(text);
+  } catch (error) {
+    answer({ ok: false, error: toFunctionError(error), invalidEvent: true });
+    return;
+  }
   const environment = { ...config.environment, _X_AMZN_TRACE_ID: invocation.traceId };
   void activeEnvironment.run(environment, async () => {
     try {
       const handler = await load(config);
-      const payload = await handler(JSON.parse(invocation.event), contextOf(config, invocation));
+      const payload = await handler(event, contextOf(config, invocation));
       answer({ ok: true, payload: toJson(payload) });
     } catch (error) {
       answer({ ok: false, error: toFunctionError(error) });

@@ -34,27 +34,52 @@ export interface FunctionError {
   trace: string[];
 }
 
+/**
+ * What an invocation gave. A result comes as the JSON text the function's thread wrote
+ * (`payloadJson`), parsed only when `payload` is read: the Lambda API sends the text on as it
+ * came, and a large result is never parsed on the thread that serves the ports for nothing.
+ */
 export type InvokeResult =
-  | { ok: true; payload: unknown; requestId: string }
+  | { ok: true; payload: unknown; payloadJson: string; requestId: string }
   | { ok: false; error: FunctionError; requestId: string };
+
+/** A result whose `payload` is parsed from its text on first read. */
+const resultOf = (payloadJson: string, requestId: string): InvokeResult => {
+  let parsed: { value: unknown } | undefined;
+  return {
+    ok: true,
+    payloadJson,
+    requestId,
+    get payload() {
+      parsed ??= { value: JSON.parse(payloadJson) };
+      return parsed.value;
+    },
+  };
+};
 
 /**
  * An invocation, as the hosting process sends it to the functions' thread: the event as JSON
  * text, as Lambda's runtime receives it (and as no structured clone could overflow on, however
- * deep the event nests).
+ * deep the event nests), or as its UTF-8 bytes (a request's body, handed over without a copy
+ * and decoded in that thread).
  */
 export interface Invocation {
   id: number;
   name: string;
-  event: string;
+  event: string | Uint8Array;
   requestId: string;
   /** When the function's Timeout is up (epoch ms), for getRemainingTimeInMillis. */
   deadline: number;
   traceId: string;
 }
 
-/** What an invocation gave: the result as JSON text, or the error as the runtime reports it. */
-export type Outcome = { ok: true; payload: string } | { ok: false; error: FunctionError };
+/**
+ * What an invocation gave: the result as JSON text, or the error as the runtime reports it, or
+ * (`invalidEvent`) an event text that is not JSON, which ran nothing.
+ */
+export type Outcome =
+  | { ok: true; payload: string }
+  | { ok: false; error: FunctionError; invalidEvent?: true };
 
 /** The functions' thread's answer to an invocation. */
 export type InvocationAnswer = Outcome & { id: number };
@@ -82,21 +107,37 @@ export const toJson = (value: unknown): string => {
 const HOST = new URL('./lambda-host.ts', import.meta.url);
 
 /**
+ * An event over this size runs in a thread of its own (LocalLambda's second host), so that
+ * parsing it (some 65 ms per 6 MB, with the garbage it leaves) holds up no other function: 1 MB,
+ * Lambda's limit for an asynchronous event, and more than any event Step Functions or EventBridge
+ * passes (256 KB). Only the Lambda API and the HTTP API take larger ones.
+ */
+const LARGE_EVENT_BYTES = 1024 * 1024;
+
+/** How long the thread for large events is kept once it has nothing to run. */
+const LARGE_EVENT_HOST_IDLE_MS = 30_000;
+
+/**
  * The thread the functions run in (lambda-host.ts): started on first use, again if it died, never
- * again once closed.
+ * again once closed. With `idleMs`, ended once it has had nothing to run that long (and started
+ * again when needed): the memory of a thread used now and then is given back.
  */
 export class FunctionHost {
   readonly #configs: FunctionConfig[];
+  readonly #idleMs: number | undefined;
   #worker: Worker | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
   readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
   #nextId = 0;
   #closed = false;
 
-  constructor(configs: FunctionConfig[]) {
+  constructor(configs: FunctionConfig[], { idleMs }: { idleMs?: number } = {}) {
     this.#configs = configs;
+    this.#idleMs = idleMs;
   }
 
   #thread(): Worker {
+    clearTimeout(this.#idleTimer);
     if (this.#worker) return this.#worker;
     const worker = new Worker(HOST, { workerData: this.#configs });
     // Only a pending invocation keeps the process alive: idle functions do not.
@@ -104,12 +145,28 @@ export class FunctionHost {
     worker.on('message', (answer: InvocationAnswer) => {
       const settle = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
-      if (this.#pending.size === 0) worker.unref();
+      if (this.#pending.size === 0) {
+        worker.unref();
+        if (this.#idleMs !== undefined) {
+          this.#idleTimer = setTimeout(() => {
+            if (this.#worker !== worker || this.#pending.size > 0) return;
+            this.#worker = undefined;
+            void worker.terminate();
+          }, this.#idleMs);
+          this.#idleTimer.unref();
+        }
+      }
       settle?.(answer);
     });
     // The thread died (an error thrown outside any invocation, say): what ran in it fails as
     // Lambda reports a runtime that exited; the next invocation starts the functions afresh.
     const exited = (errorMessage: string) => {
+      // Named where the platform's output goes (once: 'error' comes before 'exit').
+      if (this.#worker === worker && !this.#closed) {
+        console.error(
+          `The functions' thread ended (${errorMessage}); ${this.#pending.size} invocation(s) in it failed with Runtime.ExitError, and the next invocation starts it again`,
+        );
+      }
       if (this.#worker === worker) this.#worker = undefined;
       for (const [id, settle] of this.#pending) {
         settle({
@@ -150,13 +207,24 @@ export class FunctionHost {
       const worker = this.#thread();
       this.#pending.set(id, resolve);
       worker.ref();
-      worker.postMessage({ id, ...invocation } satisfies Invocation);
+      const { event } = invocation;
+      // Bytes that own their whole buffer move to the thread instead of being copied.
+      const movable =
+        typeof event !== 'string' &&
+        event.byteOffset === 0 &&
+        event.byteLength === event.buffer.byteLength &&
+        event.buffer instanceof ArrayBuffer;
+      worker.postMessage(
+        { id, ...invocation } satisfies Invocation,
+        movable ? [event.buffer as ArrayBuffer] : [],
+      );
     });
   }
 
   /** Ends the thread, and whatever still runs in it; later invocations fail without a thread. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
@@ -166,25 +234,49 @@ export class FunctionHost {
 export class LocalFunction {
   readonly config: FunctionConfig;
   readonly #host: FunctionHost;
+  readonly #largeEventHost: FunctionHost;
   invocations = 0;
   /** The duration Lambda would bill, summed over invocations (whole ms, at least 1 each). */
   billedMilliseconds = 0;
 
-  /** A function on `host`, shared with the platform's other functions, or on a host of its own. */
-  constructor(config: FunctionConfig, host = new FunctionHost([config])) {
+  /**
+   * A function on `host`, shared with the platform's other functions, or on a host of its own;
+   * an event over LARGE_EVENT_BYTES runs on `largeEventHost` (by default `host`).
+   */
+  constructor(config: FunctionConfig, host = new FunctionHost([config]), largeEventHost = host) {
     this.config = config;
     this.#host = host;
+    this.#largeEventHost = largeEventHost;
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
-    const requestId = randomUUID();
-    this.invocations++;
     let eventJson: string;
     try {
       eventJson = toJson(event);
     } catch (error) {
-      return { ok: false, error: toFunctionError(error), requestId };
+      this.invocations++;
+      return { ok: false, error: toFunctionError(error), requestId: randomUUID() };
     }
+    const result = await this.invokeJson(eventJson);
+    // Text toJson wrote is always JSON: this is for the type checker.
+    if ('invalidEvent' in result) {
+      const error = toFunctionError(new SyntaxError(result.invalidEvent));
+      return { ok: false, error, requestId: randomUUID() };
+    }
+    return result;
+  }
+
+  /**
+   * Invokes the function with an event given as JSON text (or its UTF-8 bytes, which are handed
+   * over: the caller must not use them again), sent to the functions' thread as it is, nothing
+   * parsed or copied value by value here. Text that is not JSON runs nothing: `invalidEvent`
+   * says why, as Lambda's InvalidRequestContentException would.
+   */
+  async invokeJson(
+    eventJson: string | Uint8Array,
+  ): Promise<InvokeResult | { invalidEvent: string }> {
+    const requestId = randomUUID();
+    this.invocations++;
     const timeoutMs = this.config.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -204,7 +296,8 @@ export class LocalFunction {
       );
     });
     const started = performance.now();
-    const run = this.#host
+    const host = eventJson.length > LARGE_EVENT_BYTES ? this.#largeEventHost : this.#host;
+    const run = host
       .invoke({
         name: this.config.name,
         event: eventJson,
@@ -212,25 +305,26 @@ export class LocalFunction {
         deadline,
         traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
       })
-      .then(
-        (answer): InvokeResult =>
-          answer.ok
-            ? { ok: true, payload: JSON.parse(answer.payload), requestId }
-            : { ok: false, error: answer.error, requestId },
-      );
+      .then((answer): InvokeResult | { invalidEvent: string } => {
+        if (answer.ok) return resultOf(answer.payload, requestId);
+        if (answer.invalidEvent) return { invalidEvent: answer.error.errorMessage };
+        return { ok: false, error: answer.error, requestId };
+      });
     try {
       // Like Lambda, stop waiting at the timeout; what the handler still does carries on
       // (a write in flight may land: the caller must cope with that, as on AWS).
-      return await Promise.race([run, timedOut]);
+      const result = await Promise.race([run, timedOut]);
+      if ('invalidEvent' in result) this.invocations--;
+      else this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
+      return result;
     } finally {
       clearTimeout(timer);
-      this.billedMilliseconds += Math.max(1, Math.ceil(performance.now() - started));
     }
   }
 
-  /** Ends the thread this function runs in. */
-  close(): Promise<void> {
-    return this.#host.close();
+  /** Ends the threads this function runs in. */
+  async close(): Promise<void> {
+    await Promise.all([this.#host.close(), this.#largeEventHost.close()]);
   }
 }
 
@@ -241,11 +335,13 @@ export class LocalLambda {
   readonly accountId: string;
 
   readonly #host: FunctionHost;
+  readonly #largeEventHost: FunctionHost;
 
   constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
     this.#host = new FunctionHost(configs);
+    this.#largeEventHost = new FunctionHost(configs, { idleMs: LARGE_EVENT_HOST_IDLE_MS });
     for (const config of configs) {
-      this.#functions.set(config.name, new LocalFunction(config, this.#host));
+      this.#functions.set(config.name, new LocalFunction(config, this.#host, this.#largeEventHost));
     }
     this.region = account.region;
     this.accountId = account.accountId;
@@ -260,9 +356,9 @@ export class LocalLambda {
     return this.#host.closed;
   }
 
-  /** Ends the functions' thread. */
-  close(): Promise<void> {
-    return this.#host.close();
+  /** Ends the functions' threads. */
+  async close(): Promise<void> {
+    await Promise.all([this.#host.close(), this.#largeEventHost.close()]);
   }
 
   /**

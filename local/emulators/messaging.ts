@@ -10,14 +10,32 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody, sendJson } from '../http/http-server.ts';
+import { textNestsDeeperThan } from '../http/nesting.ts';
 import { eventBusArn, type LocalAccount, topicArn } from '../template/resolve.ts';
 import type { Template } from '../template/template.ts';
 import { ApiCalls, callerOf } from './api-calls.ts';
 import type { LocalEventBus } from './events.ts';
 import { type TestEventPatternInput, testEventPattern } from './test-event-pattern.ts';
 
-// Both services' own limits: 256 KiB per PutEvents request and per SNS message.
-const MAX_REQUEST_BYTES = 512 * 1024;
+/**
+ * The largest request read: both services take 256 KiB of data (PutEvents' entries, an SNS
+ * message with its attributes), which JSON or a form may escape to several times its size.
+ */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * PutEvents' limits (API reference, PutEvents; user guide, "Calculating PutEvents event entry
+ * size"): 1 to 10 entries, their sizes summed under 256 KiB, and a Detail nested at most 1,000
+ * levels (the API reference says 1,100 in one edition, 1,000 in another: the lower is kept).
+ */
+const MAX_ENTRIES = 10;
+const MAX_ENTRIES_BYTES = 256 * 1024;
+export const MAX_DETAIL_NESTING = 1000;
+/** A PutEvents request's own shape nests 4 levels (Entries, an entry, its Resources). */
+const MAX_REQUEST_NESTING = 16;
+
+/** SNS: a message and its attributes together at most 256 KiB (Publish, "Constraints"). */
+const MAX_MESSAGE_BYTES = 256 * 1024;
 
 export interface TopicMessage {
   topicArn: string;
@@ -112,14 +130,86 @@ const snsError = (response: ServerResponse, status: number, code: string, messag
 const eventsError = (response: ServerResponse, type: string, message: string) =>
   sendJson(response, 400, { __type: type, message }, {}, 'application/x-amz-json-1.1');
 
-/** SNS's query form: MessageAttributes.entry.N.Name / .Value.StringValue into a plain map. */
+/**
+ * SNS's query form: MessageAttributes.entry.N.Name / .Value.StringValue into a plain map, in one
+ * pass over the form (a lookup per entry would cost the square of a long form's size).
+ */
 const attributesOf = (form: URLSearchParams): Record<string, string> => {
-  const attributes: Record<string, string> = {};
-  for (let index = 1; form.has(`MessageAttributes.entry.${index}.Name`); index++) {
-    attributes[form.get(`MessageAttributes.entry.${index}.Name`) ?? ''] =
-      form.get(`MessageAttributes.entry.${index}.Value.StringValue`) ?? '';
+  const names = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (const [key, value] of form) {
+    const entry = /^MessageAttributes\.entry\.(\d+)\.(Name|Value\.StringValue)$/.exec(key);
+    if (!entry) continue;
+    (entry[2] === 'Name' ? names : values).set(entry[1] ?? '', value);
   }
-  return attributes;
+  const attributes: Record<string, string> = Object.create(null);
+  // Numbered from 1 without a gap, as the SDKs write them.
+  for (let index = 1; names.has(String(index)); index++) {
+    attributes[names.get(String(index)) ?? ''] = values.get(String(index)) ?? '';
+  }
+  return { ...attributes };
+};
+
+const utf8Bytes = (text: string | undefined) => (text ? Buffer.byteLength(text, 'utf8') : 0);
+
+/** An entry's size as EventBridge counts it: Time 14 bytes, and the UTF-8 bytes of the rest. */
+const entrySize = (entry: PutEventsEntry) =>
+  (entry.Time === undefined ? 0 : 14) +
+  utf8Bytes(entry.Source) +
+  utf8Bytes(entry.DetailType) +
+  utf8Bytes(entry.Detail) +
+  (Array.isArray(entry.Resources)
+    ? entry.Resources.reduce((sum, resource) => sum + utf8Bytes(resource), 0)
+    : 0);
+
+const STRING_MEMBERS = ['EventBusName', 'Source', 'DetailType', 'Detail'] as const;
+
+/** The request's entries, each member of the type the API defines; else a SyntaxError. */
+const entriesOf = (body: unknown): PutEventsEntry[] => {
+  const entries = (body as { Entries?: unknown } | null)?.Entries ?? [];
+  if (!Array.isArray(entries)) throw new SyntaxError('Entries is not a list');
+  for (const entry of entries as Record<string, unknown>[]) {
+    const wellTyped =
+      typeof entry === 'object' &&
+      entry !== null &&
+      STRING_MEMBERS.every(
+        (name) => entry[name] === undefined || typeof entry[name] === 'string',
+      ) &&
+      (entry.Resources === undefined ||
+        (Array.isArray(entry.Resources) &&
+          entry.Resources.every((resource) => typeof resource === 'string'))) &&
+      (entry.Time === undefined || typeof entry.Time === 'number');
+    if (!wellTyped) throw new SyntaxError('An entry member has the wrong type');
+  }
+  return entries as PutEventsEntry[];
+};
+
+/** Why PutEvents refuses the whole request (AWS's ValidationException), or undefined. */
+const putEventsRefusal = (entries: PutEventsEntry[]): string | undefined => {
+  if (entries.length < 1 || entries.length > MAX_ENTRIES) {
+    return `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`}`;
+  }
+  const total = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (total >= MAX_ENTRIES_BYTES) {
+    return `Total size of the entries in the request is over the limit (${total} bytes; the entries must total less than ${MAX_ENTRIES_BYTES})`;
+  }
+  return undefined;
+};
+
+/** An entry's Detail as a value; undefined when it is not JSON EventBridge processes. */
+const detailOf = (entry: PutEventsEntry): Record<string, unknown> | undefined => {
+  const text = entry.Detail ?? '{}';
+  if (textNestsDeeperThan(text, MAX_DETAIL_NESTING)) return undefined;
+  let detail: unknown;
+  try {
+    detail = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // A Detail is a JSON object: EventBridge refuses any other value.
+  return typeof detail === 'object' && detail !== null && !Array.isArray(detail)
+    ? (detail as Record<string, unknown>)
+    : undefined;
 };
 
 interface PutEventsEntry {
@@ -128,15 +218,19 @@ interface PutEventsEntry {
   DetailType?: string;
   Detail?: string;
   Resources?: string[];
+  Time?: number;
 }
+
+/** Refuses bytes that are not UTF-8 instead of reading U+FFFD in their place. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** PutEvents: each entry onto its bus (by name or ARN), or the entry's error. */
 const putEvents = (
-  input: { Entries?: PutEventsEntry[] },
+  entries: PutEventsEntry[],
   caller: string,
   { account, events, busNames }: Pick<MessagingOptions, 'account' | 'events' | 'busNames'>,
 ) => {
-  const results = (input.Entries ?? []).map((entry) => {
+  const results = entries.map((entry) => {
     // A bus is named by its name or its ARN.
     const bus = (entry.EventBusName ?? 'default').replace(/^arn:[^/]*event-bus\//, '');
     events.calls.tell(() => ({
@@ -158,14 +252,8 @@ const putEvents = (
           'You do not have permissions to publish events with this source onto this event bus.',
       };
     }
-    const detailText = entry.Detail ?? '{}';
-    let detail: unknown;
-    try {
-      detail = JSON.parse(detailText);
-    } catch {
-      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-    }
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    const detail = detailOf(entry);
+    if (detail === undefined) {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
     const id = events.put(
@@ -173,8 +261,8 @@ const putEvents = (
         source: entry.Source ?? '',
         'detail-type': entry.DetailType ?? '',
         resources: entry.Resources ?? [],
-        detail: detail as Record<string, unknown>,
-        detailText,
+        detail,
+        detailText: entry.Detail ?? '{}',
       },
       bus,
     );
@@ -207,24 +295,37 @@ export const messagingApi =
     if (target !== '') {
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        if (textNestsDeeperThan(raw, MAX_REQUEST_NESTING)) throw new SyntaxError('too deep');
+        body = JSON.parse(utf8.decode(raw));
       } catch {
         return eventsError(
           response,
           'SerializationException',
-          'The request body is not valid JSON',
+          'The request body is not a PutEvents request in UTF-8 JSON',
         );
       }
-      const input = typeof body === 'object' && body !== null ? body : {};
       if (target === 'AWSEvents.PutEvents') {
+        let entries: PutEventsEntry[];
+        try {
+          entries = entriesOf(body);
+        } catch {
+          return eventsError(
+            response,
+            'SerializationException',
+            'The request body is not a PutEvents request in UTF-8 JSON',
+          );
+        }
+        const refusal = putEventsRefusal(entries);
+        if (refusal) return eventsError(response, 'ValidationException', refusal);
         return sendJson(
           response,
           200,
-          putEvents(input as { Entries?: PutEventsEntry[] }, caller, { account, events, busNames }),
+          putEvents(entries, caller, { account, events, busNames }),
           {},
           'application/x-amz-json-1.1',
         );
       }
+      const input = typeof body === 'object' && body !== null ? body : {};
       if (target === 'AWSEvents.TestEventPattern') {
         events.calls.tell(() => ({ caller, action: 'events:TestEventPattern', resource: '*' }));
         const answer = testEventPattern(input as TestEventPatternInput);
@@ -236,6 +337,14 @@ export const messagingApi =
     }
 
     const form = new URLSearchParams(raw.toString('utf8'));
+    const message = form.get('Message') ?? '';
+    const attributes = attributesOf(form);
+    const size =
+      utf8Bytes(message) +
+      Object.entries(attributes).reduce(
+        (sum, [name, value]) => sum + utf8Bytes(name) + utf8Bytes(value) + utf8Bytes('String'),
+        0,
+      );
     if (form.get('Action') !== 'Publish') {
       return snsError(
         response,
@@ -244,11 +353,19 @@ export const messagingApi =
         `Unknown action: ${form.get('Action') ?? '(none)'}`,
       );
     }
+    if (size > MAX_MESSAGE_BYTES) {
+      return snsError(
+        response,
+        400,
+        'InvalidParameter',
+        `Invalid parameter: Message too long (${size} bytes with its attributes; at most ${MAX_MESSAGE_BYTES})`,
+      );
+    }
     const published = topics.publish(caller, {
       topicArn: form.get('TopicArn') ?? '',
       subject: form.get('Subject') ?? '',
-      message: form.get('Message') ?? '',
-      attributes: attributesOf(form),
+      message,
+      attributes,
     });
     if (!('messageId' in published))
       return snsError(response, published.status, published.code, published.reason);

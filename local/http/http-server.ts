@@ -25,28 +25,97 @@ export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
 }
 
+/** The bodies being read at once hold more memory than the platform gives them: try again soon. */
+class Overloaded extends Error {
+  override readonly name = 'Overloaded';
+}
+
+/**
+ * How many bytes of request bodies all ports together hold while reading them. Each port limits
+ * one body (6 MB, 16 MB); this limits them all at once, so that many large uploads together
+ * cannot take the memory the platform runs in: past it, a request gets 503 and Retry-After.
+ */
+const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+let buffered = 0;
+
 /** The client went away before its body was whole (a cut-off upload, an interrupted CLI call). */
 class RequestAborted extends Error {
   override readonly name = 'RequestAborted';
 }
 
+/**
+ * How much of a refused body is still read, and thrown away, so that the client, still sending
+ * it, gets the answer (a client cut off while it writes sees a reset, and an SDK retries it).
+ * Past this, the connection ends once the answer is out (listen()).
+ */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+const discarding = new WeakSet<IncomingMessage>();
+
+/** Reads the rest of a refused body into nothing, up to MAX_DISCARDED_BYTES in all. */
+const discard = (request: IncomingMessage, alreadyRead = 0) => {
+  const announced = Number(request.headers['content-length']);
+  if (announced > MAX_DISCARDED_BYTES) return;
+  discarding.add(request);
+  let read = alreadyRead;
+  request.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > MAX_DISCARDED_BYTES) {
+      discarding.delete(request);
+      request.socket.destroySoon();
+    }
+  });
+  request.resume();
+};
+
+/** Bodies this small are read whatever the budget: the requests that keep the platform usable. */
+const ALWAYS_READ_BYTES = 64 * 1024;
+
+/**
+ * The whole body, up to `limitBytes` (BodyTooLarge past it), and within the budget all ports
+ * share (Overloaded past it: MAX_BUFFERED_BYTES). Only what has arrived counts: a client that
+ * announces much and sends little holds nothing.
+ */
 export const readBody = (request: IncomingMessage, limitBytes: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length']) > limitBytes) {
+      reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
+      discard(request);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
+    const finish = (outcome: () => void) => {
+      if (done) return;
+      done = true;
+      buffered -= size;
+      outcome();
+    };
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        reject(new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`));
-        request.resume();
+      if (done) return;
+      const next = size + chunk.length;
+      const refusal =
+        next > limitBytes
+          ? new BodyTooLarge(`The request body is larger than ${limitBytes} bytes`)
+          : next > ALWAYS_READ_BYTES && buffered + chunk.length > MAX_BUFFERED_BYTES
+            ? new Overloaded('The platform is reading too many request bodies at once')
+            : undefined;
+      if (refusal) {
+        finish(() => reject(refusal));
+        discard(request, next);
         return;
       }
       chunks.push(chunk);
+      size = next;
+      buffered += chunk.length;
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', () => reject(new RequestAborted('The request body was cut off')));
+    request.on('end', () => finish(() => resolve(Buffer.concat(chunks))));
+    request.on('error', () =>
+      finish(() => reject(new RequestAborted('The request body was cut off'))),
+    );
     request.on('close', () => {
-      if (!request.complete) reject(new RequestAborted('The request body was cut off'));
+      if (!request.complete)
+        finish(() => reject(new RequestAborted('The request body was cut off')));
     });
   });
 
@@ -128,6 +197,12 @@ export const listen = async (
       inProgress--;
       if (inProgress === 0) drained?.();
     });
+    // Answered before its body was all read, and none of the rest to be read (a body refused
+    // past MAX_DISCARDED_BYTES, a handler that did not read it): the connection, which cannot
+    // carry another request now, ends.
+    response.once('finish', () => {
+      if (!request.complete && !discarding.has(request)) request.socket.destroySoon();
+    });
     withoutCors(response);
     const refusal = refusalOf(request, hostNames, options.linkable);
     if (refusal) {
@@ -138,6 +213,15 @@ export const listen = async (
     handler(request, response).catch((error: unknown) => {
       if (error instanceof RequestAborted) {
         response.destroy();
+        return;
+      }
+      if (error instanceof Overloaded && !response.headersSent) {
+        sendJson(
+          response,
+          503,
+          { message: error.message },
+          { 'retry-after': '1', connection: 'close' },
+        );
         return;
       }
       console.error(`${name}: unexpected error`, error);
@@ -155,9 +239,16 @@ export const listen = async (
     // Bytes after a request that said `Connection: close` (a body sent without a length) need no
     // answer of their own: that request's answer is on its way, and the connection ends after it.
     if (error.code === 'HPE_CLOSED_CONNECTION') return;
-    const body = JSON.stringify({ message: 'Bad Request' });
+    // Headers past Node's 16 KB, and a request too slow to come whole, get their own status.
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const body = JSON.stringify({ message: reason });
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -34,6 +34,8 @@ export const startTables = async (
     dataDir: string | undefined;
     allowedHosts: readonly string[] | undefined;
     log: ((line: string) => void) | undefined;
+    /** A part gone for good (DynamoDB Local's JVM ended, its data lost): told once. */
+    onFatal?: ((message: string) => void) | undefined;
   },
 ): Promise<StackDynamoDB> => {
   const dynamodb = await startDynamoDB({
@@ -45,6 +47,7 @@ export const startTables = async (
     dataDir: where.dataDir,
     allowedHosts: where.allowedHosts,
     ...(where.log ? { log: where.log } : {}),
+    ...(where.onFatal ? { onFatal: where.onFatal } : {}),
   });
   try {
     const tables = await createTables(dynamodb.endpoint, template);

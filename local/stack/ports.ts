@@ -1,14 +1,17 @@
 /**
  * The stack's ports, listening before their services exist: every function's environment names
  * every endpoint (AWS_ENDPOINT_URL_*), so the ports are open first and each serves once its
- * service is up. A request that comes before gets no answer until then.
+ * service is up. A request that comes before is held until then (local/http/when-ready.ts), or
+ * answered 503 with Retry-After: never left hanging.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Listening, listen, type RequestHandler } from '../http/http-server.ts';
+import { whenReady } from '../http/when-ready.ts';
 
 export interface Port extends Listening {
-  /** From now on, requests go to `handler`. */
+  /** From now on, requests go to `handler` (those held meanwhile too). */
   serve(handler: RequestHandler): void;
+  /** Start-up failed: held and later requests get 503 naming why. */
+  fail(reason: string): void;
 }
 
 export const listenFirst = async (
@@ -17,20 +20,15 @@ export const listenFirst = async (
   host: string,
   allowedHosts: readonly string[] | undefined,
 ): Promise<Port> => {
-  let handler: RequestHandler = async () => undefined;
+  const pending = whenReady(name);
   const listening = await listen(
     name,
-    (request: IncomingMessage, response: ServerResponse) => handler(request, response),
+    pending.handle,
     port,
     host,
     allowedHosts ? { allowedHosts } : {},
   );
-  return {
-    ...listening,
-    serve: (next) => {
-      handler = next;
-    },
-  };
+  return { ...listening, serve: pending.ready, fail: pending.fail };
 };
 
 /**
@@ -52,6 +50,9 @@ export const listenForServices = async (
   const close = async () => {
     for (const port of opened.reverse()) await port.close();
   };
+  const fail = (reason: string) => {
+    for (const port of opened) port.fail(reason);
+  };
   try {
     return {
       lambda: await listen('Lambda API', ports.lambda),
@@ -59,6 +60,7 @@ export const listenForServices = async (
       api: await listen('HTTP API', ports.api),
       messaging: await listen('SNS and EventBridge', ports.messaging),
       close,
+      fail,
     };
   } catch (error) {
     await close();

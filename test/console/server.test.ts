@@ -30,7 +30,7 @@ const book = async (body: unknown) => {
   const response = await fetch(`${consoleUrl()}/api/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as StartResponse };
 };
@@ -254,32 +254,93 @@ describe('the APIs the page uses', () => {
   });
 
   it.each([
-    ['not JSON', '{run_type', 'The body is not JSON'],
-    ['not an object', '"success"', 'The body must be a JSON object'],
+    ['not JSON', '{run_type', 'body', 'must be valid JSON'],
+    ['not an object', '"success"', 'body', 'must be a JSON object (a trip document)'],
+    // Issue 20: once booked (202), where POST /trips refuses it.
+    [
+      'an array nested 8,000 deep',
+      `${'['.repeat(4000)}${']'.repeat(4000)}`,
+      'body',
+      'must be a JSON object (a trip document)',
+    ],
+    [
+      'not UTF-8',
+      Buffer.concat([
+        Buffer.from('{"trip_id":"utf8-'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+      'body',
+      'must be valid UTF-8',
+    ],
     [
       'a run type that is no string',
       { run_type: 5 },
-      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      'run_type',
+      'must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
     ],
     [
       'an unknown run type',
       { run_type: 'failEverything' },
-      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      'run_type',
+      'must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
     ],
+    ['a field no trip has', { run_type: 'success', seats: 3 }, 'seats', 'is not a known field'],
   ])(
-    'refuses a booking whose body is %s with 400, and starts nothing',
-    async (_what, body, message) => {
+    'refuses a booking whose body is %s with 400, as POST /trips does, and starts nothing',
+    async (_what, body, field, rule) => {
       // Prepare
       const before = await executionCount();
 
       // Act
       const response = await book(body);
+      const api = await fetch(`${platform.stack.endpoints.api}/trips`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      });
 
       // Assess
-      expect(response).toEqual({ status: 400, body: { message } });
+      expect(response).toEqual({
+        status: 400,
+        body: { message: 'The request is invalid', errors: [{ field, rule }] },
+      });
+      expect(api.status).toBe(400);
       expect(await executionCount()).toBe(before);
     },
   );
+
+  it('refuses a body that is not JSON by its media type (415), or over 8 KB, as POST /trips does', async () => {
+    // Prepare
+    const before = await executionCount();
+    const post = (contentType: string, body: string) =>
+      fetch(`${consoleUrl()}/api/start`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      }).then(async (response) => ({ status: response.status, body: await response.json() }));
+
+    // Act
+    const plain = await post('text/plain', JSON.stringify({ run_type: 'success' }));
+    const large = await post('application/json', JSON.stringify({ pad: 'x'.repeat(9000) }));
+
+    // Assess
+    expect(plain).toEqual({
+      status: 415,
+      body: {
+        message: 'Unsupported Media Type',
+        errors: [{ field: 'content-type', rule: 'must be application/json' }],
+      },
+    });
+    expect(large).toEqual({
+      status: 400,
+      body: {
+        message: 'The request is invalid',
+        errors: [{ field: 'body', rule: 'must be at most 8192 bytes' }],
+      },
+    });
+    expect(await executionCount()).toBe(before);
+  });
 
   it("passes on the API's own 400 for a trip id it refuses, and starts nothing", async () => {
     // Prepare

@@ -52,9 +52,9 @@ describe('the data folder', () => {
     });
     await second.close();
 
-    // Assess: DynamoDB Local's SQLite file, one database for every client of the platform, and
-    // the closed executions that left memory.
-    expect(files).toEqual(['Local_us-east-1.db', 'closed-executions.jsonl']);
+    // Assess: DynamoDB Local's SQLite file, one database for every client of the platform, the
+    // closed executions that left memory, and the platform's note of which file holds the table.
+    expect(files).toEqual(['Local_us-east-1.db', 'closed-executions.jsonl', 'local-platform.json']);
     expect(response.status).toBe(200);
     expect(executions?.executions).toEqual([]);
     expect(trip.saga_status).toBe('booked');

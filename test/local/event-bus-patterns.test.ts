@@ -95,7 +95,7 @@ const countingTarget = () => {
     config: { arn: `arn:aws:lambda:${account.region}:${account.accountId}:function:Target` },
     invoke: async (event) => {
       received.push(event);
-      return { ok: true, payload: null, requestId: 'r' };
+      return { ok: true, payload: null, payloadJson: 'null', requestId: 'r' };
     },
   };
   return { target, received };

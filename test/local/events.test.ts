@@ -287,6 +287,52 @@ describe('close()', () => {
   });
 });
 
+describe('a delivery that fails on its way', () => {
+  it('is reported, never thrown: an event whose failure record no serializer can write (issue 20: it ended the process)', async () => {
+    // Prepare: a function that always fails, with an OnFailure topic, and an event nested
+    // 100,000 deep (JSON.stringify overflows the call stack on it)
+    let deep: Record<string, unknown> = { trip_id: 'deep' };
+    for (let level = 0; level < 100_000; level++) deep = { a: deep };
+    const reports: Delivery[] = [];
+    const published: string[] = [];
+    const failing: EventTarget = {
+      config: { arn: functionArn(account, 'FailingFunction') },
+      invoke: async (): Promise<InvokeResult> => ({
+        ok: false,
+        requestId: randomUUID(),
+        error: { errorType: 'Error', errorMessage: 'Always (injected)', trace: [] },
+      }),
+    };
+    const bus = new LocalEventBus({
+      rules: [],
+      invokeConfigs: { FailingFunction: { maximumRetryAttempts: 0, onFailure: OPERATORS_TOPIC } },
+      topics: {
+        publish: (_caller, draft) => {
+          published.push(draft.message);
+          return { messageId: randomUUID() };
+        },
+      },
+      lambda: { find: (name) => (name === 'FailingFunction' ? failing : undefined) },
+      account,
+      retryDelayMs: 0,
+      onDelivery: (delivery) => reports.push(delivery),
+    });
+
+    // Act
+    const delivered = bus.deliver('FailingFunction', deep);
+
+    // Assess
+    await expect(delivered).resolves.toBeUndefined();
+    expect(published).toEqual([]);
+    expect(reports).toEqual([
+      expect.objectContaining({
+        target: 'FailingFunction',
+        error: expect.stringContaining('RangeError'),
+      }),
+    ]);
+  });
+});
+
 describe("the template's EventInvokeConfig, as the platform reads it", () => {
   const withNotifierConfig = (config: unknown) => {
     const changed = structuredClone(template);

@@ -70,6 +70,49 @@ describe('listen()', () => {
     expect(next.status).toBe(200);
     expect(seen).toEqual(['/next 2']);
   });
+
+  it('answers a body over its limit with no more of it read, and ends that connection', async () => {
+    // Prepare
+    const seen: string[] = [];
+    server = await listen(
+      'Test API',
+      async (request, response) => {
+        try {
+          await readBody(request, 1024);
+        } catch (error) {
+          seen.push((error as Error).name);
+          sendJson(response, 413, { message: 'too large' });
+        }
+      },
+      0,
+      '127.0.0.1',
+    );
+
+    // Act: 64 MB announced, and sent
+    const answer = await rawRequest(`${server.url}/large`, {
+      method: 'POST',
+      headers: { host: `127.0.0.1:${server.port}` },
+      body: Buffer.alloc(64 * 1024 * 1024),
+    }).catch((error: NodeJS.ErrnoException) => ({ status: error.code, headers: {} }));
+
+    // Assess: answered (or, the answer out before the client finished writing, cut short)
+    expect(seen).toEqual(['BodyTooLarge']);
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(answer.status);
+  });
+
+  it('answers headers past 16 KB with 431, in JSON', async () => {
+    // Prepare
+    const { url, port } = await start([]);
+
+    // Act
+    const answer = await rawRequest(url, {
+      headers: { host: `127.0.0.1:${port}`, 'x-padding': 'x'.repeat(20_000) },
+    });
+
+    // Assess
+    expect(answer.status).toBe(431);
+    expect(JSON.parse(answer.text)).toEqual({ message: 'Request Header Fields Too Large' });
+  });
 });
 
 describe('Access-Control-Allow-Origin', () => {

@@ -16,6 +16,7 @@ import {
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { MAX_PAYLOAD_NESTING } from '../../local/emulators/lambda-api.ts';
 import { functionsOf, readTemplate } from '../../local/template/template.ts';
 import { clientsFor, startTestStack, tripItems, waitForExecution } from '../support/stack.ts';
 
@@ -185,6 +186,75 @@ describe('Invoke', () => {
     const response = await fetch(
       `${stack.endpoints.lambda}/2015-03-31/functions/ReserveHotelFunction/invocations`,
       { method: 'POST', body: JSON.stringify({ padding: 'x'.repeat(7 * 1024 * 1024) }) },
+    );
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+  });
+
+  it.each([
+    [
+      'nests arrays 3 million deep (6 MB)',
+      `${'['.repeat(3_000_000)}${']'.repeat(3_000_000)}`,
+      `nests deeper than ${MAX_PAYLOAD_NESTING} levels`,
+    ],
+    [
+      'nests objects one level past the limit',
+      `${'{"a":'.repeat(MAX_PAYLOAD_NESTING + 1)}1${'}'.repeat(MAX_PAYLOAD_NESTING + 1)}`,
+      `nests deeper than ${MAX_PAYLOAD_NESTING} levels`,
+    ],
+    [
+      'is not UTF-8',
+      Buffer.concat([Buffer.from('{"trip_id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+      'is not UTF-8',
+    ],
+  ])(
+    'a payload that %s is InvalidRequestContentException, and the function is not run',
+    async (_what, body, problem) => {
+      // Prepare
+      const fn = stack.lambda.find('ReserveHotelFunction');
+      const before = fn?.invocations;
+
+      // Act
+      const response = await fetch(
+        `${stack.endpoints.lambda}/2015-03-31/functions/ReserveHotelFunction/invocations`,
+        { method: 'POST', body },
+      );
+
+      // Assess
+      expect(response.status).toBe(400);
+      expect(response.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+      expect(((await response.json()) as { message: string }).message).toContain(problem);
+      expect(fn?.invocations).toBe(before);
+    },
+  );
+
+  it('a payload nested exactly as deep as the limit reaches the function', async () => {
+    // Prepare: the deepest payload the platform passes on, inside a trip the step refuses
+    const deep = `${'['.repeat(MAX_PAYLOAD_NESTING - 1)}${']'.repeat(MAX_PAYLOAD_NESTING - 1)}`;
+
+    // Act
+    const response = await fetch(
+      `${stack.endpoints.lambda}/2015-03-31/functions/ReserveHotelFunction/invocations`,
+      { method: 'POST', body: `{"deep":${deep}}` },
+    );
+
+    // Assess: the function ran, and refused it as no trip
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-amz-function-error')).toBe('Unhandled');
+    expect(await response.json()).toMatchObject({ errorType: 'ParseError' });
+  });
+
+  it('an Event invocation over 1 MB is RequestTooLargeException, as Lambda limits asynchronous payloads', async () => {
+    // Act
+    const response = await fetch(
+      `${stack.endpoints.lambda}/2015-03-31/functions/ReserveHotelFunction/invocations`,
+      {
+        method: 'POST',
+        headers: { 'x-amz-invocation-type': 'Event' },
+        body: JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }),
+      },
     );
 
     // Assess

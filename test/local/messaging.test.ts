@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { CallRecorder } from '../../local/checks/calls.ts';
 import type { Delivery } from '../../local/emulators/events.ts';
-import type { TopicMessage } from '../../local/emulators/messaging.ts';
+import { MAX_DETAIL_NESTING, type TopicMessage } from '../../local/emulators/messaging.ts';
 import { startTestStack } from '../support/stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -216,6 +216,139 @@ describe('TestEventPattern', () => {
       name: 'ValidationException',
       message: 'Parameter Event is not valid.',
     });
+  });
+});
+
+describe("PutEvents' limits, as EventBridge documents them", () => {
+  const putEvents = async (body: unknown) => {
+    const response = await fetch(stack.endpoints.messaging, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSEvents.PutEvents',
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const nested = (depth: number) =>
+    `${'{"a":'.repeat(depth - 1)}{"trip_id":"deep"}${'}'.repeat(depth - 1)}`;
+  const entry = (detail: string) => ({
+    EventBusName: 'TripEventsBus',
+    Source: 'booking-saga',
+    DetailType: 'BookingConfirmed',
+    Detail: detail,
+  });
+
+  it('a Detail nested 5,000 deep on a rule of the bus is MalformedDetail, and the platform carries on (issue 20: it ended the process)', async () => {
+    // Act
+    const answer = await putEvents({ Entries: [entry(nested(5000))] });
+    await stack.events.idle();
+
+    // Assess
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        FailedEntryCount: 1,
+        Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
+      },
+    });
+    const probe = await events.send(
+      new PutEventsCommand({ Entries: [outcomeEvent(`messaging-${randomUUID()}`, 'default')] }),
+    );
+    expect(probe.FailedEntryCount).toBe(0);
+  });
+
+  it(`takes a Detail nested ${MAX_DETAIL_NESTING} deep and delivers it; one level more is MalformedDetail`, async () => {
+    // Prepare
+    const before = deliveries.length;
+
+    // Act
+    const answer = await putEvents({
+      Entries: [entry(nested(MAX_DETAIL_NESTING)), entry(nested(MAX_DETAIL_NESTING + 1))],
+    });
+    await stack.events.idle();
+
+    // Assess
+    expect(answer.body.FailedEntryCount).toBe(1);
+    expect(answer.body.Entries).toEqual([
+      { EventId: expect.any(String) },
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+    ]);
+    // The notifier got it (and refused it as no trip): reported, nothing thrown.
+    expect(deliveries.slice(before)).toEqual([
+      expect.objectContaining({
+        rule: 'NotifyCustomerFunctionTripConcluded',
+        error: expect.any(String),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['no entry', { Entries: [] }, 'greater than or equal to 1'],
+    [
+      '11 entries',
+      { Entries: Array.from({ length: 11 }, () => entry('{}')) },
+      'less than or equal to 10',
+    ],
+    [
+      'entries of 256 KiB together',
+      {
+        Entries: [
+          entry(JSON.stringify({ pad: 'x'.repeat(200_000) })),
+          entry(JSON.stringify({ pad: 'x'.repeat(63_000) })),
+        ],
+      },
+      'Total size of the entries in the request is over the limit',
+    ],
+  ])(
+    'refuses a request of %s with ValidationException, and puts none of it',
+    async (_what, body, message) => {
+      // Prepare
+      const before = deliveries.length;
+
+      // Act
+      const answer = await putEvents(body);
+      await stack.events.idle();
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        __type: 'ValidationException',
+        message: expect.stringContaining(message),
+      });
+      expect(deliveries.length).toBe(before);
+    },
+  );
+
+  it.each([
+    [
+      'not UTF-8',
+      Buffer.concat([
+        Buffer.from('{"Entries":[{"Source":"'),
+        Buffer.from([0xff]),
+        Buffer.from('"}]}'),
+      ]),
+    ],
+    [
+      'a member of the wrong type',
+      JSON.stringify({ Entries: [{ ...entry('{}'), EventBusName: 5 }] }),
+    ],
+    ['nested past any request', `{"Entries":[${'['.repeat(100)}${']'.repeat(100)}]}`],
+  ])('answers a body %s with SerializationException', async (_what, body) => {
+    // Act
+    const response = await fetch(stack.endpoints.messaging, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSEvents.PutEvents',
+      },
+      body,
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { __type: string }).__type).toBe('SerializationException');
   });
 });
 

@@ -99,10 +99,16 @@ describe('the two wings', () => {
   it("the platform imports a computed path only to load the template's code, its plugin or a dependency's module", () => {
     const computed = platformFiles().filter((file) => importsOf(file).includes(COMPUTED));
     expect(computed.sort()).toEqual([
+      // dynalite's own level, found from dynalite, to check a data folder
+      'local/emulators/data-folder.ts',
+      // dynalite's own validations, found from dynalite
+      'local/emulators/dynamodb-body.ts',
       // dynalite's own memory-level, found from dynalite
       'local/emulators/dynamodb.ts',
       // each function's handler, from the template
       'local/emulators/lambda-host.ts',
+      // the module a heavy job runs in, named by the platform's caller (off-thread.ts)
+      'local/http/off-thread-worker.ts',
       // the plugin the template's package.json names
       'local/plugin.ts',
     ]);

@@ -6,6 +6,7 @@
  * runs in this process: anything thrown outside a request's own handling fails the run.
  */
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +232,102 @@ describe('the reproductions that ended the process', () => {
     expect(ended.description.status).not.toBe('RUNNING');
     await stillServing();
   });
+});
+
+describe("issue 20's reproductions", () => {
+  it('a 6 MB payload of arrays nested 3 million deep on the Lambda API is refused at once, and holds no other request up', async ({
+    annotate,
+  }) => {
+    // Prepare: it stalled every port for seconds, then answered a RangeError
+    const payload = Buffer.from(`${'['.repeat(3_000_000)}${']'.repeat(3_000_000)}`);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+
+    // Act
+    delay.enable();
+    const [refused, listed] = await Promise.all([
+      rawRequest(`${endpoint('lambda')}/2015-03-31/functions/ReserveHotelFunction/invocations`, {
+        method: 'POST',
+        headers: { host: hostOf('lambda') },
+        body: payload,
+      }),
+      rawRequest(`${endpoint('lambda')}/2015-03-31/functions/`, {
+        headers: { host: hostOf('lambda') },
+      }),
+    ]);
+    delay.disable();
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.headers['x-amzn-errortype']).toBe('InvalidRequestContentException');
+    expect(listed.status).toBe(200);
+    const stalledMs = delay.max / 1e6;
+    await annotate(`longest event-loop delay during the request: ${stalledMs.toFixed(0)} ms`);
+    // The soak's stall threshold: the platform's own work here is a few ms.
+    expect(stalledMs).toBeLessThan(1000);
+    await stillServing();
+  });
+
+  it.each([
+    ['a table name that is a list', (table: string) => `{"TableName":["${table}"]}`],
+    ['a key that is a number', (table: string) => `{"TableName":"${table}","Key":1e999}`],
+    [
+      'an attribute value whose S is a map',
+      (table: string) => `{"TableName":"${table}","Key":{"pk":{"S":{"a":1}},"sk":{"S":"x"}}}`,
+    ],
+    ['a body that is a list', () => '[1,2,3]'],
+  ])(
+    'a GetItem with %s gets SerializationException, as DynamoDB answers it (DynamoDB Local failed it with a 500)',
+    async (_what, body) => {
+      // Act
+      const answer = await sendToDynamoDb('GetItem', body(platform.stack.tableName));
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({
+        __type: 'com.amazon.coral.service#SerializationException',
+      });
+    },
+  );
+
+  it.each([
+    ['a byte that is not UTF-8', Buffer.from([0xff])],
+    ['a lone surrogate', Buffer.from('\\ud800')],
+  ])(
+    'StartExecution whose input holds %s is InvalidExecutionInput, and nothing starts',
+    async (_what, stray) => {
+      // Prepare: it started an execution (200)
+      const name = `not-utf8-${randomUUID()}`;
+      const body = Buffer.concat([
+        Buffer.from(
+          `{"stateMachineArn":"${platform.stack.stateMachineArn}","name":"${name}","input":"{\\"trip_id\\":\\"`,
+        ),
+        stray,
+        Buffer.from('\\"}"}'),
+      ]);
+
+      // Act
+      const answer = await rawRequest(endpoint('sfn'), {
+        method: 'POST',
+        headers: {
+          host: hostOf('sfn'),
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'AWSStepFunctions.StartExecution',
+        },
+        body,
+      });
+
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({
+        __type: 'com.amazonaws.swf.service.v2.model#InvalidExecutionInput',
+        message: "Invalid State Machine Execution Input: 'the input is not valid UTF-8'",
+      });
+      const executionArn = `${platform.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      await expect(
+        platform.clients.sfn.send(new DescribeExecutionCommand({ executionArn })),
+      ).rejects.toThrow(/does not exist/i);
+    },
+  );
 });
 
 // ------------------------------------------------------------------ seeded malformed traffic

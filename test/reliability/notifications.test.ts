@@ -154,7 +154,7 @@ describe.skipIf(externalStepFunctions)('telling the customer', () => {
     const held: unknown[] = [];
     fn.invoke = async (event: unknown) => {
       held.push(event);
-      return { ok: true, payload: null, requestId: randomUUID() };
+      return { ok: true, payload: null, payloadJson: 'null', requestId: randomUUID() };
     };
     return {
       held,

@@ -1,14 +1,14 @@
 /**
  * What the reliability tests share: a seeded random source (a corpus or a mix of run types must
  * be the same on every run) and a runner that keeps a fixed number of requests in flight (both
- * from local/app/checks/runs.ts, which the soak uses too), and the counts that prove a request
+ * from local/checks/runs.ts, which the soak uses too), and the counts that prove a request
  * changed nothing (executions started, items in the table).
  */
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { TestPlatform } from './stack.ts';
 
-export { mapConcurrently, type Random, seededRandom } from '../../local/app/checks/runs.ts';
+export { mapConcurrently, type Random, seededRandom } from '../../local/checks/runs.ts';
 
 /** Every execution of the stack's state machine (all pages). */
 export const listExecutions = async ({ stack, clients }: TestPlatform) => {

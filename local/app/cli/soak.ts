@@ -16,6 +16,8 @@
  * the notifier's claim lease has passed and the sweep has run again, each customer must have
  * been told once per outcome, with the truth (local/app/told.ts).
  */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -30,16 +32,19 @@ import {
 import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../../checks/faults.ts';
+import { mapConcurrently, seededRandom } from '../../checks/runs.ts';
 import { readCommandLine, usageError } from '../../cli/command-line.ts';
 import { type StackOptions, startStack } from '../../stack.ts';
 import { checkInvariant, type InvariantCheck } from '../checks/invariant.ts';
-import { mapConcurrently, seededRandom } from '../checks/runs.ts';
 import { type GateCall, IoGate, type Verdict } from '../gate.ts';
 import plugin from '../plugin.ts';
 import { readSagaDefinition } from '../saga.ts';
 import { checkTold, type Received } from '../told.ts';
+import { formatHostileReport, hostileSoak, hostileSoakPassed } from './hostile-soak.ts';
 
 const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
+       npm run soak -- --hostile [--seconds <N>] [--seed <S>] [--concurrency <C>] [--runaway]
+                                 [--report <file>]
 
 Runs N bookings through the offline platform (started on free ports), each with a random run
 type while compensations fail at random (40 %), retries not waiting, and checks the invariant
@@ -56,6 +61,15 @@ Options:
                         their writes on a fifth, then the sweep and a repair of every trip, then
                         what each customer was told; exits 1 if anything is left live or open,
                         or a customer was told wrong
+  --hostile             instead: the real npm start under hostile traffic on every port (bodies
+                        mutated in depth, size, encoding and framing) for --seconds (default
+                        60), bookings going on meanwhile and a probe timing every port every
+                        100 ms; reports crashes, stalls over 1 s and requests left hanging, and
+                        exits 1 unless all three are 0 (--concurrency: hostile requests at once,
+                        default 6)
+  --runaway             with --hostile: also state machines whose JSONata never ends (they pass
+                        once the Step Functions engine bounds each evaluation)
+  --report <file>       with --hostile: also write the report, dated, to <file> (Markdown)
   --help                this text
 `;
 
@@ -541,11 +555,47 @@ if (import.meta.main) {
     options: {
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string' },
       faults: { type: 'string' },
+      hostile: { type: 'boolean' },
+      seconds: { type: 'string', default: '60' },
+      runaway: { type: 'boolean' },
+      report: { type: 'string' },
     },
   });
-  const [runs, seed, concurrency] = [values.runs, values.seed, values.concurrency].map(Number);
+  if (values.hostile) {
+    const [seconds, seed, concurrency] = [
+      values.seconds,
+      values.seed,
+      values.concurrency ?? '6',
+    ].map(Number);
+    if (
+      ![seconds, seed, concurrency].every(
+        (number) => Number.isInteger(number) && (number ?? 0) >= 1,
+      )
+    ) {
+      usageError(HELP, '--seconds, --seed and --concurrency take whole numbers, at least 1');
+    }
+    const report = await hostileSoak({
+      seconds: seconds ?? 60,
+      seed: seed ?? 1,
+      concurrency: concurrency ?? 6,
+      runaway: values.runaway ?? false,
+      log: (line) => console.error(line),
+    });
+    const text = formatHostileReport(report);
+    console.log(text);
+    if (values.report) {
+      const heading = `# Hostile soak, ${new Date().toISOString().slice(0, 10)}`;
+      const command = `\`npm run soak -- --hostile --seconds ${seconds} --seed ${seed} --concurrency ${concurrency}${values.runaway ? ' --runaway' : ''}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`;
+      writeFileSync(values.report, `${heading}\n\n${command}\n\n\`\`\`\n${text}\n\`\`\`\n`);
+    }
+    process.exit(hostileSoakPassed(report) ? 0 : 1);
+  }
+  if (values.runaway) usageError(HELP, '--runaway goes with --hostile');
+  const [runs, seed, concurrency] = [values.runs, values.seed, values.concurrency ?? '16'].map(
+    Number,
+  );
   if (
     !Number.isInteger(runs) ||
     !Number.isInteger(seed) ||

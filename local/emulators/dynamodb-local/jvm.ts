@@ -35,6 +35,11 @@ export interface Jvm {
   /** The loopback address it answers on, for the proxy only. */
   endpoint: string;
   pid: number;
+  /**
+   * Settles when the JVM ends on its own (not through close()): how it ended (exit code or
+   * signal) and the last of what it wrote on its standard error.
+   */
+  ended: Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -117,18 +122,22 @@ export const startJvm = async (options: {
   }
 
   let closing = false;
-  void ended.then(() => {
-    // Requests now get a 500 from the proxy; say why, once, where the platform's output goes.
-    if (!closing) {
-      console.error(
-        `DynamoDB Local (pid ${child.pid}) ended (${child.exitCode ?? child.signalCode}):\n${errors}`,
-      );
-    }
+  // Never settles after close(): only an end the platform did not ask for is told.
+  const endedOnItsOwn = new Promise<string>((tell) => {
+    void ended.then(() => {
+      if (closing) return;
+      const how = child.signalCode
+        ? `killed by ${child.signalCode}`
+        : `exit code ${child.exitCode}`;
+      const said = errors.trim();
+      tell(said ? `${how}; it said: ${said.split('\n').slice(-3).join(' | ')}` : how);
+    });
   });
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid ?? 0,
+    ended: endedOnItsOwn,
     close: async () => {
       closing = true;
       child.stdin?.end();

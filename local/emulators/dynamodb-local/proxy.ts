@@ -19,6 +19,7 @@ import {
   request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type ServerResponse,
 } from 'node:http';
 import {
   BodyTooLarge,
@@ -27,9 +28,13 @@ import {
   readBody,
   sendJson,
 } from '../../http/http-server.ts';
-import { nestsDeeperThan } from '../../http/nesting.ts';
 import { ApiCalls, dynamodbCallOf } from '../api-calls.ts';
-import { dynamoDbRefusal } from '../dynamodb.ts';
+import {
+  checkDynamoDbBody,
+  DYNAMODB_SERIALIZATION,
+  DYNAMODB_VALIDATION,
+  operationOf,
+} from '../dynamodb-body.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB, with its JSON). */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -90,21 +95,54 @@ export interface DynamoDBProxyOptions {
   allowedHosts?: readonly string[] | undefined;
 }
 
-/**
- * Deeper than any DynamoDB request: attribute values stop at 32 levels, each two JSON levels
- * (`{"M": {"name": ...}}`), inside a request's few levels of its own.
- */
-const MAX_JSON_NESTING = 128;
+/** How long a request waits for DynamoDB Local to be back (a restart) before it gets 503. */
+const HOLD_MS = 60_000;
+const RETRY_AFTER_SECONDS = '5';
 
-export const startDynamoDBProxy = async (
-  options: DynamoDBProxyOptions,
-): Promise<Listening & { calls: ApiCalls }> => {
+export interface DynamoDBProxy extends Listening {
+  calls: ApiCalls;
+  /** DynamoDB Local is gone for a moment (restarting): requests wait for resume(). */
+  hold: () => void;
+  /** DynamoDB Local answers at `target` (again): the waiting requests go there. */
+  resume: (target: string) => void;
+  /** DynamoDB Local is gone for good: every request gets 503 with this message. */
+  refuse: (message: string) => void;
+}
+
+const unavailable = (response: ServerResponse, message: string) =>
+  sendJson(
+    response,
+    503,
+    dynamodbError('ServiceUnavailable', message),
+    { 'retry-after': RETRY_AFTER_SECONDS },
+    'application/x-amz-json-1.0',
+  );
+
+export const startDynamoDBProxy = async (options: DynamoDBProxyOptions): Promise<DynamoDBProxy> => {
   if (!/^[A-Za-z0-9]+$/.test(options.namespace)) {
     throw new Error(
       `The DynamoDB namespace must be letters and digits, not "${options.namespace}"`,
     );
   }
-  const target = new URL(options.target);
+  let target = new URL(options.target);
+  let refusal: string | undefined;
+  /** Set while DynamoDB Local restarts: settles when it answers again (or is gone for good). */
+  let back: { promise: Promise<void>; settle: () => void } | undefined;
+  /** Waits for a restart under way; false when it did not end in time or ended nowhere. */
+  const waitForBack = async (): Promise<boolean> => {
+    if (back) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        back.promise,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, HOLD_MS);
+          timer.unref();
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return back === undefined && refusal === undefined;
+  };
   // Kept-alive connections to the JVM, closed before Jetty's own idle timeout (30 s) can.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 10_000 });
   const calls = new ApiCalls();
@@ -126,20 +164,18 @@ export const startDynamoDBProxy = async (
       // A body that is not JSON, or JSON nested past any request's shape, is refused as DynamoDB
       // refuses it (400 SerializationException), where DynamoDB Local fails (500 InternalFailure,
       // or an HTML page for a stack overflow). Attributes nested deeper than DynamoDB allows get
-      // its ValidationException.
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch {
-        parsed = undefined;
-      }
-      const refusal = dynamoDbRefusal(parsed, { dynaliteParser: false });
-      if (refusal) {
+      // its ValidationException. A large body is checked off this thread (checkDynamoDbBody).
+      const operation = operationOf(request.headers['x-amz-target']);
+      const check = await checkDynamoDbBody(body, {
+        dynaliteParser: false,
+        ...(operation ? { operation } : {}),
+      });
+      if (check.validation) {
         return sendJson(
           response,
           400,
           // DynamoDB's shape for this error, as the dynalite front answers it too.
-          { __type: 'com.amazon.coral.validate#ValidationException', message: refusal },
+          { __type: DYNAMODB_VALIDATION, message: check.validation },
           {},
           'application/x-amz-json-1.0',
         );
@@ -158,37 +194,51 @@ export const startDynamoDBProxy = async (
           'text/plain',
         );
       }
-      if (parsed === undefined || nestsDeeperThan(parsed, MAX_JSON_NESTING)) {
+      if (check.serialization) {
         return sendJson(
           response,
           400,
-          {
-            __type: 'com.amazon.coral.service#SerializationException',
-            message: 'The request body is not a JSON document DynamoDB can read',
-          },
+          { __type: DYNAMODB_SERIALIZATION, message: check.serialization },
           {},
           'application/x-amz-json-1.0',
         );
       }
-      const upstream = await new Promise<IncomingMessage | Error>((done) => {
-        const forward = httpRequest(
-          {
-            agent,
-            hostname: target.hostname,
-            port: target.port,
-            method: request.method,
-            path: request.url,
-            headers: {
-              ...forwardedRequestHeaders(request.headers, options.namespace),
-              host: target.host,
-              'content-length': String(body.length),
+      const forward = () =>
+        new Promise<IncomingMessage | Error>((done) => {
+          const upstreamRequest = httpRequest(
+            {
+              agent,
+              hostname: target.hostname,
+              port: target.port,
+              method: request.method,
+              path: request.url,
+              headers: {
+                ...forwardedRequestHeaders(request.headers, options.namespace),
+                host: target.host,
+                'content-length': String(body.length),
+              },
             },
-          },
-          done,
+            done,
+          );
+          upstreamRequest.once('error', done);
+          upstreamRequest.end(body);
+        });
+      if (!(await waitForBack())) {
+        return unavailable(
+          response,
+          refusal ?? 'DynamoDB Local is starting again: try again in a few seconds',
         );
-        forward.once('error', done);
-        forward.end(body);
-      });
+      }
+      let upstream = await forward();
+      // Refused before it reached DynamoDB Local, which has just ended: sent again once it is back.
+      if (
+        upstream instanceof Error &&
+        (upstream as NodeJS.ErrnoException).code === 'ECONNREFUSED'
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (back && (await waitForBack())) upstream = await forward();
+      }
+      if (refusal) return unavailable(response, refusal);
       if (upstream instanceof Error) {
         // The JVM is gone or refused the connection: a 500, which AWS's SDKs retry.
         return sendJson(
@@ -214,6 +264,23 @@ export const startDynamoDBProxy = async (
   return {
     ...listening,
     calls,
+    hold: () => {
+      if (back) return;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      back = { promise, settle: resolve };
+    },
+    resume: (next) => {
+      target = new URL(next);
+      const held = back;
+      back = undefined;
+      held?.settle();
+    },
+    refuse: (message) => {
+      refusal = message;
+      const held = back;
+      back = undefined;
+      held?.settle();
+    },
     close: async () => {
       await listening.close();
       agent.destroy();

@@ -3,13 +3,29 @@
  * POST / with `X-Amz-Target: AWSStepFunctions.<Operation>`). Errors come back as AWS sends
  * them: HTTP 400 with `{ "__type": "...#<ErrorName>", "message": ... }`.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody, sendJson } from '../../http/http-server.ts';
+import { textNestsDeeperThan } from '../../http/nesting.ts';
 import { callerOf } from '../api-calls.ts';
 import { StepFunctionsError, type StepFunctionsService } from './service.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+/**
+ * How deep a request body may nest. Every operation's members are strings, numbers and shallow
+ * lists (an execution's input is a string, whatever it holds): 32 levels is far past any
+ * request, and the body is measured before it is parsed.
+ */
+const MAX_REQUEST_NESTING = 32;
+
+/**
+ * StartExecution's `input` is JSON text whose length AWS counts "as bytes in UTF-8 encoding"
+ * (API reference, StartExecution): bytes that are not UTF-8, or a lone surrogate (`\ud800`,
+ * which no UTF-8 can encode), are no such input.
+ */
+const NOT_UTF8_INPUT = "Invalid State Machine Execution Input: 'the input is not valid UTF-8'";
 
 type Body = Record<string, unknown>;
 
@@ -81,11 +97,26 @@ export const stepFunctionsApi =
         `Unknown operation: ${target || '(no X-Amz-Target)'}`,
       );
     }
+    if (textNestsDeeperThan(raw, MAX_REQUEST_NESTING)) {
+      return error(
+        response,
+        400,
+        'SerializationException',
+        `The request body nests deeper than ${MAX_REQUEST_NESTING} levels, which no ${operation} request does`,
+      );
+    }
     let body: unknown;
     try {
       body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
     } catch {
       return error(response, 400, 'SerializationException', 'The request body is not valid JSON');
+    }
+    // JSON whose bytes are not all UTF-8: the stray bytes are inside a string, which for
+    // StartExecution is the input (or its name) AWS counts in UTF-8.
+    if (!isUtf8(raw)) {
+      return operation === 'StartExecution'
+        ? error(response, 400, 'InvalidExecutionInput', NOT_UTF8_INPUT)
+        : error(response, 400, 'SerializationException', 'The request body is not UTF-8');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return error(
@@ -110,6 +141,10 @@ export const stepFunctionsApi =
           )
           .join('; ')}`,
       );
+    }
+    const { input } = body as Body;
+    if (operation === 'StartExecution' && typeof input === 'string' && !input.isWellFormed()) {
+      return error(response, 400, 'InvalidExecutionInput', NOT_UTF8_INPUT);
     }
     service.calls.tell(() => ({
       caller: callerOf(request),

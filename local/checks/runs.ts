@@ -1,5 +1,5 @@
 /**
- * How the soak and the reliability tests run many bookings: a seeded random source (the same
+ * How the soaks and the reliability tests run many requests: a seeded random source (the same
  * seed gives the same runs, whatever the concurrency) and a runner that keeps a fixed number of
  * them in flight.
  */
