@@ -21,6 +21,7 @@ import {
   ScanCommand,
   TransactWriteItemsCommand,
   UpdateTimeToLiveCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -98,6 +99,11 @@ const reserveOverCancelled = async (options: Partial<PutItemCommandInput> = {}) 
 
 beforeAll(async () => {
   created = await createTable();
+  // As on DynamoDB, a table takes writes once ACTIVE (dynalite makes it so after a while).
+  await waitUntilTableExists(
+    { client, maxWaitTime: 60, minDelay: 0.05, maxDelay: 0.2 },
+    { TableName: tableName },
+  );
 });
 
 afterAll(() => {
