@@ -11,7 +11,7 @@ import { basename, dirname } from 'node:path';
 import type { RunningDynamoDB } from './emulators/dynamodb-backend.ts';
 import type { LocalEventBus, Schedule } from './emulators/events.ts';
 import { lambdaApi } from './emulators/lambda-api.ts';
-import type { LocalLambda } from './emulators/lambda-runtime.ts';
+import type { FunctionLogLine, LocalLambda } from './emulators/lambda-runtime.ts';
 import type { LocalTopics } from './emulators/messaging.ts';
 import type { StepFunctionsService } from './emulators/sfn/service.ts';
 import type { Plugin, Running } from './plugin.ts';
@@ -59,6 +59,8 @@ export interface StackOptions {
   build?: { skip?: boolean; dir?: string };
   /** More environment for every function (FAILURE_SEED, say). */
   environment?: Record<string, string>;
+  /** Given each write of the functions (default: to this process's stdout and stderr, as written). */
+  onFunctionLog?: (line: FunctionLogLine) => void;
   dynamodb?: DynamoDBOptions;
   stepFunctions?: StepFunctionsOptions;
   messaging?: MessagingOptions;
@@ -152,7 +154,9 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
       messaging: listening.messaging.url,
     };
 
-    const lambda = opened.add(startFunctions(loaded, endpoints, buildDir, options.environment));
+    const lambda = opened.add(
+      startFunctions(loaded, endpoints, buildDir, options.environment, options.onFunctionLog),
+    );
     listening.lambda.serve(lambdaApi(lambda));
     const messaging = opened.add(
       startMessaging(loaded, eventConfig, lambda, retryDelayMs, options.messaging ?? {}),

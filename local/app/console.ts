@@ -23,7 +23,7 @@ const START_BOOKING = 'StartBookingFunction';
  * The trip id and run type an execution's input names. A trip document without a run type has
  * the schema's default (a saga started with the AWS CLI, say); other input, only what it says.
  */
-const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
+export const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
   let parsed: { trip_id?: unknown; run_type?: unknown } | null;
   try {
     parsed = JSON.parse(input ?? '') as typeof parsed;

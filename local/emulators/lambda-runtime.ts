@@ -59,6 +59,28 @@ export type Outcome = { ok: true; payload: string } | { ok: false; error: Functi
 /** The functions' thread's answer to an invocation. */
 export type InvocationAnswer = Outcome & { id: number };
 
+/**
+ * What a function wrote to its standard output or error, as Lambda sends it to the function's
+ * log group: the text as written (a Powertools JSON line, say), its function, and the request
+ * it ran for (none for what its module wrote while loading).
+ */
+export interface FunctionLogLine {
+  function: string;
+  requestId?: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** The functions' thread telling of a write (lambda-host.ts). */
+export interface LogMessage {
+  log: FunctionLogLine;
+}
+
+/** Where a function's writes go when no one asks for them: the process's own streams. */
+export const writeThrough = ({ stream, text }: FunctionLogLine) => {
+  process[stream].write(text);
+};
+
 /** A thrown value as the Node.js runtime reports it. */
 export const toFunctionError = (error: unknown): FunctionError => {
   if (error instanceof Error) {
@@ -87,13 +109,15 @@ const HOST = new URL('./lambda-host.ts', import.meta.url);
  */
 export class FunctionHost {
   readonly #configs: FunctionConfig[];
+  readonly #onLog: (line: FunctionLogLine) => void;
   #worker: Worker | undefined;
   readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
   #nextId = 0;
   #closed = false;
 
-  constructor(configs: FunctionConfig[]) {
+  constructor(configs: FunctionConfig[], onLog: (line: FunctionLogLine) => void = writeThrough) {
     this.#configs = configs;
+    this.#onLog = onLog;
   }
 
   #thread(): Worker {
@@ -101,7 +125,12 @@ export class FunctionHost {
     const worker = new Worker(HOST, { workerData: this.#configs });
     // Only a pending invocation keeps the process alive: idle functions do not.
     worker.unref();
-    worker.on('message', (answer: InvocationAnswer) => {
+    worker.on('message', (message: InvocationAnswer | LogMessage) => {
+      if ('log' in message) {
+        this.#onLog(message.log);
+        return;
+      }
+      const answer = message;
       const settle = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
       if (this.#pending.size === 0) worker.unref();
@@ -242,8 +271,13 @@ export class LocalLambda {
 
   readonly #host: FunctionHost;
 
-  constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
-    this.#host = new FunctionHost(configs);
+  /** `onLog` is given what the functions write (default: the process's own streams). */
+  constructor(
+    configs: FunctionConfig[],
+    account: { region: string; accountId: string },
+    onLog?: (line: FunctionLogLine) => void,
+  ) {
+    this.#host = new FunctionHost(configs, onLog);
     for (const config of configs) {
       this.#functions.set(config.name, new LocalFunction(config, this.#host));
     }

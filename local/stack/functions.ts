@@ -6,7 +6,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
-import { type FunctionConfig, LocalLambda } from '../emulators/lambda-runtime.ts';
+import {
+  type FunctionConfig,
+  type FunctionLogLine,
+  LocalLambda,
+} from '../emulators/lambda-runtime.ts';
 import { bundleFileOf } from '../template/build.ts';
 import { functionArn, type LocalAccount, type Resolve } from '../template/resolve.ts';
 import type { LoadedTemplate } from '../template/support.ts';
@@ -109,6 +113,7 @@ export const startFunctions = (
   endpoints: FunctionEndpoints,
   buildDir: string,
   environment: Record<string, string> | undefined,
+  onLog?: (line: FunctionLogLine) => void,
 ): LocalLambda => {
   const configs = functionConfigs(
     loaded.runnable,
@@ -125,5 +130,5 @@ export const startFunctions = (
       );
     }
   }
-  return new LocalLambda(configs, loaded.account);
+  return new LocalLambda(configs, loaded.account, onLog);
 };
