@@ -198,6 +198,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           allowedHosts,
           title: plugin?.name ?? basename(dirname(templatePath)),
           extension: plugin?.console?.(running),
+          testCaseOf: stepFunctions.service && ((arn) => stepFunctions.service?.testCaseOf(arn)),
         }),
       );
       endpoints.console = consoleServer.url;

@@ -399,6 +399,15 @@ export class StepFunctionsService {
     return { ...machineOf(machine), updateDate: machine.creationDate };
   }
 
+  /**
+   * The mock configuration's test case an execution ran (`<machine ARN>#<test case>` at its
+   * start), if any. Step Functions Local's API tells no one (its execution ARN names the machine
+   * alone): the platform's console asks here.
+   */
+  testCaseOf(executionArn: string): string | undefined {
+    return this.#executions.get(executionArn)?.testCase;
+  }
+
   describeExecution(executionArn: unknown) {
     const record = this.#execution(executionArn);
     return {
