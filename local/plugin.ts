@@ -2,7 +2,8 @@
  * The one interface through which an application plugs its own offline code into the platform.
  * The platform runs any SAM template without one; a plugin adds only what the application alone
  * knows: what the console offers to start and shows beside an execution, what to settle after a
- * restart on kept data, how npm start prints a message and what it suggests trying.
+ * restart on kept data, how npm start words a message and an execution's input, and what it
+ * suggests trying.
  *
  * A template names its plugin in the package.json beside it, by the template's file name:
  *
@@ -49,8 +50,19 @@ export interface Plugin {
   afterRestart?(running: Running): Promise<void>;
   /** What the console offers for this application (local/console/server.ts). */
   console?(running: Running): ConsoleExtension;
-  /** A message published to one of the template's topics, as npm start prints it. */
-  formatMessage?(message: TopicMessage): string;
+  /**
+   * A message published to one of the template's topics, as npm start prints it: one short line
+   * (npm start puts the time before it, and cuts it at 160 characters). Without the hook: the
+   * topic and the message's subject; so too when the hook answers undefined (a topic it does
+   * not word).
+   */
+  formatMessage?(message: TopicMessage): string | undefined;
+  /**
+   * What an execution's input asks for, in a few words, on the line npm start prints when the
+   * execution starts (after the state machine's name); undefined adds nothing. Not asked for a
+   * mock configuration's test case, whose responses are mocked whatever the input says.
+   */
+  describeInput?(execution: { stateMachine: string; input: string }): string | undefined;
   /** Lines npm start prints after its own: what to try with this application. */
   banner?(running: Running): string;
 }

@@ -11,7 +11,7 @@ import { basename, dirname } from 'node:path';
 import type { RunningDynamoDB } from './emulators/dynamodb-backend.ts';
 import type { LocalEventBus, Schedule } from './emulators/events.ts';
 import { lambdaApi } from './emulators/lambda-api.ts';
-import type { LocalLambda } from './emulators/lambda-runtime.ts';
+import type { FunctionLogLine, LocalLambda } from './emulators/lambda-runtime.ts';
 import type { LocalTopics } from './emulators/messaging.ts';
 import type { StepFunctionsService } from './emulators/sfn/service.ts';
 import type { Plugin, Running } from './plugin.ts';
@@ -66,6 +66,8 @@ export interface StackOptions {
    * its data was in memory): npm start says so and exits.
    */
   onFatal?: (message: string) => void;
+  /** Given each write of the functions (default: to this process's stdout and stderr, as written). */
+  onFunctionLog?: (line: FunctionLogLine) => void;
   dynamodb?: DynamoDBOptions;
   stepFunctions?: StepFunctionsOptions;
   messaging?: MessagingOptions;
@@ -165,7 +167,11 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
     };
 
     const lambda = opened.add(
-      startFunctions(loaded, endpoints, buildDir, options.environment, options.functionEnvironment),
+      startFunctions(loaded, endpoints, buildDir, {
+        environment: options.environment,
+        environmentByFunction: options.functionEnvironment,
+        onLog: options.onFunctionLog,
+      }),
     );
     listening.lambda.serve(lambdaApi(lambda));
     const messaging = opened.add(
@@ -208,6 +214,7 @@ export const startStack = async (options: StackOptions = {}): Promise<LocalStack
           allowedHosts,
           title: plugin?.name ?? basename(dirname(templatePath)),
           extension: plugin?.console?.(running),
+          testCaseOf: stepFunctions.service && ((arn) => stepFunctions.service?.testCaseOf(arn)),
         }),
       );
       endpoints.console = consoleServer.url;

@@ -26,7 +26,7 @@ const START_BOOKING = 'StartBookingFunction';
  * The trip id and run type an execution's input names. A trip document without a run type has
  * the schema's default (a saga started with the AWS CLI, say); other input, only what it says.
  */
-const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
+export const tripOf = (input: string | undefined): { tripId?: string; runType?: string } => {
   let parsed: { trip_id?: unknown; run_type?: unknown } | null;
   try {
     parsed = JSON.parse(input ?? '') as typeof parsed;
@@ -77,18 +77,42 @@ const itemsPanel = (items: Record<string, string>[]): Panel => ({
   }),
 });
 
-/** What the customer was told: each notice's subject and message, as NotifyCustomer sent it. */
-const noticesPanel = (notifications: Record<string, string>[]): Panel => ({
-  kind: 'messages',
-  id: 'notifications',
-  title: 'Told the customer',
-  empty: "Nothing yet: the customer is told once the trip's outcome is known.",
-  messages: notifications.map((item) => ({
-    heading: `${item.subject ?? ''}${item.sent_to ? ` (to ${item.sent_to})` : ''}`,
-    body: item.message ?? '',
-    data: { notice: item.notice ?? '', status: item.delivery_status ?? '' },
-  })),
-});
+/** Whether a trip document (the record's input) names a contact to tell. */
+const hasContact = (input: string | undefined) => {
+  try {
+    const { contact } = JSON.parse(input ?? '') as { contact?: unknown };
+    return typeof contact === 'string' && contact !== '';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What the customer was told: each notice's subject and message, as NotifyCustomer sent it; when
+ * none was sent, why: no trip record (an execution started outside the API, whose customer is
+ * never told), no contact to tell, or an outcome not known yet.
+ */
+const noticesPanel = (items: Record<string, string>[]): Panel => {
+  const record = items.find((item) => item.type === 'Trip');
+  const notifications = items.filter((item) => item.type === 'Notification');
+  const empty =
+    record === undefined
+      ? 'No one to tell: this execution has no trip record (it was not started through the API).'
+      : record.outcome !== undefined && !hasContact(record.input)
+        ? 'No one to tell: this trip has no contact.'
+        : "Nothing yet: the customer is told once the trip's outcome is known.";
+  return {
+    kind: 'messages',
+    id: 'notifications',
+    title: 'Told the customer',
+    empty,
+    messages: notifications.map((item) => ({
+      heading: `${item.subject ?? ''} ${item.sent_to ? `(to ${item.sent_to})` : '(no contact)'}`,
+      body: item.message ?? '',
+      data: { notice: item.notice ?? '', status: item.delivery_status ?? '' },
+    })),
+  };
+};
 
 export const bookingConsole = (running: Running): ConsoleExtension => {
   const dynamodb = new DynamoDBClient({
@@ -205,12 +229,14 @@ export const bookingConsole = (running: Running): ConsoleExtension => {
       const { tripId } = tripOf(input);
       const items = tripId ? (await queryTripItems(documents, tableName, tripId)).map(asText) : [];
       const notifications = items.filter((item) => item.type === 'Notification');
+      const hasRecord = items.some((item) => item.type === 'Trip');
       return {
         ...(tripId ? { subject: `trip ${tripId}` } : {}),
-        panels: [itemsPanel(items), noticesPanel(notifications)],
-        // The customer is told after the execution ends (and again after a repair): keep looking.
+        panels: [itemsPanel(items), noticesPanel(items)],
+        // The customer is told after the execution ends (and again after a repair): keep looking,
+        // unless there is no record, and so no one will be.
         pending:
-          notifications.length === 0 ||
+          (hasRecord && notifications.length === 0) ||
           notifications.some((item) => item.delivery_status !== 'sent'),
       };
     },

@@ -6,24 +6,45 @@
  *   afterRestart   after a start on kept data: the sweep settles every trip left open, now
  *                  (none of the last run's executions survived it), before the API opens
  *   console        the booking form, the run types, the trip's items and notices
- *   formatMessage  a message to a customer, printed with the contact masked
+ *   formatMessage  a message to a customer, in one line, the contact masked
+ *   describeInput  what a booking's run type asks for, when its execution starts
  *   banner         what npm start suggests trying with the app
  */
 import { maskContact } from '#commons/trip.ts';
+import { shortId } from '../cli/start-output.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { TopicMessage } from '../emulators/messaging.ts';
 import type { Plugin, Running } from '../plugin.ts';
-import { bookingConsole } from './console.ts';
+import { bookingConsole, tripOf } from './console.ts';
 
 /**
- * A message to a topic, as the customer would get it: the contact, and any email address the
- * text holds (an operators' record carries whole events), masked.
+ * A message to a customer, in one line: the trip, who it went to (the contact masked), and the
+ * message's first sentence, which says what happened (the rest lists the bookings); any email
+ * address in it masked.
  */
-const formatMessage = ({ topicArn, subject, message, attributes }: TopicMessage) => {
-  const to = attributes.contact ? ` to ${maskContact(attributes.contact)}` : '';
-  const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
-  const indented = maskEmailAddresses(message).replaceAll('\n', '\n    ');
-  return `\n[${topic}]${to}: ${maskEmailAddresses(subject ?? '')}\n    ${indented}\n`;
+const formatMessage = ({ subject, message, attributes }: TopicMessage) => {
+  // Only a customer's notice (it names its trip and notice); the operators' records as they come.
+  if (attributes.notice === undefined) return undefined;
+  const trip = attributes.trip_id ? shortId(attributes.trip_id) : '';
+  const to = attributes.contact ? `to ${maskContact(attributes.contact)}` : 'no contact';
+  // The body: "Trip <id>", a blank line, then paragraphs; the first says what happened.
+  const paragraph = message.split('\n').find((line, index) => index > 0 && /^\S/.test(line));
+  const sentence = (paragraph ?? subject).split(/(?<=\.)\s/)[0]?.replace(/:$/, '.') ?? '';
+  // Any email address the text holds (an operators' record carries whole events), masked.
+  return `${trip} ✉ ${to}: ${maskEmailAddresses(sentence)}`;
+};
+
+/** What a booking's run type asks for, on npm start's line at the execution's start. */
+const describeInput = ({ input }: { input: string }) => {
+  const { runType } = tripOf(input);
+  if (runType === undefined) return undefined;
+  if (runType === 'success') return 'run type success: every step books';
+  // failHotelReservation: the hotel reservation; failPayment: the payment.
+  const step = runType
+    .replace(/^fail/, '')
+    .replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)
+    .trim();
+  return `run type ${runType}: the ${step} fails on purpose`;
 };
 
 const banner = ({ endpoints: { api, lambda, messaging }, parameter }: Running) => `
@@ -52,6 +73,7 @@ const plugin: Plugin = {
   afterRestart: (running) => running.runSchedules({ older_than_seconds: 0 }),
   console: bookingConsole,
   formatMessage,
+  describeInput,
   banner,
 };
 

@@ -14,15 +14,15 @@
  * (82-86 against 124-162 a second, back to back on 2 shared cores). --heap-growing-percent=25 with --max-semi-space-size=16 kept the
  * speed but ended at 281-288 MB: too close to the 300 MB budget.
  */
+import { createWriteStream } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { maskEmailAddresses } from '../console/format.ts';
+import { styleText } from 'node:util';
 import {
   DYNAMODB_CHOICES,
   type DynamoDBChoice,
   INSTALL_JAVA,
 } from '../emulators/dynamodb-backend.ts';
 import { DYNAMODB_LOCAL } from '../emulators/dynamodb-local/install.ts';
-import type { TopicMessage } from '../emulators/messaging.ts';
 import { DEFAULT_RETAINED_EXECUTIONS } from '../emulators/sfn/service.ts';
 import { loadPlugin, type Plugin } from '../plugin.ts';
 import {
@@ -38,6 +38,7 @@ import { parseParameterOverrides } from '../template/resolve.ts';
 import type { Unsupported } from '../template/support.ts';
 import { TEMPLATE_PATH } from '../template/template.ts';
 import { readCommandLine } from './command-line.ts';
+import { LOG_FORMATS, type LogFormat, startOutput } from './start-output.ts';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -71,6 +72,11 @@ Options:
   --schedule-seconds <s>        run the template's schedules this often (default: their rate)
   --parameter-overrides <K=V>   template parameters, e.g. "LogLevel=WARN"; repeatable
   --skip-build                  run what .aws-sam/build holds instead of building first
+  --log-format <text|json>      text (default): a short line per step, end and message, and the
+                                functions' errors; json: the functions' log lines as Lambda
+                                writes them (what their log groups would hold) instead of steps
+  --log-file <path>             also append the functions' log lines, as written, to this file
+                                (as sam local's --log-file)
   --help                        this text
 
 Environment:
@@ -98,6 +104,8 @@ const { values } = readCommandLine(HELP, {
     'schedule-seconds': { type: 'string' },
     'parameter-overrides': { type: 'string', multiple: true },
     'skip-build': { type: 'boolean' },
+    'log-format': { type: 'string' },
+    'log-file': { type: 'string' },
   },
 });
 
@@ -122,6 +130,12 @@ try {
 const choice = values.dynamodb;
 if (choice !== undefined && !(DYNAMODB_CHOICES as readonly string[]).includes(choice)) {
   console.error(`--dynamodb takes ${DYNAMODB_CHOICES.join(' or ')}, not "${choice}"`);
+  process.exit(2);
+}
+
+const logFormat = values['log-format'] ?? 'text';
+if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+  console.error(`--log-format takes ${LOG_FORMATS.join(' or ')}, not "${logFormat}"`);
   process.exit(2);
 }
 
@@ -151,16 +165,21 @@ try {
   process.exit(1);
 }
 
-/** A message to a topic, as npm start prints it (the plugin's way, if it has one). */
-const printMessage = (message: TopicMessage) => {
-  const { topicArn, subject, message: text } = message;
-  const topic = topicArn.slice(topicArn.lastIndexOf(':') + 1);
-  process.stdout.write(
-    plugin?.formatMessage?.(message) ??
-      // Any email address the text holds (an operators' record carries whole events), masked.
-      `\n[${topic}]: ${maskEmailAddresses(subject ?? '')}\n    ${maskEmailAddresses(text).replaceAll('\n', '\n    ')}\n`,
-  );
-};
+// What the platform does, as it does it (start-output.ts). Node's own rule for colours: a
+// terminal that has them, unless NO_COLOR (or FORCE_COLOR, NODE_DISABLE_COLORS, TERM) says no.
+const output = startOutput({
+  format: logFormat as LogFormat,
+  color: styleText('red', '.', { stream: process.stdout }) !== '.',
+  plugin,
+  print: (line) => process.stdout.write(`${line}\n`),
+});
+const logFile = values['log-file']
+  ? createWriteStream(resolve(values['log-file']), { flags: 'a' })
+  : undefined;
+logFile?.on('error', (error) => {
+  console.error(`--log-file: ${error.message}`);
+  process.exit(1);
+});
 
 const dynamodbEndpoint = process.env.DYNAMODB_ENDPOINT;
 const sfnEndpoint = process.env.SFN_ENDPOINT;
@@ -173,6 +192,10 @@ const options: StackOptions = {
   build: { skip: values['skip-build'] ?? false },
   ...(dataDir ? { dataDir } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
+  onFunctionLog: (line) => {
+    logFile?.write(line.text);
+    output.functionLog(line);
+  },
   ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
   ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
   dynamodb: {
@@ -182,9 +205,10 @@ const options: StackOptions = {
   stepFunctions: {
     ...(sfnEndpoint ? { endpoint: sfnEndpoint } : {}),
     ...(retainedExecutions === undefined ? {} : { retainedExecutions }),
+    onHistoryEvent: output.historyEvent,
   },
   messaging: {
-    onMessage: printMessage,
+    onMessage: output.message,
     ...(scheduleSeconds === undefined ? {} : { scheduleIntervalMs: scheduleSeconds * 1000 }),
   },
 };
@@ -254,6 +278,12 @@ const schedules =
         ),
       )}`;
 const machines = Object.values(stack.stateMachines);
+const logLine = [
+  logFormat === 'json'
+    ? "the functions' log lines, as Lambda writes them"
+    : `a line per ${sfnEndpoint ? '' : 'step, end and '}message; the functions' own log lines: --log-format json`,
+  ...(values['log-file'] ? [`also in ${values['log-file']}`] : []),
+].join('; ');
 
 process.stdout.write(`
 ${plugin ? `${plugin.name} running` : 'Running'} locally, from ${relative(process.cwd(), templatePath) || templatePath}${plugin ? ` (with its plugin)` : ''}
@@ -265,6 +295,7 @@ ${plugin ? `${plugin.name} running` : 'Running'} locally, from ${relative(proces
   SNS, EventBridge ${messaging}    ${schedules}
   Retries          ${retryDelayMs === undefined ? "the ASL's backoff (real waits)" : `${retryDelayMs} ms each`}
   Console          ${consoleUrl}/    each execution on its state machine's graph
+  Logs             ${logLine}
 ${
   stack.unsupported.length > 0
     ? `
@@ -287,6 +318,7 @@ const stop = async (signal: string) => {
   stopping = true;
   process.stdout.write(`\n${signal}: stopping...\n`);
   await stack.close();
+  await new Promise<void>((done) => (logFile ? logFile.end(done) : done()));
   process.stdout.write('Stopped.\n');
   process.exit(0);
 };

@@ -24,6 +24,9 @@ import type {
 const SVG = 'http://www.w3.org/2000/svg';
 const EXECUTIONS_EVERY_MS = 1000;
 const SELECTED_EVERY_MS = 400;
+/** What a test case's label says in its tooltip. */
+const MOCKED =
+  "A test case of the mock configuration: its tasks' responses were mocked, whatever its input asks";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -176,7 +179,10 @@ let selectedTimer: ReturnType<typeof setTimeout> | undefined;
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleTimeString() : '');
 
 const renderExecutions = (executions: ExecutionSummary[]) => {
-  byId('executions-empty').hidden = executions.length > 0;
+  // The page says "Loading…" until this first answer: it never claims there is none too early.
+  const empty = byId('executions-empty');
+  empty.textContent = 'None yet: start one.';
+  empty.hidden = executions.length > 0;
   const list = byId<HTMLOListElement>('executions');
   list.replaceChildren(
     ...executions.map((execution) => {
@@ -193,26 +199,31 @@ const renderExecutions = (executions: ExecutionSummary[]) => {
       const label = document.createElement('span');
       label.className = 'execution-label';
       label.textContent = execution.label ?? '';
+      if (execution.testCase) label.title = MOCKED;
       const status = document.createElement('span');
       status.className = 'execution-status';
       status.dataset.status = execution.status ?? '';
       status.textContent = `${execution.status ?? ''} · ${time(execution.startDate)}`;
       button.append(name, label, status);
-      button.addEventListener('click', () => select(execution.executionArn));
+      button.addEventListener('click', () => void select(execution.executionArn));
       item.append(button);
       return item;
     }),
   );
 };
 
+/** The list, again; while none is selected, the newest is (its panels are never left empty). */
 const refreshExecutions = async () => {
+  let executions: ExecutionSummary[];
   try {
-    renderExecutions(
-      (await getJson<ExecutionsResponse>(`/api/executions${machineQuery}`)).executions,
-    );
+    executions = (await getJson<ExecutionsResponse>(`/api/executions${machineQuery}`)).executions;
   } catch {
     // The platform is stopping or busy: the next poll tries again.
+    return;
   }
+  renderExecutions(executions);
+  const newest = executions[0]?.executionArn;
+  if (selectedArn === undefined && newest !== undefined) await select(newest);
 };
 
 const cell = (text: string | undefined, status?: string) => {
@@ -281,6 +292,7 @@ const renderDetails = (view: ExecutionResponse) => {
   status.textContent = [execution.status, execution.error, details.subject, execution.label]
     .filter((part) => part)
     .join(' · ');
+  status.title = execution.testCase ? MOCKED : '';
   byId('panels').replaceChildren(...details.panels.map(renderPanel));
   const events = byId<HTMLTableElement>('events').tBodies[0];
   events?.replaceChildren(
@@ -323,13 +335,14 @@ const refreshSelected = async () => {
     selectedTimer = setTimeout(refreshSelected, SELECTED_EVERY_MS);
 };
 
+/** Selects an execution; resolves once its details are shown (or could not be read). */
 const select = (arn: string | undefined) => {
   selectedArn = arn;
   for (const item of document.querySelectorAll<HTMLLIElement>('#executions li')) {
     item.classList.toggle('selected', item.dataset.executionArn === arn);
   }
   paintPath(undefined);
-  void refreshSelected();
+  return refreshSelected();
 };
 
 // ------------------------------------------------------------------ the form
@@ -365,6 +378,7 @@ const fieldOf = (field: FormField) => {
 };
 
 const setUpForm = (form: StartForm) => {
+  byId('start-form').hidden = false;
   byId('form-fields').replaceChildren(...form.fields.map(fieldOf));
   byId('start-button').textContent = form.button;
   byId('token-field').hidden = !form.token;
@@ -398,7 +412,7 @@ const setUpForm = (form: StartForm) => {
       }
       result.textContent = `Started ${body.started ?? ''}`;
       await refreshExecutions();
-      select(body.executionArn);
+      await select(body.executionArn);
     } catch (error) {
       result.classList.add('error');
       result.textContent = `Not started: ${error instanceof Error ? error.message : String(error)}`;
@@ -434,8 +448,9 @@ const main = async () => {
   setUpForm(form);
   byId('graph').setAttribute('aria-label', `The state machine ${stateMachineArn}`);
   drawGraph(layout);
-  document.body.dataset.ready = 'true';
+  // Ready once the page shows what there is: the graph, the list, the newest execution's details.
   await refreshExecutions();
+  document.body.dataset.ready = 'true';
   setInterval(refreshExecutions, EXECUTIONS_EVERY_MS);
 };
 

@@ -4,6 +4,11 @@
  * went (the statuses of shapes.ts), how many times its task was retried, and which transitions
  * it took.
  */
+import {
+  TASK_ATTEMPTED as ATTEMPT,
+  TASK_FAILED as FAILED,
+  TASK_SUCCEEDED as SUCCEEDED,
+} from '../aws/history-events.ts';
 import type { ExecutionPath, Graph, StateOnPath, StateStatus } from './shapes.ts';
 
 /** The fields of a history event this reads (the SDK's HistoryEvent has them all). */
@@ -12,20 +17,6 @@ export interface PathEvent {
   stateEnteredEventDetails?: { name?: string | undefined } | undefined;
 }
 
-const ATTEMPT = new Set(['TaskScheduled', 'LambdaFunctionScheduled', 'ActivityScheduled']);
-const SUCCEEDED = new Set(['TaskSucceeded', 'LambdaFunctionSucceeded', 'ActivitySucceeded']);
-const FAILED = new Set([
-  'TaskFailed',
-  'TaskTimedOut',
-  'TaskStartFailed',
-  'TaskSubmitFailed',
-  'LambdaFunctionFailed',
-  'LambdaFunctionTimedOut',
-  'LambdaFunctionStartFailed',
-  'LambdaFunctionScheduleFailed',
-  'ActivityFailed',
-  'ActivityTimedOut',
-]);
 const EXECUTION_ENDED = new Set([
   'ExecutionSucceeded',
   'ExecutionFailed',

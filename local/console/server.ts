@@ -88,6 +88,11 @@ export interface ConsoleOptions {
   extension?: ConsoleExtension;
   /** Host names the page answers to besides the loopback ones. */
   allowedHosts?: readonly string[];
+  /**
+   * The mock configuration's test case an execution ran, if any: Step Functions Local's API does
+   * not say (its execution ARN names the state machine alone), the platform that ran it does.
+   */
+  testCaseOf?: (executionArn: string) => string | undefined;
 }
 
 /** The console's own form: an execution's name and its input, as StartExecution takes them. */
@@ -203,6 +208,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
       input: description.input,
       status: description.status,
     })) ?? { panels: [] };
+    const testCase = options.testCaseOf?.(executionArn);
     return {
       execution: {
         executionArn,
@@ -212,7 +218,9 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
         stopDate: description.stopDate?.toISOString(),
         ...(description.error ? { error: description.error } : {}),
         ...(description.cause ? { cause: description.cause } : {}),
-        label: extension?.labelOf?.(description.input),
+        ...(testCase
+          ? { label: `#${testCase}`, testCase }
+          : { label: extension?.labelOf?.(description.input) }),
       },
       path: machine ? pathOf(machine.graph, events) : { states: {}, edges: [], entered: [] },
       events: events.map(summary),
@@ -226,22 +234,27 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
   const labelsOf = async (arns: string[]) => {
     const known = new Map<string, string | undefined>();
     const labelOf = extension?.labelOf;
-    if (labelOf) {
-      await Promise.all(
-        arns.map(async (executionArn) => {
-          if (labelByArn.has(executionArn)) {
-            known.set(executionArn, labelByArn.get(executionArn));
-            return;
-          }
-          try {
-            const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-            known.set(executionArn, labelOf(input));
-          } catch {
-            // Gone between the list and the description (past retention): shown without one.
-          }
-        }),
-      );
-    }
+    await Promise.all(
+      arns.map(async (executionArn) => {
+        // A test case's input says what it would have done; the test case says what it did.
+        const testCase = options.testCaseOf?.(executionArn);
+        if (testCase !== undefined) {
+          known.set(executionArn, `#${testCase}`);
+          return;
+        }
+        if (!labelOf) return;
+        if (labelByArn.has(executionArn)) {
+          known.set(executionArn, labelByArn.get(executionArn));
+          return;
+        }
+        try {
+          const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          known.set(executionArn, labelOf(input));
+        } catch {
+          // Gone between the list and the description (past retention): shown without one.
+        }
+      }),
+    );
     labelByArn = known;
     return known;
   };
@@ -347,6 +360,7 @@ export const startConsole = async (options: ConsoleOptions): Promise<Listening> 
             startDate: item.startDate?.toISOString(),
             stopDate: item.stopDate?.toISOString(),
             label: labels.get(item.executionArn ?? ''),
+            testCase: options.testCaseOf?.(item.executionArn ?? ''),
           })),
         };
         sendJson(response, 200, body);

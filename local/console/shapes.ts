@@ -135,8 +135,13 @@ export interface ExecutionSummary {
   status?: string | undefined;
   startDate?: string | undefined;
   stopDate?: string | undefined;
-  /** What the application says of the execution in a word, from its input (a scenario, say). */
+  /**
+   * What the application says of the execution in a word, from its input (a scenario, say); for
+   * a test case of the mock configuration, `#<test case>` (its input's scenario is not run).
+   */
   label?: string | undefined;
+  /** The mock configuration's test case it ran, if any: its tasks' responses were mocked. */
+  testCase?: string | undefined;
 }
 
 export interface ExecutionsResponse {

@@ -24,8 +24,10 @@ import type { Context } from 'aws-lambda';
 import {
   type Environment,
   type FunctionConfig,
+  type FunctionLogLine,
   type Invocation,
   type InvocationAnswer,
+  type LogMessage,
   type Outcome,
   toFunctionError,
   toJson,
@@ -42,9 +44,16 @@ const configs = new Map(
 // What NODE_OPTIONS=--enable-source-maps does for the deployed functions: traces name the source.
 process.setSourceMapsEnabled(true);
 
-const activeEnvironment = new AsyncLocalStorage<Environment>();
+/** What runs now: a function's start-up (no request yet) or one of its invocations. */
+interface Running {
+  environment: Environment;
+  name: string;
+  requestId?: string;
+}
+
+const active = new AsyncLocalStorage<Running>();
 const threadEnvironment = process.env;
-const target = () => activeEnvironment.getStore() ?? threadEnvironment;
+const target = () => active.getStore()?.environment ?? threadEnvironment;
 process.env = new Proxy(threadEnvironment, {
   get: (_host, name) => (typeof name === 'string' ? target()[name] : undefined),
   set: (_host, name, value) => {
@@ -64,13 +73,43 @@ process.env = new Proxy(threadEnvironment, {
   },
 });
 
+/**
+ * What a function writes to its standard output or error (a log line, as Lambda sends it to the
+ * function's log group) goes to the hosting process with the function's name and request id,
+ * which decides where it is shown (local/cli/start.ts: a short line, or the line as written).
+ * Whatever this thread writes outside a function goes where it always went.
+ */
+const capture = (stream: NodeJS.WriteStream, name: FunctionLogLine['stream']) => {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const running = active.getStore();
+    if (running === undefined) return write(chunk, ...rest);
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    port.postMessage({
+      log: {
+        function: running.name,
+        ...(running.requestId === undefined ? {} : { requestId: running.requestId }),
+        stream: name,
+        text,
+      },
+    } satisfies LogMessage);
+    const callback = rest.find((argument) => typeof argument === 'function');
+    if (callback) queueMicrotask(callback as () => void);
+    return true;
+  }) as typeof stream.write;
+};
+capture(process.stdout, 'stdout');
+capture(process.stderr, 'stderr');
+
 const handlers = new Map<string, Promise<Handler>>();
 
 /** Loads a function's bundle under its own environment, once (its cold start). */
 const load = (config: FunctionConfig): Promise<Handler> => {
   let handler = handlers.get(config.name);
   if (!handler) {
-    handler = activeEnvironment.run({ ...config.environment }, async () => {
+    const starting = { environment: { ...config.environment }, name: config.name };
+    handler = active.run(starting, async () => {
       const module = (await import(pathToFileURL(config.bundle).href)) as Record<string, unknown>;
       // `a.b` is a nested export; a CommonJS module's exports are also its default export.
       const at = (root: unknown) =>
@@ -129,7 +168,8 @@ port.on('message', (invocation: Invocation) => {
     return;
   }
   const environment = { ...config.environment, _X_AMZN_TRACE_ID: invocation.traceId };
-  void activeEnvironment.run(environment, async () => {
+  const running = { environment, name: config.name, requestId: invocation.requestId };
+  void active.run(running, async () => {
     try {
       const handler = await load(config);
       const payload = await handler(event, contextOf(config, invocation));

@@ -84,6 +84,28 @@ export type Outcome =
 /** The functions' thread's answer to an invocation. */
 export type InvocationAnswer = Outcome & { id: number };
 
+/**
+ * What a function wrote to its standard output or error, as Lambda sends it to the function's
+ * log group: the text as written (a Powertools JSON line, say), its function, and the request
+ * it ran for (none for what its module wrote while loading).
+ */
+export interface FunctionLogLine {
+  function: string;
+  requestId?: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** The functions' thread telling of a write (lambda-host.ts). */
+export interface LogMessage {
+  log: FunctionLogLine;
+}
+
+/** Where a function's writes go when no one asks for them: the process's own streams. */
+export const writeThrough = ({ stream, text }: FunctionLogLine) => {
+  process[stream].write(text);
+};
+
 /** A thrown value as the Node.js runtime reports it. */
 export const toFunctionError = (error: unknown): FunctionError => {
   if (error instanceof Error) {
@@ -125,15 +147,23 @@ const LARGE_EVENT_HOST_IDLE_MS = 30_000;
 export class FunctionHost {
   readonly #configs: FunctionConfig[];
   readonly #idleMs: number | undefined;
+  readonly #onLog: (line: FunctionLogLine) => void;
   #worker: Worker | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #pending = new Map<number, (answer: InvocationAnswer) => void>();
   #nextId = 0;
   #closed = false;
 
-  constructor(configs: FunctionConfig[], { idleMs }: { idleMs?: number } = {}) {
+  constructor(
+    configs: FunctionConfig[],
+    {
+      idleMs,
+      onLog = writeThrough,
+    }: { idleMs?: number; onLog?: (line: FunctionLogLine) => void } = {},
+  ) {
     this.#configs = configs;
     this.#idleMs = idleMs;
+    this.#onLog = onLog;
   }
 
   #thread(): Worker {
@@ -142,7 +172,12 @@ export class FunctionHost {
     const worker = new Worker(HOST, { workerData: this.#configs });
     // Only a pending invocation keeps the process alive: idle functions do not.
     worker.unref();
-    worker.on('message', (answer: InvocationAnswer) => {
+    worker.on('message', (message: InvocationAnswer | LogMessage) => {
+      if ('log' in message) {
+        this.#onLog(message.log);
+        return;
+      }
+      const answer = message;
       const settle = this.#pending.get(answer.id);
       this.#pending.delete(answer.id);
       if (this.#pending.size === 0) {
@@ -337,9 +372,17 @@ export class LocalLambda {
   readonly #host: FunctionHost;
   readonly #largeEventHost: FunctionHost;
 
-  constructor(configs: FunctionConfig[], account: { region: string; accountId: string }) {
-    this.#host = new FunctionHost(configs);
-    this.#largeEventHost = new FunctionHost(configs, { idleMs: LARGE_EVENT_HOST_IDLE_MS });
+  /** `onLog` is given what the functions write (default: the process's own streams). */
+  constructor(
+    configs: FunctionConfig[],
+    account: { region: string; accountId: string },
+    onLog?: (line: FunctionLogLine) => void,
+  ) {
+    this.#host = new FunctionHost(configs, onLog ? { onLog } : {});
+    this.#largeEventHost = new FunctionHost(configs, {
+      idleMs: LARGE_EVENT_HOST_IDLE_MS,
+      ...(onLog ? { onLog } : {}),
+    });
     for (const config of configs) {
       this.#functions.set(config.name, new LocalFunction(config, this.#host, this.#largeEventHost));
     }

@@ -17,6 +17,8 @@ export const startStackConsole = (
     allowedHosts: readonly string[] | undefined;
     title: string;
     extension: ConsoleExtension | undefined;
+    /** The test case an execution ran (the built-in Step Functions knows; an external one, not). */
+    testCaseOf: ((executionArn: string) => string | undefined) | undefined;
   },
 ) =>
   startConsole({
@@ -31,4 +33,5 @@ export const startStackConsole = (
     title: options.title,
     ...(options.extension ? { extension: options.extension } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.testCaseOf ? { testCaseOf: options.testCaseOf } : {}),
   });

@@ -6,7 +6,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
-import { type FunctionConfig, LocalLambda } from '../emulators/lambda-runtime.ts';
+import {
+  type FunctionConfig,
+  type FunctionLogLine,
+  LocalLambda,
+} from '../emulators/lambda-runtime.ts';
 import { bundleFileOf } from '../template/build.ts';
 import { functionArn, type LocalAccount, type Resolve } from '../template/resolve.ts';
 import type { LoadedTemplate } from '../template/support.ts';
@@ -110,8 +114,18 @@ export const startFunctions = (
   loaded: LoadedTemplate,
   endpoints: FunctionEndpoints,
   buildDir: string,
-  environment: Record<string, string> | undefined,
-  environmentByFunction?: Record<string, Record<string, string>>,
+  {
+    environment,
+    environmentByFunction,
+    onLog,
+  }: {
+    /** More environment for every function. */
+    environment?: Record<string, string> | undefined;
+    /** More environment for the functions named (by logical id), over `environment`. */
+    environmentByFunction?: Record<string, Record<string, string>> | undefined;
+    /** Given each write of the functions (default: this process's stdout and stderr). */
+    onLog?: ((line: FunctionLogLine) => void) | undefined;
+  } = {},
 ): LocalLambda => {
   const configs = functionConfigs(
     loaded.runnable,
@@ -129,5 +143,5 @@ export const startFunctions = (
       );
     }
   }
-  return new LocalLambda(configs, loaded.account);
+  return new LocalLambda(configs, loaded.account, onLog);
 };

@@ -18,9 +18,11 @@ import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import type { LocalEventBus } from '../emulators/events.ts';
 import type { LocalLambda } from '../emulators/lambda-runtime.ts';
 import { stepFunctionsApi } from '../emulators/sfn/api.ts';
+import type { HistoryEvent } from '../emulators/sfn/history.ts';
 import { readMockConfig } from '../emulators/sfn/mock-config.ts';
 import {
   type ArchivedExecution,
+  type ExecutionRecord,
   StepFunctionsService,
   TaskFailure,
 } from '../emulators/sfn/service.ts';
@@ -43,6 +45,8 @@ export interface StepFunctionsOptions {
   executionTimeoutMs?: number;
   /** Closed executions kept in memory; older ones leave it. */
   retainedExecutions?: number;
+  /** Told of each event written to an execution's history (built-in only: npm start prints them). */
+  onHistoryEvent?: (execution: ExecutionRecord, event: HistoryEvent) => void;
 }
 
 /** Where Step Functions Local's mock configuration is by AWS's samples' convention, beside the template. */
@@ -208,6 +212,7 @@ export const startStepFunctions = async (
       ? {}
       : { retainedExecutions: options.retainedExecutions }),
     ...(archive ? { archive: archive.write } : {}),
+    ...(options.onHistoryEvent ? { onHistoryEvent: options.onHistoryEvent } : {}),
     invokeFunction: async (functionName, payload) => {
       const fn = parts.lambda.find(functionName);
       if (!fn)

@@ -47,7 +47,7 @@ const RUNS = new Set([
 
 /** Types that declare something only AWS does: not run, each said why. */
 const AWS_ONLY: Record<string, string> = {
-  'AWS::Logs::LogGroup': "the functions' logs go to the terminal",
+  'AWS::Logs::LogGroup': "the functions' log lines: npm start --log-format json or --log-file",
   'AWS::IAM::Role': 'permissions are not enforced offline',
   'AWS::IAM::Policy': 'permissions are not enforced offline',
   'AWS::IAM::ManagedPolicy': 'permissions are not enforced offline',

@@ -5,13 +5,16 @@
  * starting a booking through the HTTP API, and clear errors for bad requests that start nothing.
  * The console without an extension is tested with another app (test/local/another-app.test.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keyOf, TRIP_SK, TRIP_TYPE } from '../../functions/commons/table-keys.ts';
 import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
 import type {
   ExecutionResponse,
@@ -366,5 +369,103 @@ describe('the APIs the page uses', () => {
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({ message: 'Give the execution ARN as ?arn=' });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('what it says of a test case, and of a trip no one is told of', () => {
+  const view = async (arn: string) =>
+    (await (
+      await fetch(`${consoleUrl()}/api/execution?arn=${encodeURIComponent(arn)}`)
+    ).json()) as ExecutionResponse;
+
+  /** A trip document run on the state machine directly (no trip record: not through the API). */
+  const runDirectly = async (tripId: string, stateMachineArn = platform.stack.stateMachineArn) => {
+    const { executionArn = '' } = await platform.clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: tripId,
+        input: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP }),
+      }),
+    );
+    await waitForExecution(platform.clients.sfn, executionArn);
+    return executionArn;
+  };
+
+  it("labels a mocked test case's run by its test case, not by the run type its input would ask for", async () => {
+    // Act: a trip document without a run type (the app's label would be "success").
+    const arn = await runDirectly(
+      `console-test-case-${randomUUID()}`,
+      `${platform.stack.stateMachineArn}#PaymentFailureTest`,
+    );
+    const list = (await (
+      await fetch(`${consoleUrl()}/api/executions`)
+    ).json()) as ExecutionsResponse;
+    const shown = await view(arn);
+
+    // Assess
+    expect(list.executions.find((item) => item.executionArn === arn)).toMatchObject({
+      status: 'FAILED',
+      label: '#PaymentFailureTest',
+      testCase: 'PaymentFailureTest',
+    });
+    expect(shown.execution).toMatchObject({
+      status: 'FAILED',
+      error: 'BookingFailed',
+      label: '#PaymentFailureTest',
+      testCase: 'PaymentFailureTest',
+    });
+  });
+
+  it('says why no one was told: no trip record, or no contact on a concluded trip', async () => {
+    // Prepare: three executions run directly, so none has a record; then a concluded record
+    // (as the reconciler writes it) for two of them, one naming a contact.
+    const tripIdOf = (what: string) => `console-told-${what}-${randomUUID()}`;
+    const [unrecorded, noContact, contact] = [
+      tripIdOf('none'),
+      tripIdOf('no-contact'),
+      tripIdOf('contact'),
+    ];
+    const arns = await Promise.all([unrecorded, noContact, contact].map((id) => runDirectly(id)));
+    const documents = DynamoDBDocumentClient.from(platform.clients.dynamodb);
+    for (const [tripId, extra] of [
+      [noContact, {}],
+      [contact, { contact: 'jane@example.com' }],
+    ] as const) {
+      await documents.send(
+        new PutCommand({
+          TableName: platform.stack.tableName,
+          Item: {
+            ...keyOf(tripId, TRIP_SK),
+            type: TRIP_TYPE,
+            trip_id: tripId,
+            input: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, ...extra }),
+            execution_status: 'SUCCEEDED',
+            outcome: 'booked',
+          },
+        }),
+      );
+    }
+
+    // Act
+    const [shownUnrecorded, shownNoContact, shownContact] = await Promise.all(arns.map(view));
+    if (!shownUnrecorded || !shownNoContact || !shownContact) throw new Error('Not shown');
+
+    // Assess: nothing to wait for without a record; with one, a notice may still come.
+    const told = (shown: ExecutionResponse) => panel<MessagesPanel>(shown, 'notifications');
+    expect(told(shownUnrecorded)).toMatchObject({
+      messages: [],
+      empty:
+        'No one to tell: this execution has no trip record (it was not started through the API).',
+    });
+    expect(shownUnrecorded.details.pending).toBe(false);
+    expect(told(shownNoContact)).toMatchObject({
+      messages: [],
+      empty: 'No one to tell: this trip has no contact.',
+    });
+    expect(told(shownContact)).toMatchObject({
+      messages: [],
+      empty: "Nothing yet: the customer is told once the trip's outcome is known.",
+    });
+    expect(shownContact.details.pending).toBe(true);
   });
 });

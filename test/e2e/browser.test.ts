@@ -16,14 +16,23 @@ import { PICTURES, takePictures } from '../../local/app/cli/pictures.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { launchChromium } from '../../local/console/browser.ts';
 import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
-import { tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
+import { runTrip, tripItems, useTestStack, waitForExecution } from '../support/stack.ts';
 
 const definition = readSagaDefinition();
+
+/** A trip whose first step fails with an error longer than any other column (see the last test). */
+const LONG_ERROR_TRIP = 'browser-long-error';
+const LONG_ERROR =
+  'Lambda.ClientExecutionTimeoutException.WithAnErrorNameLongerThanAnyColumnOfTheHistory';
 
 const platform = useTestStack({
   ports: { api: 0, lambda: 0, sfn: 0, dynamodb: 0, console: 0 },
   parameters: { CompensationFailureRate: '0.4' },
   environment: { FAILURE_SEED: '6' },
+  faults: ({ executionArn, state }) =>
+    executionArn.endsWith(`:${LONG_ERROR_TRIP}`) && state === 'ReserveHotel'
+      ? { kind: 'fail', error: LONG_ERROR, cause: 'A long error, for the history to wrap' }
+      : undefined,
 });
 
 let browser: Browser;
@@ -149,12 +158,13 @@ describe('the console in Chromium', () => {
       }
       badgesSeen += onPath.filter((state) => state.badgeShown).length;
 
-      // what the customer was told, once the trip was concluded: shown with the items
+      // what the customer was told, once the trip was concluded: shown with the items (the
+      // form's bookings name no contact)
       await page.waitForSelector('#notifications article[data-status="sent"]');
       expect(await page.textContent('#notifications article strong')).toBe(
         runType === 'success'
-          ? `Your trip ${tripId} is booked`
-          : `Your trip ${tripId} could not be booked`,
+          ? `Your trip ${tripId} is booked (no contact)`
+          : `Your trip ${tripId} could not be booked (no contact)`,
       );
 
       // the items: what the table holds for the trip
@@ -330,6 +340,101 @@ describe('the console in Chromium', () => {
   it('asked nothing of any other origin', () => {
     expect(elsewhere).toEqual([]);
   });
+});
+
+describe('the console at first sight', () => {
+  /** A page of its own on the console, at `width` px. */
+  const openPage = (width = 1600) => browser.newPage({ viewport: { width, height: 1000 } });
+
+  // An execution there before the page opens, whether or not the tests above ran.
+  beforeAll(async () => {
+    await runTrip(platform);
+  });
+
+  it('says "Loading…" until the first list arrives, never "None yet" while executions exist', async () => {
+    // Prepare: the executions' first answer held back until the page has been looked at.
+    const fresh = await openPage();
+    const { promise: held, resolve: release } = Promise.withResolvers<void>();
+    await fresh.route('**/api/executions*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const { executions = [] } = await platform.clients.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: platform.stack.stateMachineArn }),
+    );
+
+    // Act
+    await fresh.goto(`${platform.stack.endpoints.console}/`);
+    await fresh.waitForSelector('svg#graph g.state');
+    const before = await fresh.textContent('#executions-empty');
+    const readyBefore = await fresh.getAttribute('body', 'data-ready');
+    release();
+    await fresh.waitForSelector('body[data-ready="true"]');
+
+    // Assess
+    expect(executions.length).toBeGreaterThan(0);
+    expect(before).toBe('Loading…');
+    expect(readyBefore).toBeNull();
+    expect(await fresh.isVisible('#executions-empty')).toBe(false);
+    await fresh.close();
+  });
+
+  it('selects the newest execution on load: its path, history and panels shown without a click', async () => {
+    // Act
+    const fresh = await openPage();
+    await fresh.goto(`${platform.stack.endpoints.console}/`);
+    await fresh.waitForSelector('body[data-ready="true"]');
+
+    // Assess
+    const newest = await fresh.getAttribute('#executions li:first-child', 'data-execution-arn');
+    expect(newest).toBeTruthy();
+    const selected = await fresh.$$eval('#executions li.selected', (items) =>
+      items.map((item) => item.getAttribute('data-execution-arn')),
+    );
+    expect(selected).toEqual([newest]);
+    expect(await fresh.getAttribute('#selected-title', 'data-execution-arn')).toBe(newest);
+    const ended = await waitForExecution(platform.clients.sfn, newest ?? '');
+    expect(await fresh.$$eval('#events tbody tr', (rows) => rows.length)).toBe(ended.events.length);
+    expect(
+      await fresh.$$eval('g.state:not([data-status="none"])', (states) => states.length),
+    ).toBeGreaterThan(0);
+    expect(await fresh.isVisible('#notifications')).toBe(true);
+    await fresh.close();
+  });
+
+  it.each([1600, 1280])(
+    'at %i px wide, a long error wraps within the history: nothing is cut off at its edge',
+    async (width) => {
+      // Prepare: a booking whose first step fails with a very long error name.
+      const fresh = await openPage(width);
+      await fresh.goto(`${platform.stack.endpoints.console}/`);
+      await fresh.waitForSelector('body[data-ready="true"]');
+      if (width === 1600) await bookFromConsole(fresh, 'success', LONG_ERROR_TRIP);
+      else await fresh.click(`#executions li[data-execution-arn$=":${LONG_ERROR_TRIP}"] button`);
+      await fresh.waitForSelector('#events tbody tr[data-type="TaskFailed"]');
+
+      // Act
+      const panel = await fresh.$eval('#details-panel', (element) => {
+        const { left, right } = element.getBoundingClientRect();
+        return { left, right, scrollWidth: element.scrollWidth, clientWidth: element.clientWidth };
+      });
+      const cell = await fresh.$eval(
+        '#events tbody tr[data-type="TaskFailed"] td:nth-child(5)',
+        (td) => {
+          const { left, right } = td.getBoundingClientRect();
+          return { left, right, text: td.textContent };
+        },
+      );
+
+      // Assess: the whole error, inside the panel, which does not scroll sideways
+      expect(cell.text).toBe(LONG_ERROR);
+      expect(cell.left).toBeGreaterThanOrEqual(panel.left);
+      expect(cell.right).toBeLessThanOrEqual(panel.right);
+      expect(panel.scrollWidth).toBeLessThanOrEqual(panel.clientWidth);
+      await fresh.screenshot({ path: join(tmpdir(), `console-long-error-${width}.png`) });
+      await fresh.close();
+    },
+  );
 });
 
 describe('npm run pictures', () => {

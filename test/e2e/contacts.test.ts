@@ -18,6 +18,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
+import { shortId } from '../../local/cli/start-output.ts';
 import { freePorts } from '../../local/http/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 
@@ -128,7 +129,7 @@ describe('the contact, through a whole run of npm start', () => {
       }),
     );
     events.destroy();
-    await until(() => output.includes('[RepairAlertsTopic]'), 30_000, 'no operators record');
+    await until(() => output.includes('✉ RepairAlertsTopic'), 30_000, 'no operators record');
     const repair = await promisify(execFile)(
       'npm',
       [
@@ -157,11 +158,11 @@ describe('the contact, through a whole run of npm start', () => {
     // Assess: the run did tell each customer (masked in the printout), and no contact is in clear.
     const everything = [output, ...answers, repair.stdout, repair.stderr, conflict].join('\n');
     for (const trip of trips) {
-      expect(output).toContain(`to j***@contact.example.com: Your trip ${trip.trip_id}`);
+      expect(output).toContain(`${shortId(trip.trip_id)} ✉ to j***@contact.example.com: `);
       expect(everything).not.toContain(trip.contact);
       expect(everything).not.toContain(trip.contact.split('@')[0]);
     }
-    expect(output).toContain('[RepairAlertsTopic]');
+    expect(output).toContain('✉ RepairAlertsTopic: ');
     expect(everything).not.toContain(`john.other.${run}`);
     expect(JSON.parse(conflict)).toMatchObject({ errors: [{ field: 'trip_id' }] });
   }, 180_000);

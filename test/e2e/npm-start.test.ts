@@ -427,6 +427,135 @@ describe('npm start', () => {
   }, 40_000);
 });
 
+describe('npm start speaks to a person', () => {
+  /** Books through POST /trips with a contact, and follows the trip to its end. */
+  const book = async (api: string, runType: string) => {
+    const tripId = `e2e-${runType}-${randomUUID()}`;
+    const response = await fetch(`${api}/trips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...TRIP_DOCUMENT,
+        trip_id: tripId,
+        run_type: runType,
+        contact: 'jane@example.com',
+      }),
+    });
+    expect(response.status, runType).toBe(202);
+    await followToEnd(StartedSchema.parse(await response.json()).status_url);
+    return tripId;
+  };
+
+  /** What npm start printed after its banner, line by line. */
+  const afterBanner = () =>
+    output.slice(output.indexOf(BANNER_END) + BANNER_END.length).split('\n');
+
+  /** The lines about one trip: its execution's, and its customer's message (by the id's start). */
+  const linesAbout = (tripId: string) => {
+    const id = tripId.slice(0, tripId.length - 28);
+    return afterBanner().filter((line) => line.includes(` ${id}`));
+  };
+
+  const stop = async (child: ChildProcess, ended: Promise<Exit>) => {
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await within(ended, STOP_TIMEOUT_MS, () => output), output).toEqual({
+      code: 0,
+      signal: null,
+    });
+  };
+
+  it("prints a short line per step, end and message: no JSON, no stack for a run type's failure, the contact masked", async () => {
+    // Prepare: the functions log at their default level (INFO); no colours off a terminal.
+    const { child, ended, ports } = await npmStart(NEWCOMER_ENVIRONMENT, '--dynamodb', 'dynalite');
+    const api = `http://127.0.0.1:${ports.apiPort}`;
+
+    // Act
+    const trips = await Promise.all(
+      ['success', 'failPayment', 'failHotelReservation'].map((runType) => book(api, runType)),
+    );
+    await eventually(
+      () => trips.every((tripId) => linesAbout(tripId).some((line) => line.includes('✉'))),
+      SAGA_TIMEOUT_MS,
+      `not every customer's message printed:\n${output}`,
+    );
+
+    // Assess: each booking a handful of lines, from its start to its message.
+    const [success = '', failPayment = '', failHotel = ''] = trips;
+    for (const tripId of trips) {
+      const lines = linesAbout(tripId);
+      expect(lines.length, lines.join('\n')).toBeGreaterThanOrEqual(4);
+      expect(lines.length, lines.join('\n')).toBeLessThanOrEqual(14);
+      expect(lines[0]).toMatch(/▶ BookingSaga: run type \w+/);
+      expect(lines.filter((line) => line.includes('■')).length).toBe(1);
+    }
+    expect(linesAbout(success)).toContainEqual(expect.stringMatching(/■ SUCCEEDED in /));
+    expect(linesAbout(success)).toContainEqual(
+      expect.stringMatching(/✉ to j\*\*\*@example\.com: Your trip is booked\.$/),
+    );
+    expect(linesAbout(failPayment)).toContainEqual(
+      expect.stringMatching(
+        /✗ TakePayment {2}PaymentFailed: Failed to take the payment \(run_type failPayment\)$/,
+      ),
+    );
+    expect(linesAbout(failHotel)).toContainEqual(
+      expect.stringMatching(/✉ to j\*\*\*@example\.com: We could not book your trip: the hotel/),
+    );
+    // Every line short; none the functions' JSON, none a stack frame, none a colour, no contact.
+    const printed = afterBanner();
+    for (const line of printed) expect(line.length, line).toBeLessThanOrEqual(160);
+    expect(printed.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
+    expect(printed.filter((line) => /^\s+at /.test(line))).toEqual([]);
+    expect(output).not.toContain('\u001b[');
+    expect(output).not.toContain('jane@example.com');
+    expect(output).toContain('--log-format json');
+
+    await stop(child, ended);
+  }, 60_000);
+
+  it("with --log-format json prints the functions' log lines as Lambda writes them, and --log-file keeps them", async () => {
+    // Prepare
+    const folder = mkdtempSync(join(tmpdir(), 'npm-start-logs-'));
+    const logFile = join(folder, 'functions.log');
+    const { child, ended, ports } = await npmStart(
+      NEWCOMER_ENVIRONMENT,
+      '--dynamodb',
+      'dynalite',
+      '--log-format',
+      'json',
+      '--log-file',
+      logFile,
+    );
+
+    // Act
+    const tripId = await book(`http://127.0.0.1:${ports.apiPort}`, 'failPayment');
+    await eventually(
+      () => linesAbout(tripId).some((line) => line.includes('✉')),
+      SAGA_TIMEOUT_MS,
+      `no customer's message printed:\n${output}`,
+    );
+    await stop(child, ended);
+
+    // Assess: Powertools' lines, each with its level and function, the step's failure a warning.
+    const json = afterBanner()
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ofTrip = json.filter((entry) => entry.trip_id === tripId);
+    expect(ofTrip).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        function_name: 'TakePaymentFunction',
+        error: 'PaymentFailed',
+      }),
+    );
+    expect(afterBanner().filter((line) => line.includes('▶') || line.includes('✓'))).toEqual([]);
+    const kept = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(kept.map((line) => JSON.parse(line))).toEqual(expect.arrayContaining(ofTrip));
+    rmSync(folder, { recursive: true, force: true });
+  }, 60_000);
+});
+
 describe("npm start's --dynamodb", () => {
   const run = promisify(execFile);
   /** start.ts as npm start runs it, with nothing on PATH (no java, no npm): its exit and output. */

@@ -46,25 +46,36 @@ interface StoredEvent {
   details: Record<string, unknown> | undefined;
 }
 
+/** A kept event in GetExecutionHistory's shape, `index` its place in the history. */
+const shaped = ({ type, time, details }: StoredEvent, index: number): HistoryEvent => ({
+  timestamp: new Date(time),
+  type,
+  id: index + 1,
+  previousEventId: index,
+  ...(details ? { [detailsField(type)]: details } : {}),
+});
+
 export class History {
   readonly #events: StoredEvent[] = [];
   /** The last JSON texts kept: a state's input is most often the previous state's output. */
   readonly #recentJson: string[] = [];
+  readonly #onEvent: ((event: HistoryEvent) => void) | undefined;
+
+  /** `onEvent` is told of each event as it is written, in GetExecutionHistory's shape. */
+  constructor(onEvent?: (event: HistoryEvent) => void) {
+    this.#onEvent = onEvent;
+  }
 
   /** The events in GetExecutionHistory's shape, oldest first. */
   get events(): HistoryEvent[] {
-    return this.#events.map(({ type, time, details }, index) => ({
-      timestamp: new Date(time),
-      type,
-      id: index + 1,
-      previousEventId: index,
-      ...(details ? { [detailsField(type)]: details } : {}),
-    }));
+    return this.#events.map(shaped);
   }
 
   /** Adds an event; gives its id. */
   add(type: string, details?: Record<string, unknown>): number {
-    this.#events.push({ type, time: Date.now(), details });
+    const event = { type, time: Date.now(), details };
+    this.#events.push(event);
+    this.#onEvent?.(shaped(event, this.#events.length - 1));
     return this.#events.length;
   }
 

@@ -52,6 +52,8 @@ export interface ServiceOptions {
    * emits AWS's execution status change events.
    */
   onExecutionEnd?: (record: ExecutionRecord) => void;
+  /** Told of each event as it is written to an execution's history (npm start prints them). */
+  onHistoryEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
   /**
    * How many closed executions stay in memory (default DEFAULT_RETAINED_EXECUTIONS): beyond it
    * the oldest closed one leaves, and DescribeExecution answers ExecutionDoesNotExist for it, as
@@ -263,6 +265,7 @@ export class StepFunctionsService {
         `Execution Already Exists: '${executionArn}'`,
       );
     }
+    const { onHistoryEvent } = this.#options;
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: machine.arn,
@@ -270,7 +273,7 @@ export class StepFunctionsService {
       status: 'RUNNING',
       startDate: new Date(),
       input,
-      history: new History(),
+      history: new History(onHistoryEvent && ((event) => onHistoryEvent(record, event))),
       done: Promise.resolve(),
       ...(testCase ? { testCase: testCase.name } : {}),
     };
@@ -394,6 +397,15 @@ export class StepFunctionsService {
       );
     }
     return { ...machineOf(machine), updateDate: machine.creationDate };
+  }
+
+  /**
+   * The mock configuration's test case an execution ran (`<machine ARN>#<test case>` at its
+   * start), if any. Step Functions Local's API tells no one (its execution ARN names the machine
+   * alone): the platform's console asks here.
+   */
+  testCaseOf(executionArn: string): string | undefined {
+    return this.#executions.get(executionArn)?.testCase;
   }
 
   describeExecution(executionArn: unknown) {
