@@ -165,6 +165,20 @@ try {
   process.exit(1);
 }
 
+// Before the banner: whoever reads it may press Ctrl-C at once (a test does), and a signal that
+// came before its handler would end the process by the signal, the JVM's stop unsaid.
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping...\n`);
+  await stack.close();
+  process.stdout.write('Stopped.\n');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
 const { api, lambda, sfn, dynamodb, console: consoleUrl } = stack.endpoints;
 const storage = options.dynamodbEndpoint
   ? 'external'
@@ -211,15 +225,3 @@ ${
 
 Ctrl-C stops everything.
 `);
-
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write(`\n${signal}: stopping...\n`);
-  await stack.close();
-  process.stdout.write('Stopped.\n');
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
