@@ -98,47 +98,39 @@ const importsOf = (bundle: string): string[] =>
     ),
   ].sort();
 
-/** The SDK v2 baseline, installed and built on demand inside bench/baseline (never shipped). */
-const baselineBundle = async () => {
-  const folder = join(BENCH, 'baseline');
-  if (!existsSync(join(folder, 'node_modules', 'aws-sdk'))) {
-    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: folder,
-      stdio: 'inherit',
-    });
-    if (installed.status !== 0) throw new Error('Could not install aws-sdk v2 for the baseline');
-  }
-  const outfile = join(folder, 'dist', 'reserve-hotel-v2.cjs');
+const BASELINES = join(BENCH, 'baseline');
+
+/** A handler of bench/baseline built into its dist/ folder, minified, `external` left out. */
+const buildBaseline = async (file: string, format: 'cjs' | 'esm', external: string[] = []) => {
+  const outfile = join(BASELINES, 'dist', file);
   await build({
-    entryPoints: [join(folder, 'reserve-hotel-v2.cjs')],
+    entryPoints: [join(BASELINES, file)],
     bundle: true,
     minify: true,
     platform: 'node',
-    format: 'cjs',
+    format,
     target: 'node24',
+    external,
     outfile,
     logLevel: 'error',
   });
   return outfile;
 };
 
-/** The bare SDK v3 floor, built as the functions are: bundled, minified, the AWS SDK external. */
-const bareV3Bundle = async () => {
-  const folder = join(BENCH, 'baseline');
-  const outfile = join(folder, 'dist', 'reserve-hotel-bare-v3.mjs');
-  await build({
-    entryPoints: [join(folder, 'reserve-hotel-bare-v3.mjs')],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    external: ['@aws-sdk/*'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
+/** The SDK v2 baseline, installed and built on demand inside bench/baseline (never shipped). */
+const baselineBundle = async () => {
+  if (!existsSync(join(BASELINES, 'node_modules', 'aws-sdk'))) {
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: BASELINES,
+      stdio: 'inherit',
+    });
+    if (installed.status !== 0) throw new Error('Could not install aws-sdk v2 for the baseline');
+  }
+  return buildBaseline('reserve-hotel-v2.cjs', 'cjs');
 };
+
+/** The bare SDK v3 floor, built as the functions are: bundled, minified, the AWS SDK external. */
+const bareV3Bundle = () => buildBaseline('reserve-hotel-bare-v3.mjs', 'esm', ['@aws-sdk/*']);
 
 const tripOf = (id: string) => ({ trip_id: id, ...REFERENCE_TRIP, run_type: 'success' });
 
@@ -228,7 +220,7 @@ export const measureColdStarts = async (stack: LocalStack, runs: number) => {
       },
       {
         name: 'empty Node process',
-        bundle: join(BENCH, 'baseline', 'empty.mjs'),
+        bundle: join(BASELINES, 'empty.mjs'),
         environment: {},
         event: async () => ({}),
       },
