@@ -7,7 +7,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CallRecorder } from '../local/checks/calls.ts';
 import { startStack } from '../local/stack.ts';
@@ -41,6 +41,8 @@ const settings = smoke
 const KB = 1024;
 const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
 const started = performance.now();
+// How busy the machine was (other work on it slows every figure): at the start and at the end.
+const loadAtStart = round(loadavg()[0] ?? 0, 1);
 const log = (message: string) =>
   process.stderr.write(
     `[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`,
@@ -192,6 +194,7 @@ const machine = {
   memoryGb: round(totalmem() / 1024 ** 3),
   node: process.version,
   smoke,
+  loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? 0, 1) },
 };
 const report = {
   machine,
@@ -223,7 +226,7 @@ const table = (header: string[], rows: (string | number)[][]) =>
 
 const markdown = `## Bench results${smoke ? ' (smoke: tiny counts, not for judging)' : ''}
 
-${machine.date.slice(0, 10)}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}.
+${machine.date.slice(0, 10)}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; load average ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end (other work on the machine slows every figure).
 
 ### Budgets
 
