@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { TEST_TIMEOUT_MS } from './test/support/patience.ts';
 
 const GLOBAL_SETUP = 'test/support/global-setup.ts';
 const E2E = 'test/e2e/**/*.test.ts';
@@ -32,7 +33,9 @@ export default defineConfig({
       POWERTOOLS_METRICS_NAMESPACE: 'BookingSaga',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
-    testTimeout: 20_000,
+    // Only a hang reaches these (test/support/patience.ts), never a slow run on a busy machine.
+    testTimeout: TEST_TIMEOUT_MS,
+    hookTimeout: TEST_TIMEOUT_MS,
     // An environment variable a test stubs is put back after it, whatever runs next.
     unstubEnvs: true,
     // Every core: most test files wait on their in-process platform as much as they compute.

@@ -1,11 +1,16 @@
 /**
  * Cold starts: for each function, a fresh Node process loads its bundle and serves its first
- * event (bench/harness.mjs), timed from spawn to the answer, the median of several runs. Beside
- * them, in the same run: the reference's handler with AWS SDK v2 bundled (as it must be on
- * nodejs24.x), and an empty handler, the floor.
+ * event (bench/harness.mjs), timed from spawn to the answer. Beside them, in the same run and the
+ * same harness: the floor the design sets, the same ReserveHotel step written bare on AWS SDK v3
+ * (bench/baseline/reserve-hotel-bare-v3.mjs: no middy, Powertools, zod or layer, the same
+ * DynamoDB call); the reference's handler with AWS SDK v2 bundled (as it must be on nodejs24.x);
+ * and an empty handler, Node's own start. Run side by side: each round starts every one of them
+ * once, in an order that turns from round to round, so that a machine busier at one moment than
+ * at another weighs on all alike; each figure is the median of its rounds, after a round that
+ * is not counted.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -25,6 +30,8 @@ export interface ColdStart {
   loadedMs: number;
   servedMs: number;
   outcome: string;
+  /** The packages the bundle imports (the AWS SDK's and the layer's), as it names them. */
+  imports: string[];
 }
 
 /** One cold start: spawn to the harness's answer, in ms. */
@@ -64,48 +71,66 @@ const coldStart = (
     },
   );
 
-const measure = async (
-  name: string,
-  runs: number,
-  run: (
-    index: number,
-  ) => Promise<{ wallMs: number; loaded: number; served: number; outcome: string }>,
-): Promise<ColdStart> => {
-  const results = [];
-  for (let index = 0; index < runs; index++) results.push(await run(index));
-  return {
-    name,
-    runs,
-    medianMs: round(median(results.map((result) => result.wallMs))),
-    loadedMs: round(median(results.map((result) => result.loaded))),
-    servedMs: round(median(results.map((result) => result.served))),
-    outcome: [...new Set(results.map((result) => result.outcome))].join(', '),
-  };
-};
+type Sample = Awaited<ReturnType<typeof coldStart>>;
 
-/** The SDK v2 baseline, installed and built on demand inside bench/baseline (never shipped). */
-const baselineBundle = async () => {
-  const folder = join(BENCH, 'baseline');
-  if (!existsSync(join(folder, 'node_modules', 'aws-sdk'))) {
-    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: folder,
-      stdio: 'inherit',
-    });
-    if (installed.status !== 0) throw new Error('Could not install aws-sdk v2 for the baseline');
-  }
-  const outfile = join(folder, 'dist', 'reserve-hotel-v2.cjs');
+/** The median figures of one subject's samples. */
+const summary = (name: string, samples: Sample[], imports: string[]): ColdStart => ({
+  name,
+  runs: samples.length,
+  medianMs: round(median(samples.map((sample) => sample.wallMs))),
+  loadedMs: round(median(samples.map((sample) => sample.loaded))),
+  servedMs: round(median(samples.map((sample) => sample.served))),
+  outcome: [...new Set(samples.map((sample) => sample.outcome))].join(', '),
+  imports,
+});
+
+/** The packages a built bundle imports (left external: the SDK, the layer's), node: ones aside. */
+const importsOf = (bundle: string): string[] =>
+  [
+    ...new Set(
+      [
+        ...readFileSync(bundle, 'utf8').matchAll(
+          /(?:from|import)\s*"((?:@[\w.-]+\/)?[\w.-]+)[^"]*"/g,
+        ),
+      ]
+        .map(([, name]) => name ?? '')
+        .filter((name) => name !== '' && !name.startsWith('node:')),
+    ),
+  ].sort();
+
+const BASELINES = join(BENCH, 'baseline');
+
+/** A handler of bench/baseline built into its dist/ folder, minified, `external` left out. */
+const buildBaseline = async (file: string, format: 'cjs' | 'esm', external: string[] = []) => {
+  const outfile = join(BASELINES, 'dist', file);
   await build({
-    entryPoints: [join(folder, 'reserve-hotel-v2.cjs')],
+    entryPoints: [join(BASELINES, file)],
     bundle: true,
     minify: true,
     platform: 'node',
-    format: 'cjs',
+    format,
     target: 'node24',
+    external,
     outfile,
     logLevel: 'error',
   });
   return outfile;
 };
+
+/** The SDK v2 baseline, installed and built on demand inside bench/baseline (never shipped). */
+const baselineBundle = async () => {
+  if (!existsSync(join(BASELINES, 'node_modules', 'aws-sdk'))) {
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: BASELINES,
+      stdio: 'inherit',
+    });
+    if (installed.status !== 0) throw new Error('Could not install aws-sdk v2 for the baseline');
+  }
+  return buildBaseline('reserve-hotel-v2.cjs', 'cjs');
+};
+
+/** The bare SDK v3 floor, built as the functions are: bundled, minified, the AWS SDK external. */
+const bareV3Bundle = () => buildBaseline('reserve-hotel-bare-v3.mjs', 'esm', ['@aws-sdk/*']);
 
 const tripOf = (id: string) => ({ trip_id: id, ...REFERENCE_TRIP, run_type: 'success' });
 
@@ -152,19 +177,19 @@ const eventFor = async (stack: LocalStack, name: string, id: string): Promise<un
   return trip;
 };
 
+/** What one cold start is of: a bundle, its environment, and its first event for a round. */
+interface Subject {
+  name: string;
+  bundle: string;
+  environment: Record<string, string>;
+  event: (round: number) => Promise<unknown>;
+}
+
+export const FLOOR_NAME = 'ReserveHotel bare on AWS SDK v3 (the floor)';
+
 export const measureColdStarts = async (stack: LocalStack, runs: number) => {
   const folder = mkdtempSync(join(tmpdir(), 'bench-cold-'));
   try {
-    const functions = [];
-    for (const fn of stack.lambda.functions) {
-      const { name, bundle, environment } = fn.config;
-      functions.push(
-        await measure(name, runs, async (index) => {
-          const event = await eventFor(stack, name, `cold-${name}-${index}-${Date.now()}`);
-          return coldStart(bundle, event, environment, folder);
-        }),
-      );
-    }
     const baselineEnvironment = {
       TABLE_NAME: stack.tableName,
       AWS_REGION: 'us-east-1',
@@ -173,15 +198,81 @@ export const measureColdStarts = async (stack: LocalStack, runs: number) => {
       AWS_ENDPOINT_URL_DYNAMODB: stack.endpoints.dynamodb,
       AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
     };
-    const v2 = await baselineBundle();
-    const baseline = await measure('reference ReserveHotel, AWS SDK v2 bundled', runs, (index) =>
-      coldStart(v2, tripOf(`cold-v2-${index}-${Date.now()}`), baselineEnvironment, folder),
-    );
-    const empty = await measure('empty Node process (the floor)', runs, () =>
-      coldStart(join(BENCH, 'baseline', 'empty.mjs'), {}, {}, folder),
-    );
-    return { functions, baseline, empty };
+    const functions: Subject[] = stack.lambda.functions.map(({ config }) => ({
+      name: config.name,
+      bundle: config.bundle,
+      environment: config.environment,
+      event: (round) => eventFor(stack, config.name, `cold-${config.name}-${round}`),
+    }));
+    const [floor, v2] = await Promise.all([bareV3Bundle(), baselineBundle()]);
+    const references: Subject[] = [
+      {
+        name: FLOOR_NAME,
+        bundle: floor,
+        environment: baselineEnvironment,
+        event: async (round) => tripOf(`cold-bare-v3-${round}`),
+      },
+      {
+        name: 'reference ReserveHotel, AWS SDK v2 bundled',
+        bundle: v2,
+        environment: baselineEnvironment,
+        event: async (round) => tripOf(`cold-v2-${round}`),
+      },
+      {
+        name: 'empty Node process',
+        bundle: join(BASELINES, 'empty.mjs'),
+        environment: {},
+        event: async () => ({}),
+      },
+    ];
+    const subjects = [...functions, ...references];
+    const samples = new Map(subjects.map((subject) => [subject.name, [] as Sample[]]));
+    // Round 0 is a warm-up, not counted: the first load of each file from disk.
+    for (let round = 0; round <= runs; round++) {
+      for (let turn = 0; turn < subjects.length; turn++) {
+        const subject = subjects[(turn + round) % subjects.length] as Subject;
+        const event = await subject.event(round);
+        const sample = await coldStart(subject.bundle, event, subject.environment, folder);
+        if (round > 0) samples.get(subject.name)?.push(sample);
+      }
+    }
+    const figures = (subject: Subject) =>
+      summary(subject.name, samples.get(subject.name) ?? [], importsOf(subject.bundle));
+    const [bareV3, baseline, empty] = references.map(figures) as [ColdStart, ColdStart, ColdStart];
+    return { functions: functions.map(figures), floor: bareV3, baseline, empty };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+};
+
+/** The budget: each function's cold start at most this many times the floor's. */
+export const FLOOR_FACTOR = 1.15;
+
+/** A function's cold start set against the floor: within its budget, or by how much and why not. */
+export interface AgainstFloor {
+  name: string;
+  medianMs: number;
+  /** Milliseconds over the budget (0 within it). */
+  overMs: number;
+  /** How much later than the floor's its module is loaded, and its first event then served. */
+  loadMs: number;
+  serveMs: number;
+  /** What its bundle imports that the floor's does not. */
+  beyond: string[];
+}
+
+export const againstFloor = ({
+  functions,
+  floor,
+}: Awaited<ReturnType<typeof measureColdStarts>>) => {
+  const budgetMs = round(floor.medianMs * FLOOR_FACTOR);
+  const rows: AgainstFloor[] = functions.map((fn) => ({
+    name: fn.name,
+    medianMs: fn.medianMs,
+    overMs: round(Math.max(0, fn.medianMs - budgetMs)),
+    loadMs: round(fn.loadedMs - floor.loadedMs),
+    serveMs: round(fn.servedMs - fn.loadedMs - (floor.servedMs - floor.loadedMs)),
+    beyond: fn.imports.filter((name) => !floor.imports.includes(name)),
+  }));
+  return { budgetMs, rows };
 };

@@ -7,13 +7,13 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CallRecorder } from '../local/checks/calls.ts';
 import { startStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template/template.ts';
 import { measureBundles } from './bundles.ts';
-import { measureColdStarts } from './cold-start.ts';
+import { againstFloor, FLOOR_FACTOR, measureColdStarts } from './cold-start.ts';
 import { costOf, countPaths, PRICES, referenceSuccess } from './cost.ts';
 import { compareDynamoDBBackends } from './dynamodb-backends.ts';
 import { round } from './stats.ts';
@@ -30,7 +30,7 @@ const settings = smoke
       memoryCheckpoints: [32, 64],
     }
   : {
-      coldRuns: 10,
+      coldRuns: 15,
       levels: [1, 8, 32, 128],
       sagasAt: (c: number) => Math.max(400, c * 8),
       puts: 5000,
@@ -41,6 +41,8 @@ const settings = smoke
 const KB = 1024;
 const quiet = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
 const started = performance.now();
+// How busy the machine was (other work on it slows every figure): at the start and at the end.
+const loadAtStart = round(loadavg()[0] ?? 0, 1);
 const log = (message: string) =>
   process.stderr.write(
     `[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`,
@@ -125,7 +127,14 @@ const atThirtyTwo = levels.find(
   (level) => level.scenario === 'success' && level.concurrency === 32,
 );
 const ceilingSagas = ceiling.putsPerSecond / success.writeUnits;
-const slowestCold = Math.max(...coldStarts.functions.map((fn) => fn.medianMs));
+const cold = againstFloor(coldStarts);
+const coldMissed = cold.rows.filter((row) => row.overMs > 0);
+/** A row's milliseconds over the cold-start budget: "within", or "-" for the references. */
+const overBudget = (name: string) => {
+  const row = cold.rows.find((candidate) => candidate.name === name);
+  return row === undefined ? '-' : row.overMs > 0 ? row.overMs : 'within';
+};
+const coldRange = `${Math.min(...cold.rows.map((row) => row.medianMs))} to ${Math.max(...cold.rows.map((row) => row.medianMs))} ms`;
 
 const budgets = [
   {
@@ -153,15 +162,11 @@ const budgets = [
     timing: false,
   },
   {
-    budget: 'cold start <= 1/4 of the SDK v2 baseline',
-    measured: `${slowestCold} ms slowest vs ${coldStarts.baseline.medianMs} ms (ratio ${round(slowestCold / coldStarts.baseline.medianMs, 2)})`,
-    met: slowestCold <= coldStarts.baseline.medianMs / 4,
-    timing: true,
-  },
-  {
-    budget: 'cold start within 60 ms of the empty process',
-    measured: `${slowestCold} ms slowest vs ${coldStarts.empty.medianMs} ms (+${round(slowestCold - coldStarts.empty.medianMs)} ms)`,
-    met: slowestCold - coldStarts.empty.medianMs <= 60,
+    // The floor the design sets: the same step bare on SDK v3, measured side by side (the SDK v2
+    // reference stays beside it in the table, as a yardstick, not a budget).
+    budget: `each function's cold start <= ${FLOOR_FACTOR} x the same step bare on AWS SDK v3, measured side by side`,
+    measured: `${coldRange} vs ${cold.budgetMs} ms (${FLOOR_FACTOR} x ${coldStarts.floor.medianMs} ms); ${cold.rows.length - coldMissed.length} of ${cold.rows.length} within`,
+    met: coldMissed.length === 0,
     timing: true,
   },
   {
@@ -191,6 +196,7 @@ const machine = {
   memoryGb: round(totalmem() / 1024 ** 3),
   node: process.version,
   smoke,
+  loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? 0, 1) },
 };
 const report = {
   machine,
@@ -222,7 +228,7 @@ const table = (header: string[], rows: (string | number)[][]) =>
 
 const markdown = `## Bench results${smoke ? ' (smoke: tiny counts, not for judging)' : ''}
 
-${machine.date.slice(0, 10)}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}.
+${machine.date.slice(0, 10)}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; load average ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end (other work on the machine slows every figure).
 
 ### Budgets
 
@@ -238,18 +244,43 @@ ${table(
   bundles.map((b) => [b.function, b.shippedBytes, b.sdkExternalBytes, b.bundledBytes]),
 )}
 
-### Cold start (median of ${settings.coldRuns}: spawn to first event served)
+### Cold start (median of ${settings.coldRuns} interleaved rounds: spawn to first event served)
+
+Budget: ${FLOOR_FACTOR} x the floor, ${cold.budgetMs} ms. Every row was measured in the same rounds, one cold start of each per round.
 
 ${table(
-  ['function', 'cold start ms', 'module loaded at ms', 'x baseline', '+ over empty ms'],
-  [...coldStarts.functions, coldStarts.baseline, coldStarts.empty].map((c) => [
+  [
+    'function',
+    'cold start ms',
+    'module loaded at ms',
+    'x floor',
+    'over budget ms',
+    'x SDK v2 reference',
+    '+ over empty ms',
+  ],
+  [...coldStarts.functions, coldStarts.floor, coldStarts.baseline, coldStarts.empty].map((c) => [
     c.name,
     c.medianMs,
     c.loadedMs,
+    round(c.medianMs / coldStarts.floor.medianMs, 2),
+    overBudget(c.name),
     round(c.medianMs / coldStarts.baseline.medianMs, 2),
     round(c.medianMs - coldStarts.empty.medianMs),
   ]),
 )}
+
+${
+  coldMissed.length === 0
+    ? 'Every function is within its budget.'
+    : `Over the budget, and why (set against the floor: when its module is loaded, how much longer its first event takes once loaded, and what it loads that the floor does not):
+
+${coldMissed
+  .map(
+    (row) =>
+      `- ${row.name}: ${row.medianMs} ms, ${row.overMs} ms (${round((100 * row.overMs) / cold.budgetMs)} %) over; loaded ${row.loadMs} ms after the floor, first event ${row.serveMs} ms longer; loads ${row.beyond.join(', ') || 'nothing more'}.`,
+  )
+  .join('\n')}`
+}
 
 ### Throughput and latency (offline HTTP API, request to end state)
 

@@ -56,9 +56,8 @@ const banner = ({ endpoints: { api, lambda, messaging }, parameter }: Running) =
 ${
   parameter('Profile') === 'production'
     ? `Production profile: every route needs a token; the reference's GET URLs and run types are off.
-  TOKEN=$(npm run -s token -- --user alice)
-  npm run book -- --token "$TOKEN"
-  curl -H "Authorization: Bearer $TOKEN" ${api}/trips/<trip_id>`
+  npm run book -- --token-file <(npm run -s token -- --user alice)
+  curl -H "Authorization: Bearer $(npm run -s token -- --user alice)" ${api}/trips/<trip_id>`
     : `Try:
   curl "${api}/?runType=failPayment"
   curl ${api}/trips/<trip_id>

@@ -3,7 +3,7 @@
  * template.yaml with an event, as `sam local invoke -e` does: freshly built, with the environment
  * the template gives it, against the local DynamoDB (127.0.0.1:8000 from `npm start`, or
  * DYNAMODB_ENDPOINT) and Step Functions (127.0.0.1:8083, or SFN_ENDPOINT). Prints the result as
- * JSON; a function error is printed the same way and exits with status 1.
+ * JSON; a function error is one line on stderr, its name and message, with exit status 1.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,8 @@ Functions: ${functions.map((fn) => fn.logicalId).join(', ')}
 
 Runs one function of template.yaml with the event in <event.json>, as sam local invoke -e does,
 against the local DynamoDB (DYNAMODB_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORTS.dynamodb}) and
-Step Functions (SFN_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORTS.sfn}). Prints the result as JSON.
+Step Functions (SFN_ENDPOINT, default http://127.0.0.1:${DEFAULT_PORTS.sfn}). Prints the result as JSON;
+a function's error is one line on stderr (its name and message), and the exit status is 1.
 
 Options:
   --parameter-overrides <K=V>   template parameters, e.g. "FailureInjection=disabled"; repeatable
@@ -96,5 +97,13 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 const fn = new LocalFunction(config as NonNullable<typeof config>);
 const result = await fn.invoke(event);
 await fn.close();
-stdout(`${JSON.stringify(result.ok ? result.payload : result.error, null, 2)}\n`);
-process.exit(result.ok ? 0 : 1);
+if (result.ok) {
+  stdout(`${JSON.stringify(result.payload, null, 2)}\n`);
+  process.exit(0);
+}
+// A function's error, as a person reads it: its name and message on one line (its stack is in
+// the function's own log line above, as Lambda writes it).
+process.stderr.write(
+  `${logicalId} failed: ${result.error.errorType}: ${result.error.errorMessage.replaceAll('\n', ' ')}\n`,
+);
+process.exit(1);

@@ -228,6 +228,21 @@ try {
   process.exit(1);
 }
 
+// Before the banner: whoever reads it may press Ctrl-C at once (a test does), and a signal that
+// came before its handler would end the process by the signal, the JVM's stop unsaid.
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping...\n`);
+  await stack?.close();
+  await new Promise<void>((done) => (logFile ? logFile.end(done) : done()));
+  process.stdout.write('Stopped.\n');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
 /** Names, comma-separated, wrapped under a banner column. */
 const listed = (names: readonly string[], indent = 19) => {
   const lines: string[] = [];
@@ -311,16 +326,3 @@ ${
 }${tables[0] ? `  aws dynamodb scan --endpoint-url ${dynamodb} --table-name ${tables[0]}\n` : ''}
 Ctrl-C stops everything.
 `);
-
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write(`\n${signal}: stopping...\n`);
-  await stack.close();
-  await new Promise<void>((done) => (logFile ? logFile.end(done) : done()));
-  process.stdout.write('Stopped.\n');
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookFromConsole } from '../../local/app/book-from-console.ts';
 import { launchChromium } from '../../local/console/browser.ts';
+import { HANG_MS } from '../support/patience.ts';
 import { useTestStack, waitForExecution } from '../support/stack.ts';
 import { PRODUCTION, tokenFor } from '../support/tokens.ts';
 
@@ -23,9 +24,10 @@ let page: Page;
 beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page.setDefaultTimeout(HANG_MS);
   await page.goto(`${platform.stack.endpoints.console}/`);
   await page.waitForSelector('body[data-ready="true"]');
-}, 30_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -71,6 +73,7 @@ describe('the console in Chromium, production profile', () => {
 
     // Act
     const status = await bookFromConsole(page, undefined, tripId, {
+      timeoutMs: HANG_MS,
       token: await tokenFor('alice'),
     });
 

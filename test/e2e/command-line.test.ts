@@ -120,4 +120,54 @@ describe('the command-line tools', () => {
       expect(stderr).not.toMatch(STACK_FRAME);
     }
   });
+
+  it('say why in a sentence of their own, quotes balanced, also where a positional is taken', async () => {
+    // Act
+    const outcomes = await Promise.all([
+      run('repair', '--bogus'),
+      run('invoke', '--bogus'),
+      run('book', '--trip-id', '--contact', 'jane@example.com'),
+      run('book', '--help=yes'),
+    ]);
+
+    // Assess
+    expect(outcomes.map(({ code, stderr }) => ({ code, reason: stderr.split('\n\n')[0] }))).toEqual(
+      [
+        { code: 2, reason: "Unknown option '--bogus'" },
+        { code: 2, reason: "Unknown option '--bogus'" },
+        {
+          code: 2,
+          reason:
+            "Option '--trip-id' wants a value, not the option '--contact' (write --trip-id=--contact if that is the value)",
+        },
+        { code: 2, reason: "Option '--help' takes no value" },
+      ],
+    );
+  });
+
+  it('take a negative number as an option value: token --expires-in -60 makes an expired token', async () => {
+    // Act
+    const { code, stdout, stderr } = await run('token', '--user', 'alice', '--expires-in', '-60');
+
+    // Assess
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const claims = JSON.parse(Buffer.from(stdout.split('.')[1] ?? '', 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
+    expect(claims.exp - claims.iat).toBe(-60);
+  });
+
+  it("name every option of their help in a usage line that lists options (book's)", async () => {
+    // Act
+    const { stdout } = await run('book', '--help');
+
+    // Assess
+    const [usageLine = '', ...rest] = stdout.split('\n');
+    const options = [...rest.join('\n').matchAll(/^ {2}(--[\w-]+)/gm)].map(([, name]) => name);
+    expect(options).toContain('--timeout-seconds');
+    for (const option of options.filter((name) => name !== '--help')) {
+      expect(usageLine).toContain(`[${option} `);
+    }
+  });
 });

@@ -17,7 +17,6 @@ import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
 import { isLive } from '../../functions/commons/trip-items.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { freePorts } from '../../local/http/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { mapConcurrently, seededRandom } from '../support/reliability.ts';
 
@@ -36,15 +35,26 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const start = async (ports: number[], build: boolean) => {
-  const [api, lambda, sfn, dynamodb, consolePort] = ports.map(String);
+/** The URL of the banner's line that starts with `name`. */
+const urlIn = (banner: string, name: string): string => {
+  const url = new RegExp(`\\n *${name} +(http://127\\.0\\.0\\.1:\\d+)`).exec(banner)?.[1];
+  if (!url) throw new Error(`No ${name} URL in the banner:\n${banner}`);
+  return url;
+};
+
+/**
+ * npm start on its folder, on ports the system gives it (0), read back from the banner: ports
+ * found free beforehand, or freed by the crash, could be taken by another process on this busy
+ * machine before npm start listens on them again.
+ */
+const start = async (build: boolean) => {
   const child = spawn(
     'npm',
     [
       'start',
       '--',
-      ...(['--api-port', api, '--lambda-port', lambda, '--sfn-port', sfn] as string[]),
-      ...(['--dynamodb-port', dynamodb, '--console-port', consolePort] as string[]),
+      ...['--api-port', '0', '--lambda-port', '0', '--sfn-port', '0'],
+      ...['--dynamodb-port', '0', '--console-port', '0'],
       ...['--data-dir', dataDir, '--retry-delay-ms', '200'],
       ...(build ? [] : ['--skip-build']),
       ...['--parameter-overrides', 'LogLevel=SILENT'],
@@ -63,7 +73,12 @@ const start = async (ports: number[], build: boolean) => {
     });
     child.once('exit', (code) => reject(new Error(`npm start ended (${code}):\n${output}`)));
   });
-  return child;
+  return {
+    child,
+    api: urlIn(output, 'HTTP API'),
+    sfn: urlIn(output, 'Step Functions'),
+    dynamodb: urlIn(output, 'DynamoDB'),
+  };
 };
 
 const crashed = new Set<ChildProcess>();
@@ -79,9 +94,6 @@ const crash = async (child: ChildProcess) => {
 
 describe('a crash of npm start with --data-dir', () => {
   it('ends every trip that was in flight undone or recorded after a restart, and keeps each trip id one saga', async () => {
-    const ports = await freePorts(5);
-    const [apiPort, , sfnPort, dynamodbPort] = ports;
-    const api = `http://127.0.0.1:${apiPort}`;
     const random = seededRandom(20261130);
     const accepted = new Map<string, Record<string, string>>();
 
@@ -112,7 +124,8 @@ describe('a crash of npm start with --data-dir', () => {
       });
 
     // Prepare: three trips booked to their end before anything crashes.
-    let child = await start(ports, true);
+    let platform = await start(true);
+    let { child, api } = platform;
     const bookedBefore = Array.from({ length: 3 }, () => ({
       ...REFERENCE_TRIP,
       trip_id: `before-${randomUUID()}`,
@@ -141,16 +154,17 @@ describe('a crash of npm start with --data-dir', () => {
         (index) => book(index, crashAfter, running),
       );
       await crash(running);
-      child = await start(ports, false);
+      platform = await start(false);
+      ({ child, api } = platform);
     }
 
     // Assess, from the table: the restart settled every trip before its API answered.
     const config = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
     const dynamodb = new DynamoDBClient({
       ...config,
-      endpoint: `http://127.0.0.1:${dynamodbPort}`,
+      endpoint: platform.dynamodb,
     });
-    const sfn = new SFNClient({ ...config, endpoint: `http://127.0.0.1:${sfnPort}` });
+    const sfn = new SFNClient({ ...config, endpoint: platform.sfn });
     // The whole table read raw, on purpose not through the functions' reader: after crashes,
     // what is stored is checked as it is (only the rules of what is live come from the code).
     const items: Record<string, string | undefined>[] = [];
@@ -232,5 +246,5 @@ describe('a crash of npm start with --data-dir', () => {
     dynamodb.destroy();
     sfn.destroy();
     await crash(child);
-  }, 120_000);
+  });
 });

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../local/console/browser.ts';
+import { HANG_MS } from '../support/patience.ts';
 import {
   ALL_PORTS,
   bookThroughApi,
@@ -55,7 +56,7 @@ beforeAll(async () => {
   const { tripId, items } = await bookThroughApi(platform, `confirmed-${randomUUID()}`);
   confirmed = { tripId, items };
   executionsBefore = (await listExecutions(platform)).length;
-}, 30_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -190,6 +191,7 @@ const attack = async (plan: Attack): Promise<Record<string, Outcome>> => {
 const attackFrom = async (pageUrl: string, host: string, servePage = false) => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  page.setDefaultTimeout(HANG_MS);
   if (servePage) {
     // DNS rebinding: the page came from the attacker's server under this name; from now on the
     // name points at 127.0.0.1, where the page's requests go.

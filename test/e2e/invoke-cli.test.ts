@@ -64,14 +64,26 @@ describe('npm run invoke', () => {
     client.destroy();
   });
 
-  it('prints a function error as Lambda reports it and exits 1', async () => {
-    const { code, stdout } = await invoke('ConfirmFlightFunction', 'events/get-trip.json');
+  it('runs it again with the same fixture: the same booking, not an error', async () => {
+    // Act
+    const first = await invoke('ReserveHotelFunction', 'events/reserve-hotel.json');
+    const again = await invoke('ReserveHotelFunction', 'events/reserve-hotel.json');
 
-    expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({
-      errorType: 'ParseError',
-      errorMessage: expect.stringContaining('Failed to parse schema'),
-    });
+    // Assess
+    expect([first.code, again.code]).toEqual([0, 0]);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
+  });
+
+  it("prints a function's error as one line, its name and message, no stack, and exits 1", async () => {
+    // Act
+    const { code, stdout, stderr } = await invoke('ConfirmFlightFunction', 'events/get-trip.json');
+
+    // Assess
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^ConfirmFlightFunction failed: ParseError: Failed to parse schema/,
+    );
+    expect(stderr).not.toMatch(/^\s+at /m);
   });
 
   it('names the functions when asked for one the template does not have', async () => {

@@ -16,13 +16,15 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isLive } from '../../functions/commons/trip-items.ts';
-import { freePorts } from '../../local/http/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { HANG_MS } from '../support/patience.ts';
 
 const BANNER_END = 'Ctrl-C stops everything.';
-const STARTUP_TIMEOUT_MS = 20_000;
-const SAGA_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 10_000;
+// Waits that only a hang reaches: npm start builds, starts a JVM and five servers, on a machine
+// that may be busy with other suites (it once missed a 20 s bound at a load of 8).
+const STARTUP_TIMEOUT_MS = HANG_MS;
+const SAGA_TIMEOUT_MS = HANG_MS;
+const STOP_TIMEOUT_MS = HANG_MS;
 const POLL_EVERY_MS = 50;
 
 // A newcomer's shell: none of this test run's variables (table names, endpoints, SFN_ENDPOINT).
@@ -82,27 +84,29 @@ const eventually = async (predicate: () => boolean, ms: number, what: string) =>
   }
 };
 
-/** `npm start` on free ports, in its own process group, as a newcomer's shell runs it. */
+/** The port of the banner's line that starts with `name`. */
+const portIn = (banner: string, name: string): number => {
+  const port = Number(new RegExp(`\\n *${name} +http://127\\.0\\.0\\.1:(\\d+)`).exec(banner)?.[1]);
+  if (!Number.isInteger(port)) throw new Error(`No ${name} port in the banner:\n${banner}`);
+  return port;
+};
+
+/**
+ * `npm start` in its own process group, as a newcomer's shell runs it, on ports the system gives
+ * it (port 0), read back from its banner: a port found free beforehand could be taken by another
+ * process on this busy machine before npm start, seconds later, listens on it.
+ */
 const npmStart = async (
   environment: Record<string, string> = NEWCOMER_ENVIRONMENT,
   ...extraArgs: string[]
 ) => {
-  const [apiPort, lambdaPort, sfnPort, dynamodbPort, consolePort] = await freePorts(5);
   const child = spawn(
     'npm',
     [
       'start',
       '--',
-      '--api-port',
-      String(apiPort),
-      '--lambda-port',
-      String(lambdaPort),
-      '--sfn-port',
-      String(sfnPort),
-      '--dynamodb-port',
-      String(dynamodbPort),
-      '--console-port',
-      String(consolePort),
+      ...['--api-port', '0', '--lambda-port', '0', '--sfn-port', '0'],
+      ...['--dynamodb-port', '0', '--console-port', '0'],
       '--retry-delay-ms',
       '0',
       ...(extraArgs.length > 0 ? extraArgs : ['--parameter-overrides', 'LogLevel=ERROR']),
@@ -122,7 +126,13 @@ const npmStart = async (
     STARTUP_TIMEOUT_MS,
     () => `no banner after ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
   );
-  return { child, ended, ports: { apiPort, consolePort, dynamodbPort, sfnPort } };
+  const ports = {
+    apiPort: portIn(output, 'HTTP API'),
+    consolePort: portIn(output, 'Console'),
+    dynamodbPort: portIn(output, 'DynamoDB'),
+    sfnPort: portIn(output, 'Step Functions'),
+  };
+  return { child, ended, ports };
 };
 
 interface Exit {
@@ -382,7 +392,7 @@ describe('npm start', () => {
       code: 0,
       signal: null,
     });
-  }, 40_000);
+  });
   it('leaves no java process behind when it is killed with SIGKILL', async () => {
     // Prepare
     const { child, ended } = await npmStart();
@@ -396,7 +406,7 @@ describe('npm start', () => {
 
     // Assess: its standard input, a pipe from node, closed with node, and it ended.
     await eventually(() => !isJava(jvm), STOP_TIMEOUT_MS, `java ${jvm} still running`);
-  }, 40_000);
+  });
 
   it('runs dynalite when no Java is found, and its banner says how to install Java', async () => {
     // Prepare: a PATH with node, npm and sh only (Debian keeps java beside npm in /usr/bin), and
@@ -424,7 +434,7 @@ describe('npm start', () => {
     // The output with it: this has once ended by SIGINT under a loaded machine (npm's doing?).
     expect(exit, output).toEqual({ code: 0, signal: null });
     rmSync(bin, { recursive: true, force: true });
-  }, 40_000);
+  });
 });
 
 describe('npm start speaks to a person', () => {
@@ -560,10 +570,9 @@ describe("npm start's --dynamodb", () => {
   const run = promisify(execFile);
   /** start.ts as npm start runs it, with nothing on PATH (no java, no npm): its exit and output. */
   const startWith = async (...args: string[]) => {
-    const [port] = await freePorts(1);
     return run(
       process.execPath,
-      ['local/cli/start.ts', '--skip-build', '--dynamodb-port', String(port), ...args],
+      ['local/cli/start.ts', '--skip-build', '--dynamodb-port', '0', ...args],
       { cwd: PROJECT_ROOT, env: { PATH: '', HOME: process.env.HOME ?? '' } },
     ).then(
       () => ({ code: 0, stderr: '' }),

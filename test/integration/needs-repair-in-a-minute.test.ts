@@ -53,20 +53,18 @@ describe("the README's trip that needs repair, in a minute", () => {
     const { testCase, input } = readmeCommands();
 
     // Act: the execution the README starts
-    const started = Date.now();
     const run = await runTrip(platform, { testCase, input });
     await platform.stack.events.idle();
-    const tookMs = Date.now() - started;
     const before = await getTrip(run.tripId);
     const items = await tripItems(platform.clients.dynamodb, platform.stack.tableName, run.tripId);
 
-    // Assess: BookingNeedsRepair, with no retry, so no real wait
+    // Assess: BookingNeedsRepair, with no retry, so no real wait (each task scheduled once: a
+    // count, where a time would depend on how busy the machine is)
     expect(testCase).toBe('CompensationParseErrorTest');
     expect(run.description).toMatchObject({ status: 'FAILED', error: 'BookingNeedsRepair' });
     const attempts = run.events.filter((event) => event.type === 'TaskScheduled').length;
     const tasksEntered = run.events.filter((event) => event.type === 'TaskStateEntered').length;
     expect(attempts).toBe(tasksEntered);
-    expect(tookMs).toBeLessThan(5_000);
     // the status API: needs_repair, the leftover open, the payment still taken
     expect(before.status).toBe(200);
     expect(before.body.saga_status).toBe('needs_repair');
@@ -118,5 +116,5 @@ describe("the README's trip that needs repair, in a minute", () => {
     expect(after.body.leftovers).toEqual([
       expect.objectContaining({ compensation: 'RefundPayment', repair_status: 'resolved' }),
     ]);
-  }, 30_000);
+  });
 });

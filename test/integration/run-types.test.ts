@@ -14,10 +14,10 @@ import {
 } from '../../functions/commons/trip.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
-import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
+import { RANDOM_FAILURES, runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
-// The template's defaults: failure injection on, compensations fail 40 % of the time.
-const platform = useTestStack({ environment: { FAILURE_SEED: '20261126' } });
+// The template's defaults: failure injection on, compensations fail 40 % of the time (seeded).
+const platform = useTestStack(RANDOM_FAILURES);
 
 const book = async (runType: RunType) => {
   const run = await runTrip(platform, {

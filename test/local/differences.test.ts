@@ -17,6 +17,7 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { LocalFunction } from '../../local/emulators/lambda-runtime.ts';
 import { readEvent } from '../support/lambda.ts';
+import { HANG_MS } from '../support/patience.ts';
 import { runTrip, useTestStack } from '../support/stack.ts';
 
 const platform = useTestStack();
@@ -57,7 +58,7 @@ describe('differs from AWS', () => {
     expect(result).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
     expect(finishedAtTimeout).toBe(false);
     // The handler's 100 ms, after its environment's cold start.
-    await vi.waitFor(() => expect(existsSync(mark)).toBe(true), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(existsSync(mark)).toBe(true), { timeout: HANG_MS, interval: 10 });
     await slow.close();
     rmSync(folder, { recursive: true, force: true });
   });

@@ -22,7 +22,7 @@ let pid: number;
 beforeAll(async () => {
   dynamodb = await startDynamoDB({ choice: 'local', port: 0, host: '127.0.0.1' });
   pid = dynamodb.jvm?.pid ?? 0;
-}, 60_000);
+});
 
 afterAll(async () => {
   await dynamodb?.close?.();

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 const start = async (options: Parameters<typeof startTestStack>[0]): Promise<TestPlatform> => {
   stack = await startTestStack(options);
-  return { stack, clients: clientsFor(stack) };
+  return { stack, clients: clientsFor(stack), tripsRun: 0 };
 };
 
 /** Books `count` trips one after another, each to its end; returns them oldest first. */

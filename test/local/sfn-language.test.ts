@@ -799,8 +799,13 @@ describe('JSONata executions end as AWS ends them', () => {
   };
 
   it('StopExecution aborts a running JSONata execution', async () => {
+    // Stopped once its task is running: when the function is called, not after a guessed wait.
+    const { promise: called, resolve: calling } = Promise.withResolvers<void>();
     const service = localService({
-      invokeFunction: () => new Promise<TaskInvocation>(() => undefined),
+      invokeFunction: () => {
+        calling();
+        return new Promise<TaskInvocation>(() => undefined);
+      },
     });
     const { stateMachineArn } = service.createStateMachine({
       name: 'JsonataStop',
@@ -808,7 +813,7 @@ describe('JSONata executions end as AWS ends them', () => {
       roleArn: ROLE_ARN,
     });
     const { executionArn } = service.startExecution({ stateMachineArn });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await called;
 
     service.stopExecution({ executionArn, error: 'Operator', cause: 'stopped by hand' });
     await service.execution(executionArn).done;
@@ -1056,12 +1061,11 @@ describe('MockConfigFile checks, as Step Functions Local refuses a bad file', ()
 
 describe('the API as AWS answers it', () => {
   it('DeleteStateMachine with a running execution marks it DELETING until the execution ends', async () => {
-    let finish: (value: TaskInvocation) => void = () => undefined;
+    // The execution runs until `finish`, which exists once its function is called.
+    const { promise: called, resolve: calling } =
+      Promise.withResolvers<(value: TaskInvocation) => void>();
     const service = localService({
-      invokeFunction: () =>
-        new Promise<TaskInvocation>((resolve) => {
-          finish = resolve;
-        }),
+      invokeFunction: () => new Promise<TaskInvocation>((resolve) => calling(resolve)),
     });
     const { stateMachineArn, creationDate } = service.createStateMachine({
       name: 'SlowOne',
@@ -1072,7 +1076,7 @@ describe('the API as AWS answers it', () => {
       roleArn: ROLE_ARN,
     });
     const { executionArn } = service.startExecution({ stateMachineArn });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const finish = await called;
 
     service.deleteStateMachine(stateMachineArn);
     const whileRunning = service.describeStateMachine(stateMachineArn);

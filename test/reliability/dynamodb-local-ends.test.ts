@@ -41,14 +41,14 @@ describe('DynamoDB Local ends under a platform', () => {
     const said: string[] = [];
     const stack = await startTestStack({ dataDir, log: (line) => said.push(line) });
     stacks.push(stack);
-    const platform = { stack, clients: clientsFor(stack) };
-    const before = await bookThroughApi(platform, `before-the-end-${Date.now()}`);
+    const platform = { stack, clients: clientsFor(stack), tripsRun: 0 };
+    const before = await bookThroughApi(platform, 'before-the-end');
     const firstPid = stack.dynamodb.jvm?.pid ?? 0;
 
     // Act: the kill, then at once a read of the trip booked before it
     await killJvm(firstPid);
     const status = await fetch(`${stack.endpoints.api}/trips/${before.tripId}`);
-    const after = await bookThroughApi(platform, `after-the-end-${Date.now()}`);
+    const after = await bookThroughApi(platform, 'after-the-end');
 
     // Assess
     expect(status.status).toBe(200);

@@ -191,6 +191,7 @@ describe('a mocked response whose key spans a billion invocations', () => {
     return path;
   };
 
+  // A range read as the billion entries it covers would not end before the test's timeout.
   it('is read at once, and answers each invocation from the range that covers it', () => {
     // Prepare
     const path = write({
@@ -199,12 +200,9 @@ describe('a mocked response whose key spans a billion invocations', () => {
     });
 
     // Act
-    const started = performance.now();
     const testCase = testCaseOf(readMockConfig(path), 'M', 'T');
-    const readMs = performance.now() - started;
 
     // Assess
-    expect(readMs).toBeLessThan(1000);
     expect(testCase?.responseFor('S', 0)).toEqual({ Throw: { Error: 'Busy' } });
     expect(testCase?.responseFor('S', 999_999_999)).toEqual({ Throw: { Error: 'Busy' } });
     expect(testCase?.responseFor('S', 1_000_000_000)).toEqual({ Return: 'last' });

@@ -8,7 +8,6 @@
  * by default, is then fixed so its LAMBDA_ENDPOINT can name it).
  */
 
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -28,6 +27,7 @@ import type { CallRecorder } from '../../local/checks/calls.ts';
 import { type FaultPlan, injectFaults } from '../../local/checks/faults.ts';
 import { startDynamoDB } from '../../local/emulators/dynamodb-backend.ts';
 import { type LocalStack, type StackOptions, startStack } from '../../local/stack.ts';
+import { HANG_MS } from './patience.ts';
 
 export const externalStepFunctions = process.env.SFN_ENDPOINT;
 
@@ -60,6 +60,19 @@ export interface TestStackOptions extends StackOptions {
   recorder?: CallRecorder;
 }
 
+/**
+ * The demo's random compensation failures (the template's CompensationFailureRate, 40 %) only
+ * where a test asks for them, with the rate and a seed (RANDOM_FAILURES): elsewhere they would
+ * only add retries, and whether a compensation exhausts its retries would be a draw. And always
+ * seeded, so a test's draws depend on its trip ids alone: give those ids no clock or random part.
+ */
+const NO_RANDOM_FAILURES = { CompensationFailureRate: '0' };
+export const FAILURE_SEED = '20261126';
+export const RANDOM_FAILURES = {
+  parameters: { CompensationFailureRate: '0.4' },
+  environment: { FAILURE_SEED },
+} as const;
+
 export const startTestStack = async ({
   faults,
   recorder,
@@ -85,10 +98,12 @@ export const startTestStack = async ({
         }
       : {}),
     ...options,
+    parameters: { ...NO_RANDOM_FAILURES, ...options.parameters },
     // The functions' own logs would drown the test report.
     environment: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      FAILURE_SEED,
       ...options.environment,
     },
   });
@@ -117,7 +132,7 @@ export interface EndedExecution {
 export const waitForExecution = async (
   sfn: SFNClient,
   executionArn: string,
-  timeoutMs = 15_000,
+  timeoutMs = HANG_MS,
 ): Promise<EndedExecution> => {
   const deadline = Date.now() + timeoutMs;
   let description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -138,6 +153,8 @@ export const waitForExecution = async (
 export interface TestPlatform {
   stack: LocalStack;
   clients: ReturnType<typeof clientsFor>;
+  /** How many trips runTrip has started on it: the next trip's number. */
+  tripsRun: number;
 }
 
 export const useTestStack = (options: TestStackOptions = {}): TestPlatform => {
@@ -145,6 +162,7 @@ export const useTestStack = (options: TestStackOptions = {}): TestPlatform => {
   beforeAll(async () => {
     platform.stack = await startTestStack(options);
     platform.clients = clientsFor(platform.stack);
+    platform.tripsRun = 0;
   });
   afterAll(async () => {
     await platform.stack?.close();
@@ -158,13 +176,16 @@ const referenceTrip = JSON.parse(
 
 /**
  * Books the reference trip (or `input`) under a fresh trip id through the Step Functions API,
- * as `<stateMachineArn>#<testCase>` when a test case is named, and waits for the end.
+ * as `<stateMachineArn>#<testCase>` when a test case is named, and waits for the end. The id is
+ * the platform's next number (its table is its own), so that seeded draws are the same each run.
  */
 export const runTrip = async (
-  { stack, clients }: TestPlatform,
+  platform: TestPlatform,
   options: { testCase?: string; input?: (tripId: string) => string } = {},
 ) => {
-  const tripId = `${options.testCase ?? 'trip'}-${randomUUID()}`;
+  const { stack, clients } = platform;
+  platform.tripsRun += 1;
+  const tripId = `${options.testCase ?? 'trip'}-run-${platform.tripsRun}`;
   const { executionArn = '' } = await clients.sfn.send(
     new StartExecutionCommand({
       stateMachineArn: options.testCase

@@ -65,7 +65,7 @@ describe('independent checkers', () => {
   let lints: Awaited<ReturnType<typeof cfnLint>>[] = [];
   beforeAll(async () => {
     lints = await Promise.all(PARAMETER_SETS.map(cfnLint));
-  }, 60_000);
+  });
 
   it('cfn-lint finds nothing in template.yaml', () => {
     expect(lints[0]).toEqual({ output: '', status: 0 });

@@ -2,9 +2,10 @@
  * `npm run book -- --run-type failPayment [--trip-id X] [--contact jane@example.com]`: books a
  * trip through the local HTTP API and prints the saga's progress as it happens, then the trip's
  * items and the message its customer is sent: the view a person watches instead of reading logs.
- * Needs `npm start` running. In the production profile, give a token
- * (`--token "$(npm run -s token -- --user alice)"`).
+ * Needs `npm start` running. In the production profile, give a token from a file, which npm's
+ * banner does not echo (`--token-file <(npm run -s token -- --user alice)`).
  */
+import { readFileSync } from 'node:fs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { REFERENCE_TRIP, RUN_TYPES } from '#commons/trip.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
@@ -13,7 +14,7 @@ import { readCommandLine, usageError } from '../../cli/command-line.ts';
 import { DEFAULT_PORTS } from '../../stack.ts';
 import { describeEvent, newProgress } from './progress.ts';
 
-const HELP = `Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>]
+const HELP = `Usage: npm run book -- [--run-type <type>] [--trip-id <id>] [--contact <email>] [--token-file <path>] [--token <jwt>] [--api <url>] [--sfn-endpoint <url>] [--timeout-seconds <s>]
 Run types: ${RUN_TYPES.join(', ')}
 
 Books a trip through the local HTTP API (npm start running) and prints the saga's progress as it
@@ -23,7 +24,9 @@ Options:
   --run-type <type>           which step fails, one of the run types above (default success)
   --trip-id <id>              the trip's id (default: the API makes one)
   --contact <email>           the customer's contact, to which the message would go
-  --token <jwt>               a token, for the production profile (npm run token)
+  --token-file <path>         a file holding a token, for the production profile: e.g.
+                              --token-file <(npm run -s token -- --user alice)
+  --token <jwt>               the token itself (npm prints it in its banner: prefer a file)
   --api <url>                 the HTTP API (default http://127.0.0.1:${DEFAULT_PORTS.api})
   --sfn-endpoint <url>        the Step Functions API, to follow the saga (default SFN_ENDPOINT,
                               else http://127.0.0.1:${DEFAULT_PORTS.sfn})
@@ -36,6 +39,7 @@ const { values } = readCommandLine(HELP, {
     'run-type': { type: 'string', default: 'success' },
     'trip-id': { type: 'string' },
     token: { type: 'string' },
+    'token-file': { type: 'string' },
     contact: { type: 'string' },
     api: { type: 'string', default: `http://127.0.0.1:${DEFAULT_PORTS.api}` },
     'sfn-endpoint': {
@@ -58,10 +62,18 @@ const fail = (message: string): never => {
 };
 
 const api = values.api.replace(/\/$/, '');
-// The production profile's API wants a token on every route (npm run token).
-const signedIn: Record<string, string> = values.token
-  ? { authorization: `Bearer ${values.token}` }
-  : {};
+/** The token, from --token-file or --token: the production profile's API wants one on every route. */
+const token = (() => {
+  const path = values['token-file'];
+  if (path === undefined) return values.token;
+  if (values.token !== undefined) usageError(HELP, 'Give --token-file or --token, not both');
+  try {
+    return readFileSync(path, 'utf8').trim() || fail(`The token file ${path} is empty`);
+  } catch (error) {
+    return fail(`Cannot read the token file ${path}: ${(error as Error).message}`);
+  }
+})();
+const signedIn: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 const document = {
   ...(values['trip-id'] ? { trip_id: values['trip-id'] } : {}),
   ...REFERENCE_TRIP,
