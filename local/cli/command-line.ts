@@ -8,7 +8,7 @@
  * The reasons are our own sentences, read from parseArgs's tokens, rather than its strict mode's
  * errors: those tell a person to quote a dash in a way that leaves a quote open, and refuse a
  * negative number as an option's value (`--expires-in -60`). A value that looks like an option
- * (`--trip-id --contact`) is still refused: it is far more often a forgotten value.
+ * (`--name --input`) is still refused: it is far more often a forgotten value.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
