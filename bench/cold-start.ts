@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { REFERENCE_TRIP } from '../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../functions/commons/trip/document.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template/template.ts';
 import { median, round } from './stats.ts';

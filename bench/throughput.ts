@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip.ts';
+import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../local/aws/credentials.ts';
 import { freePorts } from '../local/http/http-server.ts';
 import type { LocalStack } from '../local/stack.ts';

@@ -4,12 +4,12 @@
  * Functions for its execution.
  */
 
-import { describeTripExecution } from '#commons/executions.ts';
-import { badRequest, ClientError, callerOf, httpHandler, json } from '#commons/http.ts';
-import { readTrip } from '#commons/table.ts';
-import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#commons/trip.ts';
-import { isVisibleTo } from '#commons/trip-record.ts';
-import { tripStatus } from '#commons/trip-status.ts';
+import { badRequest, ClientError, callerOf, httpHandler, json } from '#lambda/http.ts';
+import { readTrip } from '#table/bookings-table.ts';
+import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#trip/document.ts';
+import { describeTripExecution } from '#trip/executions.ts';
+import { isVisibleTo } from '#trip/record.ts';
+import { tripStatus } from '#trip/status.ts';
 
 export const handler = httpHandler(async (event) => {
   const tripId = event.pathParameters?.tripId ?? '';

@@ -3,10 +3,11 @@
  * (`?runType=...&tripID=...`). Starts the trip's saga once: a repeat of the same request gets
  * the same execution, a different trip under the same id gets 409.
  */
-import { tripFromBody, tripFromQuery } from '#commons/booking-request.ts';
-import { startTripExecution } from '#commons/executions.ts';
-import { ClientError, callerOf, httpHandler, json, urlOf } from '#commons/http.ts';
-import { logger } from '#commons/logger.ts';
+
+import { ClientError, callerOf, httpHandler, json, urlOf } from '#lambda/http.ts';
+import { logger } from '#lambda/logger.ts';
+import { startTripExecution } from '#trip/executions.ts';
+import { tripFromBody, tripFromQuery } from '#trip/request.ts';
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method;

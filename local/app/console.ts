@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#commons/trip.ts';
-import { queryTripItems, type TableItem } from '#commons/trip-items.ts';
+import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#trip/document.ts';
+import { queryTripItems, type TableItem } from '#trip/items.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { ConsoleExtension } from '../console/server.ts';

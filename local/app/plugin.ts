@@ -9,7 +9,7 @@
  *   formatMessage  a message to a customer, printed with the contact masked
  *   banner         what npm start suggests trying with the app
  */
-import { maskContact } from '#commons/trip.ts';
+import { maskContact } from '#trip/document.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { TopicMessage } from '../emulators/messaging.ts';
 import type { Plugin, Running } from '../plugin.ts';

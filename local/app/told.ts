@@ -10,11 +10,11 @@
  *     record), any other repeat is a violation;
  *   - the last notice is the one the outcome calls for, and its lines are the table's bookings
  *     as they stand; no message tells a tombstone as an undo (a line for a booking never made).
- * The message text is the functions' own (functions/commons/notices.ts): what a message says of
+ * The message text is the functions' own (functions/commons/notices/notice.ts): what a message says of
  * each booking is compared with what the same rule makes of the table.
  */
-import { bookingLines, type Notice, noticeFor } from '#commons/notices.ts';
-import { isTombstone, type TableItem, tripItemsOf } from '#commons/trip-items.ts';
+import { bookingLines, type Notice, noticeFor } from '#notices/notice.ts';
+import { isTombstone, type TableItem, tripItemsOf } from '#trip/items.ts';
 import { checkInvariant } from './checks/invariant.ts';
 
 /** A message the customer received (from the notifications topic). */

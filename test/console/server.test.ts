@@ -12,7 +12,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
 import type {
   ExecutionResponse,
   ExecutionsResponse,

@@ -18,8 +18,8 @@ import {
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
-import { isLeftover, isLive } from '../../functions/commons/trip-items.ts';
+} from '../../functions/commons/trip/document.ts';
+import { isLeftover, isLive } from '../../functions/commons/trip/items.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';

@@ -10,8 +10,8 @@ import {
   RUN_TYPES,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
-import { isLeftover } from '../../functions/commons/trip-items.ts';
+} from '../../functions/commons/trip/document.ts';
+import { isLeftover } from '../../functions/commons/trip/items.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';

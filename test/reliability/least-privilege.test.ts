@@ -10,7 +10,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip/document.ts';
 import { ASL_PATH } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { type Call, CallRecorder } from '../../local/checks/calls.ts';

@@ -61,9 +61,9 @@ export const startRaces = async () => {
     import('./fake-messaging.ts'),
     import('./lambda.ts'),
     importHandlers(),
-    import('../../functions/commons/trip-items.ts'),
-    import('../../functions/commons/table.ts'),
-    import('../../functions/commons/trip.ts'),
+    import('../../functions/commons/trip/items.ts'),
+    import('../../functions/commons/table/bookings-table.ts'),
+    import('../../functions/commons/trip/document.ts'),
   ]);
   const run = (handler: unknown, event: unknown) =>
     lambda.invoke(handler as Parameters<typeof lambda.invoke>[0], event);

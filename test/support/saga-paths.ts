@@ -3,7 +3,7 @@
  * integration and client tests compare execution histories against. Written out from the
  * architecture's description of the saga, not derived from the ASL under test.
  */
-import type { RunType } from '../../functions/commons/trip.ts';
+import type { RunType } from '../../functions/commons/trip/document.ts';
 
 export const FORWARD = [
   'ReserveHotel',

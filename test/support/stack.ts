@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
+import { queryTripItems, type TableItem } from '../../functions/commons/trip/items.ts';
 import bookingPlugin from '../../local/app/plugin.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { readHistory } from '../../local/aws/read-history.ts';

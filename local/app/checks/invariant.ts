@@ -3,10 +3,10 @@
  * confirmed (the saga succeeded), or none of them is live (it failed and undid everything), or
  * every live one is named by an open leftover (it failed and recorded what is left to repair).
  * Once a repair has resolved the leftovers, nothing may be live either. What is a booking, which
- * is live and what is a leftover are the functions' own rules (functions/commons/trip-items.ts).
+ * is live and what is a leftover are the functions' own rules (functions/commons/trip/items.ts).
  */
-import { BOOKING_TYPES } from '#commons/table-keys.ts';
-import { isBooking, isLeftover, isLive, isOpenLeftover } from '#commons/trip-items.ts';
+import { BOOKING_TYPES } from '#table/keys.ts';
+import { isBooking, isLeftover, isLive, isOpenLeftover } from '#trip/items.ts';
 
 /** An item of the trip, as read from the table (parsed or not). */
 export type Item = Readonly<Record<string, unknown>>;

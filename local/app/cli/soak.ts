@@ -26,8 +26,8 @@ import {
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '#commons/trip.ts';
-import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
+} from '#trip/document.ts';
+import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#trip/items.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../../checks/faults.ts';
 import { readCommandLine, usageError } from '../../cli/command-line.ts';

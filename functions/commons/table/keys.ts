@@ -13,7 +13,7 @@
  *   sk NOTIFICATION#<notice>     what the customer was sent (notification-record.ts)
  */
 import { createHash } from 'node:crypto';
-import type { Trip } from '#commons/trip.ts';
+import type { Trip } from '#trip/document.ts';
 
 export type BookingKind = 'hotel' | 'flight' | 'payment';
 export type ReservationKind = Exclude<BookingKind, 'payment'>;

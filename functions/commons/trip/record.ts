@@ -14,17 +14,17 @@
  * calls for is sent.
  */
 import { createHash } from 'node:crypto';
-import type { Notice } from '#commons/notices.ts';
-import { getItem, now, putIf, updateIf } from '#commons/table.ts';
-import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
-import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
+import type { Notice } from '#notices/notice.ts';
+import { getItem, now, putIf, updateIf } from '#table/bookings-table.ts';
+import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#table/keys.ts';
+import { type Trip, toExecutionInput, toTripDocument } from '#trip/document.ts';
 import {
   type Outcome,
   type SagaEnd,
   TableItemSchema,
   type TripRecord,
   toTripRecord,
-} from '#commons/trip-items.ts';
+} from '#trip/items.ts';
 
 export const digestOf = (input: string): string => createHash('sha256').update(input).digest('hex');
 

@@ -1,5 +1,5 @@
 /** Environment configuration, read once per module at start-up; a missing value fails fast. */
-import { ConfigurationError } from '#commons/errors.ts';
+import { ConfigurationError } from '#errors';
 
 export const requireEnv = (name: string): string => {
   const value = process.env[name];

@@ -16,9 +16,9 @@ import {
   BookingNotFound,
   MalformedItem,
   PaymentAlreadyRefunded,
-} from '#commons/errors.ts';
-import type { Outcome } from '#commons/saga-task.ts';
-import { getItem, now, putIf, updateIf } from '#commons/table.ts';
+} from '#errors';
+import type { Outcome } from '#lambda/saga-task.ts';
+import { getItem, now, putIf, updateIf } from '#table/bookings-table.ts';
 import {
   BOOKING_KINDS,
   type BookingKind,
@@ -29,8 +29,8 @@ import {
   type ReservationKind,
   TRANSACTION_STATUSES,
   type TransactionStatus,
-} from '#commons/table-keys.ts';
-import type { Trip } from '#commons/trip.ts';
+} from '#table/keys.ts';
+import type { Trip } from '#trip/document.ts';
 
 const bookingKey = (kind: BookingKind, trip: Trip) =>
   keyOf(trip.trip_id, bookingSortKey(kind, trip));

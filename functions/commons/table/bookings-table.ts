@@ -12,8 +12,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
-import { requireEnv } from '#commons/env.ts';
-import { readTripItems, type TripItems } from '#commons/trip-items.ts';
+import { requireEnv } from '#config';
+import { readTripItems, type TripItems } from '#trip/items.ts';
 
 export const TABLE_NAME = requireEnv('TABLE_NAME');
 

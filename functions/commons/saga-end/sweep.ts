@@ -7,21 +7,21 @@
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
-import { requireEnv } from '#commons/env.ts';
-import { ConfigurationError, describeError } from '#commons/errors.ts';
+import { requireEnv } from '#config';
+import { ConfigurationError, describeError } from '#errors';
+import { logger } from '#lambda/logger.ts';
+import { countOverdueNotices } from '#lambda/metrics.ts';
+import { type Reconciled, reconcileTrip } from '#saga-end/reconcile.ts';
+import { readTrip, TABLE_NAME } from '#table/bookings-table.ts';
+import { OPEN_TRIPS_INDEX, openShards } from '#table/keys.ts';
 import {
   describeExecution,
   isRunning,
   START_WINDOW_SECONDS,
   tripExecutionArn,
-} from '#commons/executions.ts';
-import { logger } from '#commons/logger.ts';
-import { countOverdueNotices } from '#commons/metrics.ts';
-import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
-import { readTrip, TABLE_NAME } from '#commons/table.ts';
-import { OPEN_TRIPS_INDEX, openShards } from '#commons/table-keys.ts';
-import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
-import { closeTrip } from '#commons/trip-record.ts';
+} from '#trip/executions.ts';
+import { type SagaEnd, TableItemSchema } from '#trip/items.ts';
+import { closeTrip } from '#trip/record.ts';
 
 /**
  * How old an open record must be before the sweep looks at it. Longer than the window in which

@@ -4,7 +4,7 @@
  * rules that read them: which booking is live, which leftover is open, when a trip is booked,
  * and the outcome an ended saga shows.
  * Pure: the client and the table are given, so the tools and the tests read a trip through this
- * too (functions/commons/table.ts gives the functions' own).
+ * too (functions/commons/table/bookings-table.ts gives the functions' own).
  */
 import {
   type DynamoDBDocumentClient,
@@ -12,7 +12,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { MalformedItem } from '#commons/errors.ts';
+import { MalformedItem } from '#errors';
 import {
   BOOKING_KINDS,
   BOOKING_TYPES,
@@ -22,7 +22,7 @@ import {
   NOTIFICATION_TYPE,
   TRANSACTION_STATUSES,
   TRIP_SK,
-} from '#commons/table-keys.ts';
+} from '#table/keys.ts';
 
 /** Any item of the table: its key, and whatever else it holds. */
 export const TableItemSchema = z.looseObject({ pk: z.string(), sk: z.string() });

@@ -13,16 +13,10 @@
  * where each stands; a tombstone (an undo that found nothing) is never told as an undo.
  */
 
-import { BOOKING_TYPES } from '#commons/table-keys.ts';
-import type { Trip } from '#commons/trip.ts';
-import { tripOf } from '#commons/trip.ts';
-import {
-  type BookingItem,
-  isLive,
-  isMade,
-  type Outcome,
-  type TripItems,
-} from '#commons/trip-items.ts';
+import { BOOKING_TYPES } from '#table/keys.ts';
+import type { Trip } from '#trip/document.ts';
+import { tripOf } from '#trip/document.ts';
+import { type BookingItem, isLive, isMade, type Outcome, type TripItems } from '#trip/items.ts';
 
 export const NOTICES = ['booked', 'failed', 'needs_repair', 'repaired'] as const;
 export type Notice = (typeof NOTICES)[number];

@@ -9,16 +9,16 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
-import { requireEnv } from '#commons/env.ts';
-import { logger } from '#commons/logger.ts';
+import { requireEnv } from '#config';
+import { logger } from '#lambda/logger.ts';
 import {
   EVENT_OF_NOTICE,
   EVENT_SOURCE,
   eventDetail,
   isNotice,
   type Notice,
-} from '#commons/notices.ts';
-import { readTrip } from '#commons/table.ts';
+} from '#notices/notice.ts';
+import { readTrip } from '#table/bookings-table.ts';
 
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 

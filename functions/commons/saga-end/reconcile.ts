@@ -10,22 +10,23 @@
  *   needs_repair  the saga ended without booking and something may still be live: every live
  *                 booking is named by an open leftover, which the alarm and the repair act on
  */
-import { describeError } from '#commons/errors.ts';
-import { describeExecution, isRunning, tripExecutionArn } from '#commons/executions.ts';
-import { openLeftover, resolveLeftover, UNDO, undoItem } from '#commons/leftovers.ts';
-import { logger } from '#commons/logger.ts';
-import { countLeftover } from '#commons/metrics.ts';
-import { noticeFor } from '#commons/notices.ts';
-import type { Outcome as StepOutcome } from '#commons/saga-task.ts';
-import { readTrip } from '#commons/table.ts';
+
+import { openLeftover, resolveLeftover, UNDO, undoItem } from '#bookings/leftovers.ts';
+import { describeError } from '#errors';
+import { logger } from '#lambda/logger.ts';
+import { countLeftover } from '#lambda/metrics.ts';
+import type { Outcome as StepOutcome } from '#lambda/saga-task.ts';
+import { noticeFor } from '#notices/notice.ts';
+import { readTrip } from '#table/bookings-table.ts';
 import {
   bookingSortKey,
   COMPENSATION_NAMES,
   COMPENSATION_OF_TYPE,
   COMPENSATIONS,
   type Compensation,
-} from '#commons/table-keys.ts';
-import { type Trip, tripOf } from '#commons/trip.ts';
+} from '#table/keys.ts';
+import { type Trip, tripOf } from '#trip/document.ts';
+import { describeExecution, isRunning, tripExecutionArn } from '#trip/executions.ts';
 import {
   type BookingItem,
   EXECUTION_ENDS,
@@ -36,8 +37,8 @@ import {
   outcomeOf,
   type SagaEnd,
   type TripItems,
-} from '#commons/trip-items.ts';
-import { concludeTrip } from '#commons/trip-record.ts';
+} from '#trip/items.ts';
+import { concludeTrip } from '#trip/record.ts';
 
 /**
  * Undoes whatever may be live, in the saga's order. With the trip document each undo step runs

@@ -6,10 +6,10 @@
  */
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#clients/sfn.ts';
-import { requireEnv } from '#commons/env.ts';
-import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
-import type { TripRecord } from '#commons/trip-items.ts';
-import { createTripRecord, digestOf, isVisibleTo } from '#commons/trip-record.ts';
+import { requireEnv } from '#config';
+import { type Trip, toExecutionInput, toTripDocument } from '#trip/document.ts';
+import type { TripRecord } from '#trip/items.ts';
+import { createTripRecord, digestOf, isVisibleTo } from '#trip/record.ts';
 
 const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
 

@@ -8,19 +8,19 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#clients/sns.ts';
-import { requireEnv } from '#commons/env.ts';
-import { countNoticeResend } from '#commons/metrics.ts';
-import { isNotice, messageOf, type Notice, tripOfRecord } from '#commons/notices.ts';
+import { requireEnv } from '#config';
+import { countNoticeResend } from '#lambda/metrics.ts';
 import {
   claimNotification,
   markNotificationSent,
   releaseNotification,
   takeOverNotification,
-} from '#commons/notification-record.ts';
-import { readTrip } from '#commons/table.ts';
-import { maskContact } from '#commons/trip.ts';
-import type { NotificationItem, TripItems } from '#commons/trip-items.ts';
-import { clearNoticeOwed } from '#commons/trip-record.ts';
+} from '#notices/claims.ts';
+import { isNotice, messageOf, type Notice, tripOfRecord } from '#notices/notice.ts';
+import { readTrip } from '#table/bookings-table.ts';
+import { maskContact } from '#trip/document.ts';
+import type { NotificationItem, TripItems } from '#trip/items.ts';
+import { clearNoticeOwed } from '#trip/record.ts';
 
 const TOPIC_ARN = requireEnv('NOTIFICATIONS_TOPIC_ARN');
 

@@ -5,13 +5,9 @@
  * FAILURE_SEED makes the random failures repeatable (tests, soak runs).
  */
 import { createHash } from 'node:crypto';
-import { failureInjectionEnabled, requireEnv } from '#commons/env.ts';
-import {
-  ConfigurationError,
-  InjectedStepFailure,
-  InjectedTransientFailure,
-} from '#commons/errors.ts';
-import type { FailureRunType, Trip } from '#commons/trip.ts';
+import { failureInjectionEnabled, requireEnv } from '#config';
+import { ConfigurationError, InjectedStepFailure, InjectedTransientFailure } from '#errors';
+import type { FailureRunType, Trip } from '#trip/document.ts';
 
 /** The error each run type raises: its name is what the execution history shows. */
 export const STEP_FAILURES: Record<FailureRunType, { error: string; message: string }> = {

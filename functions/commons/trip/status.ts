@@ -6,8 +6,8 @@
  * was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
-import { EXECUTION_ENDS, isMade, isTombstone, outcomeOf } from '#commons/trip-items.ts';
+import type { Outcome, SagaEnd, TableItem, TripItems } from '#trip/items.ts';
+import { EXECUTION_ENDS, isMade, isTombstone, outcomeOf } from '#trip/items.ts';
 
 /**
  * running       the saga has not ended (its record is not concluded)

@@ -4,9 +4,9 @@
  * a 400 that names the field; a valid request yields the trip to book.
  */
 import { randomUUID } from 'node:crypto';
-import { failureInjectionEnabled } from '#commons/env.ts';
-import { badRequest, ClientError, fieldErrors, type HttpEvent } from '#commons/http.ts';
-import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#commons/trip.ts';
+import { failureInjectionEnabled } from '#config';
+import { badRequest, ClientError, fieldErrors, type HttpEvent } from '#lambda/http.ts';
+import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#trip/document.ts';
 
 /** The largest request body accepted: a trip document is well under 2 KB. */
 export const MAX_BODY_BYTES = 8192;

@@ -5,9 +5,9 @@
  * document is gone) and resolves it.
  */
 
-import { cancel, refundPayment } from '#commons/booking-transitions.ts';
-import type { Outcome } from '#commons/saga-task.ts';
-import { now, putIf, updateIf } from '#commons/table.ts';
+import { cancel, refundPayment } from '#bookings/transitions.ts';
+import type { Outcome } from '#lambda/saga-task.ts';
+import { now, putIf, updateIf } from '#table/bookings-table.ts';
 import {
   bookingId,
   bookingSortKey,
@@ -17,9 +17,9 @@ import {
   kindOfType,
   LEFTOVER_TYPE,
   leftoverSortKey,
-} from '#commons/table-keys.ts';
-import { type Trip, toExecutionInput } from '#commons/trip.ts';
-import type { BookingItem, LeftoverItem } from '#commons/trip-items.ts';
+} from '#table/keys.ts';
+import { type Trip, toExecutionInput } from '#trip/document.ts';
+import type { BookingItem, LeftoverItem } from '#trip/items.ts';
 
 /** The error a compensation ended with, as Step Functions reports it. */
 export interface TaskFailure {

@@ -9,9 +9,9 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { InferOutput } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
-import { InjectedStepFailure, InjectedTransientFailure } from '#commons/errors.ts';
-import { logger } from '#commons/logger.ts';
-import { type Trip, TripSchema } from '#commons/trip.ts';
+import { InjectedStepFailure, InjectedTransientFailure } from '#errors';
+import { logger } from '#lambda/logger.ts';
+import { type Trip, TripSchema } from '#trip/document.ts';
 
 /** What a step did: `changed` is false when the call repeated an earlier one. */
 export type Outcome<T> = { result: T; changed: boolean };

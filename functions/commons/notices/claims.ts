@@ -7,10 +7,10 @@
  * never a text made anew. Such a resend is counted on the record (`resends`): the customer may
  * get the same message twice, the one duplicate this design allows.
  */
-import { requireEnv } from '#commons/env.ts';
-import { ConfigurationError } from '#commons/errors.ts';
-import { putIf, updateIf } from '#commons/table.ts';
-import { keyOf, NOTIFICATION_TYPE, notificationSortKey } from '#commons/table-keys.ts';
+import { requireEnv } from '#config';
+import { ConfigurationError } from '#errors';
+import { putIf, updateIf } from '#table/bookings-table.ts';
+import { keyOf, NOTIFICATION_TYPE, notificationSortKey } from '#table/keys.ts';
 
 /**
  * How long a claim is its sender's alone: longer than the notifier's Timeout, so a claim this
