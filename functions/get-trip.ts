@@ -4,7 +4,8 @@
  * Functions for its execution.
  */
 
-import { badRequest, ClientError, callerOf, httpHandler, json } from '#lambda/http.ts';
+import { ClientError } from '#errors';
+import { badRequest, callerOf, httpHandler, json } from '#lambda/http.ts';
 import { readTrip } from '#table/bookings-table.ts';
 import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#trip/document.ts';
 import { describeTripExecution } from '#trip/executions.ts';

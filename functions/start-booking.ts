@@ -4,7 +4,8 @@
  * the same execution, a different trip under the same id gets 409.
  */
 
-import { ClientError, callerOf, httpHandler, json, urlOf } from '#lambda/http.ts';
+import { ClientError } from '#errors';
+import { callerOf, httpHandler, json, urlOf } from '#lambda/http.ts';
 import { logger } from '#lambda/logger.ts';
 import { startTripExecution } from '#trip/executions.ts';
 import { tripFromBody, tripFromQuery } from '#trip/request.ts';

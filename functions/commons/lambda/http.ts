@@ -6,28 +6,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ClientError, type FieldError } from '#errors';
 import { logger } from '#lambda/logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-
-export interface FieldError {
-  field: string;
-  rule: string;
-}
-
-/** A request the API refuses: answered with `statusCode` and a JSON body naming what is wrong. */
-export class ClientError extends Error {
-  override readonly name = 'ClientError';
-  readonly statusCode: number;
-  readonly errors: FieldError[];
-
-  constructor(statusCode: number, message: string, errors: FieldError[] = []) {
-    super(message);
-    this.statusCode = statusCode;
-    this.errors = errors;
-  }
-}
 
 export const badRequest = (errors: FieldError[]) =>
   new ClientError(400, 'The request is invalid', errors);

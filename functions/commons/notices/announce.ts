@@ -9,7 +9,8 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
-import { requireEnv } from '#config';
+import { eventBusName } from '#config';
+import { OutcomeNotAnnounced } from '#errors';
 import { logger } from '#lambda/logger.ts';
 import {
   EVENT_OF_NOTICE,
@@ -20,16 +21,7 @@ import {
 } from '#notices/notice.ts';
 import { readTrip } from '#table/bookings-table.ts';
 
-const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
-
-/**
- * The bus refused the event: the caller fails. Lambda runs the reconciler's or the sweep's event
- * twice more (the reconciler's, failed three times, goes to the operators' topic); the notice is
- * still owed, so the sweep announces it again.
- */
-export class OutcomeNotAnnounced extends Error {
-  override readonly name = 'OutcomeNotAnnounced';
-}
+const EVENT_BUS_NAME = eventBusName();
 
 /**
  * Announces each trip's notice, every one tried; fails afterwards naming those that could not be

@@ -8,7 +8,8 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#clients/sns.ts';
-import { requireEnv } from '#config';
+import { notificationsTopicArn } from '#config';
+import { NotificationInFlight } from '#errors';
 import { countNoticeResend } from '#lambda/metrics.ts';
 import {
   claimNotification,
@@ -22,16 +23,7 @@ import { maskContact } from '#trip/document.ts';
 import type { NotificationItem, TripItems } from '#trip/items.ts';
 import { clearNoticeOwed } from '#trip/record.ts';
 
-const TOPIC_ARN = requireEnv('NOTIFICATIONS_TOPIC_ARN');
-
-/**
- * Another sender holds the notice's claim: Lambda retries the event a minute later (twice at
- * most, then it goes to the operators' topic), and the retry finds it sent; the sweep announces
- * a notice still owed again.
- */
-export class NotificationInFlight extends Error {
-  override readonly name = 'NotificationInFlight';
-}
+const TOPIC_ARN = notificationsTopicArn();
 
 export interface Notified {
   trip_id: string;

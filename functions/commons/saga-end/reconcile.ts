@@ -12,7 +12,7 @@
  */
 
 import { openLeftover, resolveLeftover, UNDO, undoItem } from '#bookings/leftovers.ts';
-import { describeError } from '#errors';
+import { describeError, RepairRefused } from '#errors';
 import { logger } from '#lambda/logger.ts';
 import { countLeftover } from '#lambda/metrics.ts';
 import type { Outcome as StepOutcome } from '#lambda/saga-task.ts';
@@ -201,11 +201,6 @@ export const reconcileReportedEnd = async (
     items,
   });
 };
-
-/** A repair refused: the trip's saga is still running. */
-export class RepairRefused extends Error {
-  override readonly name = 'RepairRefused';
-}
 
 export interface Repaired {
   trip_id: string;

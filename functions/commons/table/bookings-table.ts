@@ -12,18 +12,16 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
-import { requireEnv } from '#config';
+import { tableName } from '#config';
+import { hasName } from '#errors';
 import { readTripItems, type TripItems } from '#trip/items.ts';
 
-export const TABLE_NAME = requireEnv('TABLE_NAME');
+export const TABLE_NAME = tableName();
 
 /** The time every write stamps (created_at, updated_at, ended_at...). */
 export const now = (): string => new Date().toISOString();
 
 type WithoutTable<Input> = Omit<Input, 'TableName'>;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Sends a conditional write: true when it wrote, false when its condition failed. */
 const writeIf = async (write: () => Promise<unknown>): Promise<boolean> => {
@@ -31,7 +29,7 @@ const writeIf = async (write: () => Promise<unknown>): Promise<boolean> => {
     await write();
     return true;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!hasName(error, 'ConditionalCheckFailedException')) throw error;
     return false;
   }
 };

@@ -6,21 +6,13 @@
  */
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '#clients/sfn.ts';
-import { requireEnv } from '#config';
+import { START_WINDOW_SECONDS, stateMachineArn } from '#config';
+import { hasName } from '#errors';
 import { type Trip, toExecutionInput, toTripDocument } from '#trip/document.ts';
 import type { TripRecord } from '#trip/items.ts';
 import { createTripRecord, digestOf, isVisibleTo } from '#trip/record.ts';
 
-const STATE_MACHINE_ARN = requireEnv('STATE_MACHINE_ARN');
-
-/**
- * For this long after a trip's record was written, a repeated request may start the execution
- * the first request did not get to start (it failed between the record and StartExecution). Step
- * Functions keeps an execution for 90 days, so within this window StartExecution under the trip's
- * name can only find the first request's execution, never start a second one. The sweep leaves
- * younger records alone (SWEEP_GRACE_SECONDS is longer).
- */
-export const START_WINDOW_SECONDS = 300;
+const STATE_MACHINE_ARN = stateMachineArn();
 
 /** arn:...:stateMachine:<name> -> arn:...:execution:<name>:<trip id> */
 export const executionArnOf = (tripId: string): string =>
@@ -29,8 +21,6 @@ export const executionArnOf = (tripId: string): string =>
 export type StartOutcome =
   | { kind: 'started' | 'repeated'; executionArn: string; startDate: Date | undefined }
   | { kind: 'conflict'; executionArn: string };
-
-const hasName = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 const withinStartWindow = (record: TripRecord) =>
   record.execution_status === undefined &&

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { failureInjectionEnabled } from '#config';
-import { badRequest, ClientError, fieldErrors, type HttpEvent } from '#lambda/http.ts';
+import { ClientError } from '#errors';
+import { badRequest, fieldErrors, type HttpEvent } from '#lambda/http.ts';
 import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#trip/document.ts';
 
 /** The largest request body accepted: a trip document is well under 2 KB. */
