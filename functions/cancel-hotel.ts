@@ -1,10 +1,10 @@
 /** CancelHotel (compensation): cancels the hotel booking, whatever state it reached. */
 
 import { failAtRandom } from '#bookings/failure-injection.ts';
-import { cancel } from '#bookings/transitions.ts';
+import { undo } from '#bookings/transitions.ts';
 import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('CancelHotel', async (trip) => {
   failAtRandom('CancelHotel', trip);
-  return cancel('hotel', trip);
+  return undo('hotel', trip);
 });

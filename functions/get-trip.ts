@@ -6,10 +6,10 @@
 
 import { ClientError } from '#errors';
 import { badRequest, callerOf, httpHandler, json } from '#lambda/http.ts';
-import { readTrip } from '#table/bookings-table.ts';
-import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#trip/document.ts';
+import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#table/keys.ts';
 import { describeTripExecution } from '#trip/executions.ts';
-import { isVisibleTo } from '#trip/record.ts';
+import { readTrip } from '#trip/read.ts';
+import { isVisibleTo } from '#trip/rules.ts';
 import { tripStatus } from '#trip/status.ts';
 
 export const handler = httpHandler(async (event) => {

@@ -7,9 +7,9 @@
  */
 import * as z from 'zod/mini';
 import { recordLeftover } from '#bookings/leftovers.ts';
+import { COMPENSATION_NAMES } from '#bookings/steps.ts';
 import { countLeftover } from '#lambda/metrics.ts';
 import { task } from '#lambda/saga-task.ts';
-import { COMPENSATION_NAMES } from '#table/keys.ts';
 import { TripSchema } from '#trip/document.ts';
 
 const LeftoverInput = z.object({

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import { task } from '#lambda/saga-task.ts';
 import { announceOutcome } from '#notices/announce.ts';
-import { repairTrip } from '#saga-end/reconcile.ts';
+import { repairTrip } from '#saga-end/repair.ts';
 import { tripId } from '#trip/document.ts';
 
 const RepairInput = z.object({ trip_id: tripId() });

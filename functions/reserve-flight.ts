@@ -1,10 +1,10 @@
 /** ReserveFlight: holds the trip's seats, a `pending` flight booking. */
 
 import { failIfRequested } from '#bookings/failure-injection.ts';
-import { reserve } from '#bookings/transitions.ts';
+import { make } from '#bookings/transitions.ts';
 import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('ReserveFlight', async (trip) => {
   failIfRequested(trip, 'failFlightsReservation');
-  return reserve('flight', trip);
+  return make('flight', trip);
 });

@@ -7,8 +7,8 @@
 import { ClientError } from '#errors';
 import { callerOf, httpHandler, json, urlOf } from '#lambda/http.ts';
 import { logger } from '#lambda/logger.ts';
-import { startTripExecution } from '#trip/executions.ts';
 import { tripFromBody, tripFromQuery } from '#trip/request.ts';
+import { startTripExecution } from '#trip/start.ts';
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method;

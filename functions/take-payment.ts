@@ -1,10 +1,10 @@
 /** TakePayment: charges the trip, a `confirmed` payment. */
 
 import { failIfRequested } from '#bookings/failure-injection.ts';
-import { takePayment } from '#bookings/transitions.ts';
+import { make } from '#bookings/transitions.ts';
 import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('TakePayment', async (trip) => {
   failIfRequested(trip, 'failPayment');
-  return takePayment(trip);
+  return make('payment', trip);
 });

@@ -8,8 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableItem } from '#table/item.ts';
 import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#trip/document.ts';
-import { queryTripItems, type TableItem } from '#trip/items.ts';
+import { queryTripItems } from '#trip/items.ts';
+import { isTombstone } from '#trip/rules.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { ConsoleExtension } from '../console/server.ts';
@@ -67,7 +69,7 @@ const itemsPanel = (items: Record<string, string>[]): Panel => ({
         { text: sk.replace(/([0-9a-f]{8})[0-9a-f]{16,}/g, '$1…'), title: sk },
         // A tombstone (an undo that found nothing) is not an undo of something that existed.
         {
-          text: item.undone_from === 'nothing' ? `${status} (tombstone: never made)` : status,
+          text: isTombstone(item) ? `${status} (tombstone: never made)` : status,
           status,
         },
       ],

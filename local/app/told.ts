@@ -14,7 +14,9 @@
  * each booking is compared with what the same rule makes of the table.
  */
 import { bookingLines, type Notice, noticeFor } from '#notices/notice.ts';
-import { isTombstone, type TableItem, tripItemsOf } from '#trip/items.ts';
+import type { TableItem } from '#table/item.ts';
+import { tripItemsOf } from '#trip/items.ts';
+import { isTombstone } from '#trip/rules.ts';
 import { checkInvariant } from './checks/invariant.ts';
 
 /** A message the customer received (from the notifications topic). */
@@ -30,13 +32,6 @@ export interface ToldCheck {
   /** Messages received twice or more with the same text: the documented duplicate. */
   duplicates: number;
 }
-
-/** What the message says of a booking of this type (the start of its line). */
-const LINE_START: Record<string, string> = {
-  Hotel: '  Hotel',
-  Flight: '  Flight',
-  Payment: '  Payment',
-};
 
 export const checkTold = (
   items: TableItem[],
@@ -103,7 +98,8 @@ export const checkTold = (
   const tombstones = trip.bookings.filter(isTombstone).map((booking) => booking.type);
   for (const message of received) {
     for (const type of tombstones) {
-      const start = LINE_START[type] ?? '';
+      // A booking's line starts with its type (notices/notice.ts).
+      const start = `  ${type}`;
       if (message.message.split('\n').some((line) => line.startsWith(start)))
         violations.push(`a ${message.notice} message tells the ${type} tombstone as a booking`);
     }

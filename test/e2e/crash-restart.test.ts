@@ -14,7 +14,7 @@ import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
-import { isLive } from '../../functions/commons/trip/items.ts';
+import { isLive } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { freePorts } from '../../local/http/http-server.ts';

@@ -19,7 +19,7 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip/document.ts';
-import { isLeftover, isLive } from '../../functions/commons/trip/items.ts';
+import { isLeftover, isLive } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';

@@ -11,7 +11,7 @@ import {
   TripSchema,
   toExecutionInput,
 } from '../../functions/commons/trip/document.ts';
-import { isLeftover } from '../../functions/commons/trip/items.ts';
+import { isLeftover } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';

@@ -15,14 +15,10 @@ import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noticeFor } from '../../functions/commons/notices/notice.ts';
+import type { TableItem } from '../../functions/commons/table/item.ts';
 import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip/document.ts';
-import {
-  isLeftover,
-  isLive,
-  isOpenLeftover,
-  type TableItem,
-  tripItemsOf,
-} from '../../functions/commons/trip/items.ts';
+import { tripItemsOf } from '../../functions/commons/trip/items.ts';
+import { isLeftover, isLive, isOpenLeftover } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { Fault, FaultPlan } from '../../local/checks/faults.ts';

@@ -4,7 +4,7 @@
  * (Whole executions are driven through the Step Functions API in the other statemachine tests.)
  */
 import { describe, expect, it } from 'vitest';
-import { COMPENSATION_NAMES } from '../../functions/commons/table/keys.ts';
+import { COMPENSATION_NAMES } from '../../functions/commons/bookings/steps.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { edgesOf, maxAttempts, type State, worstCasePath } from '../../local/template/asl.ts';
 import { functionsOf, readTemplate } from '../../local/template/template.ts';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as cancelFlight } from '../../functions/cancel-flight.ts';
 import { handler as cancelHotel } from '../../functions/cancel-hotel.ts';
 import type { Trip } from '../../functions/commons/trip/document.ts';
-import { startTripExecution } from '../../functions/commons/trip/executions.ts';
+import { startTripExecution } from '../../functions/commons/trip/start.ts';
 import { handler } from '../../functions/get-trip.ts';
 import { handler as recordLeftover } from '../../functions/record-leftover.ts';
 import { handler as reserveFlight } from '../../functions/reserve-flight.ts';

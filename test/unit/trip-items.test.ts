@@ -7,8 +7,9 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
-import { readTrip } from '../../functions/commons/table/bookings-table.ts';
-import { isLive, queryTripItems } from '../../functions/commons/trip/items.ts';
+import { queryTripItems } from '../../functions/commons/trip/items.ts';
+import { readTrip } from '../../functions/commons/trip/read.ts';
+import { isLive } from '../../functions/commons/trip/rules.ts';
 import { handler as reconcile } from '../../functions/reconcile-trip.ts';
 import { handler as reserveHotel } from '../../functions/reserve-hotel.ts';
 import { fakeMessaging } from '../support/fake-messaging.ts';

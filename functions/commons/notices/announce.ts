@@ -1,6 +1,6 @@
 /**
  * The domain events of a trip's end, on the template's TripEventsBus: the notice a trip's record
- * owes (trip-record.ts: written with the outcome that calls for it) goes out as
+ * owes (trip/record.ts: written with the outcome that calls for it) goes out as
  * BookingConfirmed, BookingFailed, BookingNeedsRepair or BookingRepaired. Announced right after
  * the conclusion (the fast path), and again by the sweep while it is still owed: an announcement
  * lost with a function that died is made again. An event is a hint: the notifier reads the
@@ -19,7 +19,7 @@ import {
   isNotice,
   type Notice,
 } from '#notices/notice.ts';
-import { readTrip } from '#table/bookings-table.ts';
+import { readTrip } from '#trip/read.ts';
 
 const EVENT_BUS_NAME = eventBusName();
 

@@ -18,9 +18,9 @@ import {
   takeOverNotification,
 } from '#notices/claims.ts';
 import { isNotice, messageOf, type Notice, tripOfRecord } from '#notices/notice.ts';
-import { readTrip } from '#table/bookings-table.ts';
 import { maskContact } from '#trip/document.ts';
 import type { NotificationItem, TripItems } from '#trip/items.ts';
+import { readTrip } from '#trip/read.ts';
 import { clearNoticeOwed } from '#trip/record.ts';
 
 const TOPIC_ARN = notificationsTopicArn();

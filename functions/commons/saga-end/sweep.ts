@@ -12,11 +12,13 @@ import { describeError } from '#errors';
 import { logger } from '#lambda/logger.ts';
 import { countOverdueNotices } from '#lambda/metrics.ts';
 import { type Reconciled, reconcileTrip } from '#saga-end/reconcile.ts';
-import { readTrip, TABLE_NAME } from '#table/bookings-table.ts';
+import { TABLE_NAME } from '#table/bookings-table.ts';
+import { TableItemSchema } from '#table/item.ts';
 import { OPEN_TRIPS_INDEX, openShards } from '#table/keys.ts';
 import { describeExecution, isRunning, tripExecutionArn } from '#trip/executions.ts';
-import { type SagaEnd, TableItemSchema } from '#trip/items.ts';
+import { readTrip } from '#trip/read.ts';
 import { closeTrip } from '#trip/record.ts';
+import type { SagaEnd } from '#trip/rules.ts';
 
 /** How old an open record must be before the sweep looks at it (config.ts). */
 const GRACE_SECONDS = sweepGraceSeconds();

@@ -1,6 +1,6 @@
 /**
- * The functions' bookings table: its name, read once from the environment, the conditional
- * writes every data module makes, and reading a trip. A conditional write answers whether it
+ * The functions' bookings table: its name (config.ts), the conditional writes every data module
+ * makes, and reading one item (reading a whole trip: trip/read.ts). A conditional write answers whether it
  * wrote: its condition failing is an answer (a repeat, a concurrent writer), not an error.
  */
 import {
@@ -14,7 +14,6 @@ import {
 import { documentClient } from '#clients/dynamodb.ts';
 import { tableName } from '#config';
 import { hasName } from '#errors';
-import { readTripItems, type TripItems } from '#trip/items.ts';
 
 export const TABLE_NAME = tableName();
 
@@ -51,7 +50,3 @@ export const getItem = async (
   );
   return Item;
 };
-
-/** Every item of the trip, by kind, each parsed (trip-items.ts). */
-export const readTrip = (tripId: string): Promise<TripItems> =>
-  readTripItems(documentClient, TABLE_NAME, tripId);

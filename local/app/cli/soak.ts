@@ -27,7 +27,8 @@ import {
   TripSchema,
   toExecutionInput,
 } from '#trip/document.ts';
-import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#trip/items.ts';
+import { queryTripItems, readTripItems, tripItemsOf } from '#trip/items.ts';
+import { isLive } from '#trip/rules.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../../checks/faults.ts';
 import { readCommandLine, usageError } from '../../cli/command-line.ts';
