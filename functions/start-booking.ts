@@ -20,8 +20,8 @@ export const handler = httpHandler(async (event) => {
   const trip = reference ? tripFromQuery(event) : tripFromBody(event);
   logger.appendKeys({ trip_id: trip.trip_id });
 
-  const outcome = await startTripExecution(trip, callerOf(event));
-  if (outcome.kind === 'conflict') {
+  const start = await startTripExecution(trip, callerOf(event));
+  if (start.kind === 'conflict') {
     throw new ClientError(
       409,
       `Trip ${trip.trip_id} was already booked with a different trip document`,
@@ -33,8 +33,8 @@ export const handler = httpHandler(async (event) => {
       ],
     );
   }
-  logger.info(outcome.kind === 'started' ? 'booking started' : 'booking already started', {
-    execution_arn: outcome.executionArn,
+  logger.info(start.kind === 'started' ? 'booking started' : 'booking already started', {
+    execution_arn: start.executionArn,
   });
   const statusUrl = urlOf(event, `/trips/${trip.trip_id}`);
   return json(
@@ -42,8 +42,8 @@ export const handler = httpHandler(async (event) => {
     {
       ...(reference ? { message: 'The holiday booking system is processing your order' } : {}),
       trip_id: trip.trip_id,
-      execution_arn: outcome.executionArn,
-      started_at: outcome.startDate?.toISOString(),
+      execution_arn: start.executionArn,
+      started_at: start.startDate?.toISOString(),
       status_url: statusUrl,
     },
     { location: statusUrl },

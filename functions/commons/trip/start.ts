@@ -14,7 +14,7 @@ import { createTripRecord, digestOf } from '#trip/record.ts';
 import type { TripRecord } from '#trip/record-item.ts';
 import { isVisibleTo } from '#trip/rules.ts';
 
-export type StartOutcome =
+export type TripStart =
   | { kind: 'started' | 'repeated'; executionArn: string; startDate: Date | undefined }
   | { kind: 'conflict'; executionArn: string };
 
@@ -27,12 +27,12 @@ const withinStartWindow = (record: TripRecord) =>
  * signed-in customer) is stored on the record; another customer's request under the same trip id
  * is a conflict like any other, whatever its document: it learns nothing of that trip.
  */
-export const startTripExecution = async (trip: Trip, owner?: string): Promise<StartOutcome> => {
+export const startTripExecution = async (trip: Trip, owner?: string): Promise<TripStart> => {
   const input = toExecutionInput(trip);
   const executionArn = executionArnOf(trip.trip_id);
   const { created, record } = await createTripRecord(trip, executionArn, owner);
   // The trip's start is when its record was written: the same for every repeat.
-  const outcome = {
+  const started = {
     kind: created ? 'started' : 'repeated',
     executionArn: record.execution_arn,
     startDate: new Date(record.started_at),
@@ -41,18 +41,18 @@ export const startTripExecution = async (trip: Trip, owner?: string): Promise<St
     if (!isVisibleTo(record, owner)) return { kind: 'conflict', executionArn };
     if (record.input_digest !== digestOf(toTripDocument(trip)))
       return { kind: 'conflict', executionArn };
-    if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return outcome;
+    if (!withinStartWindow(record) || (await describeTripExecution(trip.trip_id))) return started;
   }
   try {
     // While that execution runs, Step Functions answers an identical StartExecution with it.
     await sfn.send(
       new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name: trip.trip_id, input }),
     );
-    return outcome;
+    return started;
   } catch (error) {
     if (!hasName(error, 'ExecutionAlreadyExists')) throw error;
   }
   // It ended already: started by a concurrent repeat, or outside the API under this name.
   const existing = await describeTripExecution(trip.trip_id);
-  return existing?.input === input ? outcome : { kind: 'conflict', executionArn };
+  return existing?.input === input ? started : { kind: 'conflict', executionArn };
 };

@@ -161,14 +161,15 @@ export interface FaultSoakReport {
   noticeViolations: { tripId: string; violations: string[] }[];
 }
 
-type Outcome = InvariantCheck['outcome'];
+/** What the invariant check says of a run (not a trip's outcome). */
+type Invariant = InvariantCheck['outcome'];
 
 export interface SoakReport {
   runs: number;
   seed: number;
   concurrency: number;
   seconds: number;
-  outcomes: Record<RunType, Record<Outcome, number>>;
+  outcomes: Record<RunType, Record<Invariant, number>>;
   violations: { tripId: string; runType: RunType; violations: string[] }[];
   /** Compensation attempts that failed at random and were retried. */
   compensationFailures: number;
