@@ -12,7 +12,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import type {
   ExecutionResponse,
   ExecutionsResponse,
@@ -259,12 +259,12 @@ describe('the APIs the page uses', () => {
     [
       'a run type that is no string',
       { run_type: 5 },
-      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      `run_type must be one of ${RUN_TYPES.join(', ')}`,
     ],
     [
       'an unknown run type',
       { run_type: 'failEverything' },
-      'run_type must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      `run_type must be one of ${RUN_TYPES.join(', ')}`,
     ],
   ])(
     'refuses a booking whose body is %s with 400, and starts nothing',

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPENSATION_NAMES } from '../../functions/commons/bookings/steps.ts';
 import { launchChromium } from '../../local/console/browser.ts';
 import {
   ALL_PORTS,
@@ -126,7 +127,7 @@ const attack = async (plan: Attack): Promise<Record<string, Outcome>> => {
     simplePost({ ...plan.trip, trip_id: plan.plant.api }),
   );
   await attempt('api: read the confirmed trip', `${at('api')}/trips/${plan.confirmedTripId}`, {});
-  for (const fn of ['CancelHotelFunction', 'CancelFlightFunction', 'RefundPaymentFunction']) {
+  for (const fn of COMPENSATION_NAMES.map((compensation) => `${compensation}Function`)) {
     await attempt(
       `lambda: text/plain invoke ${fn} on the confirmed trip`,
       `${at('lambda')}/2015-03-31/functions/${fn}/invocations`,

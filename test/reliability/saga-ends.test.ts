@@ -23,6 +23,7 @@ import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { Fault, FaultPlan } from '../../local/checks/faults.ts';
 import { mapConcurrently } from '../support/reliability.ts';
+import { FAILS_LAST_STEP, FORWARD, recordOf, UNDO_ORDER } from '../support/saga-paths.ts';
 import {
   externalStepFunctions,
   type TestPlatform,
@@ -31,9 +32,8 @@ import {
   waitForExecution,
 } from '../support/stack.ts';
 
-const FORWARD = ['ReserveHotel', 'ReserveFlight', 'TakePayment', 'ConfirmHotel', 'ConfirmFlight'];
-const COMPENSATIONS = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
-const RECORDS = COMPENSATIONS.map((name) => `Record${name}Leftover`);
+const COMPENSATIONS: string[] = UNDO_ORDER;
+const RECORDS = COMPENSATIONS.map(recordOf);
 const TASKS = [...FORWARD, ...COMPENSATIONS, ...RECORDS];
 // Errors from outside the saga's own model: a deploy that tightens a schema, a task timeout,
 // Lambda's catch-all, a business error, a throttle.
@@ -52,7 +52,7 @@ const COUNTS = [1, 3, 16];
 
 /** Which run type reaches a task: the forward steps on success, the rest on a late failure. */
 const runTypeFor = (state: string): RunType =>
-  FORWARD.includes(state) ? 'success' : 'failFlightsConfirmation';
+  FORWARD.includes(state) ? 'success' : FAILS_LAST_STEP;
 
 type Plan = (state: string, invocation: number, executionArn: string) => Fault | undefined;
 
@@ -218,7 +218,7 @@ describe.skipIf(externalStepFunctions)(
           ),
         )),
         ...(await mapConcurrently(unrecordable, 3, ({ name, plan }) =>
-          runWith(platform, 'failFlightsConfirmation', plan, name),
+          runWith(platform, FAILS_LAST_STEP, plan, name),
         )),
       );
     }, 180_000);

@@ -15,7 +15,8 @@ export const PAYMENT = { amount: '450.00', currency: 'USD' } as const;
  * Each kind of booking: its sort key prefix and item type, the status its step makes it in
  * (`made`), the statuses in which it still holds something (`live`), its compensation (`undo`)
  * and the status that leaves it in (`final`), the key of its id in a step's result (the
- * reference's shape), and its details, from the trip document (the fields it reads of it).
+ * reference's shape), and its details, from the trip document (the fields it reads of it); its
+ * id hashes those details, or the ids of the bookings it names in `idFrom`.
  */
 export const BOOKING_KINDS = {
   hotel: {
@@ -56,6 +57,9 @@ export const BOOKING_KINDS = {
     final: 'refunded',
     resultId: 'payment_id',
     details: (_trip: object): Record<string, string> => ({ ...PAYMENT }),
+    // Its id is made of these bookings' ids, not of its details. Frozen: a compensation running
+    // across a deploy must find the same item, so a new kind is never added here.
+    idFrom: ['hotel', 'flight'],
   },
 } as const satisfies Record<
   string,
@@ -116,6 +120,21 @@ export const COMPENSATIONS = Object.fromEntries(
   MADE_IN_ORDER.toReversed().map((kind) => [BOOKING_KINDS[kind].undo, kind]),
 ) as { [K in BookingKind as (typeof BOOKING_KINDS)[K]['undo']]: K };
 export const COMPENSATION_NAMES = Object.keys(COMPENSATIONS) as [Compensation, ...Compensation[]];
+
+/** The step that makes each kind of booking: its first (ReserveHotel, TakePayment...). */
+export const makingStepOf = (kind: BookingKind): SagaStep['state'] | undefined =>
+  SAGA_STEPS.find((step) => step.kind === kind)?.state;
+
+/**
+ * The compensations a failure of a forward step runs, in order (the ASL's Catch and chain): the
+ * one of every kind the steps up to it touched, its own kind's included, for it may have written
+ * before it failed.
+ */
+export const undoChainAfter = (state: string): Compensation[] => {
+  const upTo = SAGA_STEPS.findIndex((step) => step.state === state) + 1;
+  const touched = new Set<BookingKind>(SAGA_STEPS.slice(0, upTo).map((step) => step.kind));
+  return COMPENSATION_NAMES.filter((compensation) => touched.has(COMPENSATIONS[compensation]));
+};
 
 /** A booking item's kind, by the item's `type`. */
 export const kindOfType = (type: BookingType): Kind => {

@@ -48,10 +48,11 @@ const hash = (parts: readonly string[]): string =>
  * recomputes it from the saga input, so a compensation never depends on a forward step's result.
  */
 export const bookingId = (kind: BookingKind, trip: Trip): string => {
+  const spec = BOOKING_KINDS[kind];
   const thing =
-    kind === 'payment'
-      ? [bookingId('hotel', trip), bookingId('flight', trip)]
-      : Object.values(BOOKING_KINDS[kind].details(trip));
+    'idFrom' in spec
+      ? spec.idFrom.map((other) => bookingId(other, trip))
+      : Object.values(spec.details(trip));
   return hash([kind, trip.trip_id, ...thing]);
 };
 
