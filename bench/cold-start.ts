@@ -14,7 +14,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { REFERENCE_TRIP } from '../functions/commons/trip.ts';
+import {
+  type BookingKind,
+  COMPENSATIONS,
+  makingStepOf,
+  SAGA_STEPS,
+} from '../functions/commons/bookings/steps.ts';
+import { REFERENCE_TRIP } from '../functions/commons/trip/document.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template/template.ts';
 import { median, round } from './stats.ts';
@@ -142,19 +148,16 @@ const eventFor = async (stack: LocalStack, name: string, id: string): Promise<un
     if (!result?.ok) throw new Error(`Preparing ${name}: ${functionName} failed`);
   };
   const failure = { Error: 'InjectedTransientFailure', Cause: 'bench' };
+  // A saga step or a compensation finds its booking made (by its kind's first step); the status
+  // API finds the trip's first booking.
+  const state = name.replace(/Function$/, '');
+  const kind =
+    SAGA_STEPS.find((candidate) => candidate.state === state)?.kind ??
+    (COMPENSATIONS as Record<string, BookingKind | undefined>)[state] ??
+    (name === 'GetTripFunction' ? SAGA_STEPS[0]?.kind : undefined);
+  const making = kind && makingStepOf(kind);
+  if (making && making !== state) await step(`${making}Function`, trip);
   switch (name) {
-    case 'ConfirmHotelFunction':
-    case 'CancelHotelFunction':
-    case 'GetTripFunction':
-      await step('ReserveHotelFunction', trip);
-      break;
-    case 'ConfirmFlightFunction':
-    case 'CancelFlightFunction':
-      await step('ReserveFlightFunction', trip);
-      break;
-    case 'RefundPaymentFunction':
-      await step('TakePaymentFunction', trip);
-      break;
     case 'RepairTripFunction':
       await step('RecordLeftoverFunction', { compensation: 'CancelHotel', trip, failure });
       return { trip_id: id };

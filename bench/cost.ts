@@ -5,7 +5,7 @@
  * requests, the outcome's event on the custom bus and the customer's SNS message. Priced at
  * published us-east-1 list prices.
  */
-import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../functions/commons/trip/document.ts';
 import type { CallRecorder } from '../local/checks/calls.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { functionsOf, readTemplate } from '../local/template/template.ts';

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { SAGA_STEPS, undoChainAfter } from '../functions/commons/bookings/steps.ts';
 import { CallRecorder } from '../local/checks/calls.ts';
 import { startStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template/template.ts';
@@ -101,14 +102,8 @@ const reference = referenceSuccess(success);
 // With compensations failing 40 % of the time, each is tried 1 / 0.6 times on average: the
 // failed attempts add transitions and invocations, never writes (an injected failure comes first).
 const expectedRetries = (path: (typeof paths)[number]) => {
-  const compensations =
-    path.path === 'success'
-      ? 0
-      : path.path === 'failHotelReservation'
-        ? 1
-        : path.path === 'failFlightsReservation'
-          ? 2
-          : 3;
+  const failed = SAGA_STEPS.find((step) => step.runType === path.path);
+  const compensations = failed ? undoChainAfter(failed.state).length : 0;
   const extra = compensations * (0.4 / 0.6);
   const count = {
     ...path,

@@ -9,20 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { REFERENCE_TRIP, type RunType } from '../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../local/aws/credentials.ts';
 import { freePorts } from '../local/http/http-server.ts';
 import type { LocalStack } from '../local/stack.ts';
 import { PROJECT_ROOT } from '../local/template/template.ts';
 import { mapConcurrently, percentile, round } from './stats.ts';
 
-export const FAILURE_MIX: RunType[] = [
-  'failHotelReservation',
-  'failFlightsReservation',
-  'failPayment',
-  'failHotelConfirmation',
-  'failFlightsConfirmation',
-];
+/** Every run type that fails a step, one of each. */
+export const FAILURE_MIX: RunType[] = RUN_TYPES.filter((runType) => runType !== 'success');
 
 export interface Level {
   scenario: string;

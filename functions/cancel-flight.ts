@@ -1,9 +1,10 @@
 /** CancelFlight (compensation): cancels the flight booking, whatever state it reached. */
-import { cancel } from '#commons/booking-transitions.ts';
-import { failAtRandom } from '#commons/failure-injection.ts';
-import { sagaTask } from '#commons/saga-task.ts';
+
+import { failAtRandom } from '#bookings/failure-injection.ts';
+import { undo } from '#bookings/transitions.ts';
+import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('CancelFlight', async (trip) => {
   failAtRandom('CancelFlight', trip);
-  return cancel('flight', trip);
+  return undo('flight', trip);
 });

@@ -1,7 +1,8 @@
 /** ConfirmFlight: turns the held seats into a `confirmed` booking. */
-import { confirm } from '#commons/booking-transitions.ts';
-import { failIfRequested } from '#commons/failure-injection.ts';
-import { sagaTask } from '#commons/saga-task.ts';
+
+import { failIfRequested } from '#bookings/failure-injection.ts';
+import { confirm } from '#bookings/transitions.ts';
+import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('ConfirmFlight', async (trip) => {
   failIfRequested(trip, 'failFlightsConfirmation');

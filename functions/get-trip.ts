@@ -4,12 +4,13 @@
  * Functions for its execution.
  */
 
-import { describeTripExecution } from '#commons/executions.ts';
-import { badRequest, ClientError, callerOf, httpHandler, json } from '#commons/http.ts';
-import { readTrip } from '#commons/table.ts';
-import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#commons/trip.ts';
-import { isVisibleTo } from '#commons/trip-record.ts';
-import { tripStatus } from '#commons/trip-status.ts';
+import { ClientError } from '#errors';
+import { badRequest, callerOf, httpHandler, json } from '#lambda/http.ts';
+import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#table/keys.ts';
+import { describeTripExecution } from '#trip/executions.ts';
+import { readTrip } from '#trip/read.ts';
+import { isVisibleTo } from '#trip/rules.ts';
+import { tripStatus } from '#trip/status.ts';
 
 export const handler = httpHandler(async (event) => {
   const tripId = event.pathParameters?.tripId ?? '';

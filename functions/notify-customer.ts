@@ -5,10 +5,10 @@
  * the event only says which trip to look at.
  */
 import * as z from 'zod/mini';
-import { EVENT_OF_NOTICE } from '#commons/notices.ts';
-import { notifyCustomer } from '#commons/notify.ts';
-import { task } from '#commons/saga-task.ts';
-import { tripId } from '#commons/trip.ts';
+import { task } from '#lambda/saga-task.ts';
+import { EVENT_OF_NOTICE } from '#notices/notice.ts';
+import { notifyCustomer } from '#notices/notify.ts';
+import { tripId } from '#trip/document.ts';
 
 const OutcomeEvent = z.object({
   'detail-type': z.enum(Object.values(EVENT_OF_NOTICE)),

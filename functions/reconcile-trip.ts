@@ -9,10 +9,10 @@
  * Then the notice owed goes out on the trip events bus (the sweep does it again if this fails).
  */
 import * as z from 'zod/mini';
-import { type Reconciled, reconcileReportedEnd, type Unconfirmed } from '#commons/saga-end.ts';
-import { task } from '#commons/saga-task.ts';
-import { tripId } from '#commons/trip.ts';
-import { announceOutcome } from '#commons/trip-events.ts';
+import { task } from '#lambda/saga-task.ts';
+import { announceOutcome } from '#notices/announce.ts';
+import { type Reconciled, reconcileReportedEnd, type Unconfirmed } from '#saga-end/reconcile.ts';
+import { tripId } from '#trip/document.ts';
 
 const ExecutionStatusChange = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),

@@ -6,11 +6,11 @@
  * from the table once the execution has ended. The saga then goes on with the next compensation.
  */
 import * as z from 'zod/mini';
-import { recordLeftover } from '#commons/leftovers.ts';
-import { countLeftover } from '#commons/metrics.ts';
-import { task } from '#commons/saga-task.ts';
-import { COMPENSATION_NAMES } from '#commons/table-keys.ts';
-import { TripSchema } from '#commons/trip.ts';
+import { recordLeftover } from '#bookings/leftovers.ts';
+import { COMPENSATION_NAMES } from '#bookings/steps.ts';
+import { countLeftover } from '#lambda/metrics.ts';
+import { task } from '#lambda/saga-task.ts';
+import { TripSchema } from '#trip/document.ts';
 
 const LeftoverInput = z.object({
   compensation: z.enum(COMPENSATION_NAMES),

@@ -7,10 +7,10 @@
  * customer its notice, which goes out on the trip events bus (BookingRepaired).
  */
 import * as z from 'zod/mini';
-import { repairTrip } from '#commons/saga-end.ts';
-import { task } from '#commons/saga-task.ts';
-import { tripId } from '#commons/trip.ts';
-import { announceOutcome } from '#commons/trip-events.ts';
+import { task } from '#lambda/saga-task.ts';
+import { announceOutcome } from '#notices/announce.ts';
+import { repairTrip } from '#saga-end/repair.ts';
+import { tripId } from '#trip/document.ts';
 
 const RepairInput = z.object({ trip_id: tripId() });
 

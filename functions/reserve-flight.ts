@@ -1,9 +1,10 @@
 /** ReserveFlight: holds the trip's seats, a `pending` flight booking. */
-import { reserve } from '#commons/booking-transitions.ts';
-import { failIfRequested } from '#commons/failure-injection.ts';
-import { sagaTask } from '#commons/saga-task.ts';
+
+import { failIfRequested } from '#bookings/failure-injection.ts';
+import { make } from '#bookings/transitions.ts';
+import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('ReserveFlight', async (trip) => {
   failIfRequested(trip, 'failFlightsReservation');
-  return reserve('flight', trip);
+  return make('flight', trip);
 });

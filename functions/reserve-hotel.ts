@@ -1,9 +1,10 @@
 /** ReserveHotel: holds a room for the trip, a `pending` hotel booking. */
-import { reserve } from '#commons/booking-transitions.ts';
-import { failIfRequested } from '#commons/failure-injection.ts';
-import { sagaTask } from '#commons/saga-task.ts';
+
+import { failIfRequested } from '#bookings/failure-injection.ts';
+import { make } from '#bookings/transitions.ts';
+import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('ReserveHotel', async (trip) => {
   failIfRequested(trip, 'failHotelReservation');
-  return reserve('hotel', trip);
+  return make('hotel', trip);
 });

@@ -3,10 +3,12 @@
  * (`?runType=...&tripID=...`). Starts the trip's saga once: a repeat of the same request gets
  * the same execution, a different trip under the same id gets 409.
  */
-import { tripFromBody, tripFromQuery } from '#commons/booking-request.ts';
-import { startTripExecution } from '#commons/executions.ts';
-import { ClientError, callerOf, httpHandler, json, urlOf } from '#commons/http.ts';
-import { logger } from '#commons/logger.ts';
+
+import { ClientError } from '#errors';
+import { callerOf, httpHandler, json, urlOf } from '#lambda/http.ts';
+import { logger } from '#lambda/logger.ts';
+import { tripFromBody, tripFromQuery } from '#trip/request.ts';
+import { startTripExecution } from '#trip/start.ts';
 
 export const handler = httpHandler(async (event) => {
   const method = event.requestContext.http.method;
@@ -18,8 +20,8 @@ export const handler = httpHandler(async (event) => {
   const trip = reference ? tripFromQuery(event) : tripFromBody(event);
   logger.appendKeys({ trip_id: trip.trip_id });
 
-  const outcome = await startTripExecution(trip, callerOf(event));
-  if (outcome.kind === 'conflict') {
+  const start = await startTripExecution(trip, callerOf(event));
+  if (start.kind === 'conflict') {
     throw new ClientError(
       409,
       `Trip ${trip.trip_id} was already booked with a different trip document`,
@@ -31,8 +33,8 @@ export const handler = httpHandler(async (event) => {
       ],
     );
   }
-  logger.info(outcome.kind === 'started' ? 'booking started' : 'booking already started', {
-    execution_arn: outcome.executionArn,
+  logger.info(start.kind === 'started' ? 'booking started' : 'booking already started', {
+    execution_arn: start.executionArn,
   });
   const statusUrl = urlOf(event, `/trips/${trip.trip_id}`);
   return json(
@@ -40,8 +42,8 @@ export const handler = httpHandler(async (event) => {
     {
       ...(reference ? { message: 'The holiday booking system is processing your order' } : {}),
       trip_id: trip.trip_id,
-      execution_arn: outcome.executionArn,
-      started_at: outcome.startDate?.toISOString(),
+      execution_arn: start.executionArn,
+      started_at: start.startDate?.toISOString(),
       status_url: statusUrl,
     },
     { location: statusUrl },

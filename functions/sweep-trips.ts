@@ -12,10 +12,10 @@
  * local platform sends 0 after a restart, when none of its executions survived).
  */
 import * as z from 'zod/mini';
-import { TripsNotSwept } from '#commons/errors.ts';
-import { task } from '#commons/saga-task.ts';
-import { sweepTrips } from '#commons/sweep.ts';
-import { announceOutcomes } from '#commons/trip-events.ts';
+import { TripsNotSwept } from '#errors';
+import { task } from '#lambda/saga-task.ts';
+import { announceOutcomes } from '#notices/announce.ts';
+import { sweepTrips } from '#saga-end/sweep.ts';
 
 const SweepInput = z.object({
   older_than_seconds: z.optional(z.int().check(z.minimum(0))),

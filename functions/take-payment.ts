@@ -1,9 +1,10 @@
 /** TakePayment: charges the trip, a `confirmed` payment. */
-import { takePayment } from '#commons/booking-transitions.ts';
-import { failIfRequested } from '#commons/failure-injection.ts';
-import { sagaTask } from '#commons/saga-task.ts';
+
+import { failIfRequested } from '#bookings/failure-injection.ts';
+import { make } from '#bookings/transitions.ts';
+import { sagaTask } from '#lambda/saga-task.ts';
 
 export const handler = sagaTask('TakePayment', async (trip) => {
   failIfRequested(trip, 'failPayment');
-  return takePayment(trip);
+  return make('payment', trip);
 });

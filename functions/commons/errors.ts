@@ -1,8 +1,9 @@
 /**
- * Named errors. A Lambda function's error reaches Step Functions as `errorType` = the error's
- * `name`, which is what the ASL's `ErrorEquals` matches and what the execution history shows.
- * Each class sets `name` explicitly: minified bundles rename classes, so the constructor's name
- * cannot be relied on.
+ * Every named error of the functions. A Lambda function's error reaches Step Functions (or the
+ * event's retry and its failure destination) as `errorType` = the error's `name`, which is what
+ * the ASL's `ErrorEquals` matches and what the execution history shows; the API answers a
+ * `ClientError` with its status. Each class sets `name` explicitly: minified bundles rename
+ * classes, so the constructor's name cannot be relied on.
  */
 
 /** A saga step that was asked to fail by the trip's `run_type` (failure injection). */
@@ -49,6 +50,55 @@ export class MalformedItem extends Error {
 export class TripsNotSwept extends Error {
   override readonly name = 'TripsNotSwept';
 }
+
+/** A repair refused: the trip's saga is still running. */
+export class RepairRefused extends Error {
+  override readonly name = 'RepairRefused';
+}
+
+/**
+ * The bus refused the event: the caller fails. Lambda runs the reconciler's or the sweep's event
+ * twice more (the reconciler's, failed three times, goes to the operators' topic); the notice is
+ * still owed, so the sweep announces it again.
+ */
+export class OutcomeNotAnnounced extends Error {
+  override readonly name = 'OutcomeNotAnnounced';
+}
+
+/**
+ * Another sender holds the notice's claim: Lambda retries the event a minute later (twice at
+ * most, then it goes to the operators' topic), and the retry finds it sent; the sweep announces
+ * a notice still owed again.
+ */
+export class NotificationInFlight extends Error {
+  override readonly name = 'NotificationInFlight';
+}
+
+export interface FieldError {
+  field: string;
+  rule: string;
+}
+
+/** A request the API refuses: answered with `statusCode` and a JSON body naming what is wrong. */
+export class ClientError extends Error {
+  override readonly name = 'ClientError';
+  readonly statusCode: number;
+  readonly errors: FieldError[];
+
+  constructor(statusCode: number, message: string, errors: FieldError[] = []) {
+    super(message);
+    this.statusCode = statusCode;
+    this.errors = errors;
+  }
+}
+
+/** The API's 400: the request is invalid, each field named with the rule it breaks. */
+export const badRequest = (errors: FieldError[]) =>
+  new ClientError(400, 'The request is invalid', errors);
+
+/** Whether `error` is an error of that name (an AWS SDK error's name is its exception's). */
+export const hasName = (error: unknown, name: string): boolean =>
+  error instanceof Error && error.name === name;
 
 /** An error as one line of text for a record or a log: its name and message. */
 export const describeError = (error: unknown): string =>

@@ -8,10 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ClientError } from '#commons/client-error.ts';
-import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#commons/trip.ts';
-import { tripDocumentOf } from '#commons/trip-document.ts';
-import { queryTripItems, type TableItem } from '#commons/trip-items.ts';
+import { ClientError } from '#errors';
+import type { TableItem } from '#table/item.ts';
+import { tripDocumentOf } from '#trip/body.ts';
+import { REFERENCE_TRIP, RUN_TYPES, TripSchema } from '#trip/document.ts';
+import { queryTripItems } from '#trip/items.ts';
+import { isTombstone } from '#trip/rules.ts';
 import { LOCAL_CREDENTIALS } from '../aws/credentials.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { ConsoleExtension } from '../console/server.ts';
@@ -69,7 +71,7 @@ const itemsPanel = (items: Record<string, string>[]): Panel => ({
         { text: sk.replace(/([0-9a-f]{8})[0-9a-f]{16,}/g, '$1…'), title: sk },
         // A tombstone (an undo that found nothing) is not an undo of something that existed.
         {
-          text: item.undone_from === 'nothing' ? `${status} (tombstone: never made)` : status,
+          text: isTombstone(item) ? `${status} (tombstone: never made)` : status,
           status,
         },
       ],

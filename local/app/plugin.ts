@@ -10,7 +10,7 @@
  *   describeInput  what a booking's run type asks for, when its execution starts
  *   banner         what npm start suggests trying with the app
  */
-import { maskContact } from '#commons/trip.ts';
+import { maskContact } from '#trip/document.ts';
 import { shortId } from '../cli/start-output.ts';
 import { maskEmailAddresses } from '../console/format.ts';
 import type { TopicMessage } from '../emulators/messaging.ts';

@@ -10,11 +10,13 @@
  *     record), any other repeat is a violation;
  *   - the last notice is the one the outcome calls for, and its lines are the table's bookings
  *     as they stand; no message tells a tombstone as an undo (a line for a booking never made).
- * The message text is the functions' own (functions/commons/notices.ts): what a message says of
+ * The message text is the functions' own (functions/commons/notices/notice.ts): what a message says of
  * each booking is compared with what the same rule makes of the table.
  */
-import { bookingLines, type Notice, noticeFor } from '#commons/notices.ts';
-import { isTombstone, type TableItem, tripItemsOf } from '#commons/trip-items.ts';
+import { bookingLines, type Notice, noticeFor } from '#notices/notice.ts';
+import type { TableItem } from '#table/item.ts';
+import { tripItemsOf } from '#trip/items.ts';
+import { isTombstone } from '#trip/rules.ts';
 import { checkInvariant } from './checks/invariant.ts';
 
 /** A message the customer received (from the notifications topic). */
@@ -30,13 +32,6 @@ export interface ToldCheck {
   /** Messages received twice or more with the same text: the documented duplicate. */
   duplicates: number;
 }
-
-/** What the message says of a booking of this type (the start of its line). */
-const LINE_START: Record<string, string> = {
-  Hotel: '  Hotel',
-  Flight: '  Flight',
-  Payment: '  Payment',
-};
 
 export const checkTold = (
   items: TableItem[],
@@ -103,7 +98,8 @@ export const checkTold = (
   const tombstones = trip.bookings.filter(isTombstone).map((booking) => booking.type);
   for (const message of received) {
     for (const type of tombstones) {
-      const start = LINE_START[type] ?? '';
+      // A booking's line starts with its type (notices/notice.ts).
+      const start = `  ${type}`;
       if (message.message.split('\n').some((line) => line.startsWith(start)))
         violations.push(`a ${message.notice} message tells the ${type} tombstone as a booking`);
     }

@@ -5,7 +5,7 @@
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip/document.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { graphOf } from '../../local/console/graph.ts';
 import { type PathEvent, pathOf } from '../../local/console/path.ts';

@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { keyOf, TRIP_SK, TRIP_TYPE } from '../../functions/commons/table-keys.ts';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { keyOf, TRIP_SK, TRIP_TYPE } from '../../functions/commons/table/keys.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import type {
   ExecutionResponse,
   ExecutionsResponse,
@@ -280,13 +280,13 @@ describe('the APIs the page uses', () => {
       'a run type that is no string',
       { run_type: 5 },
       'run_type',
-      'must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      `must be one of ${RUN_TYPES.join(', ')}`,
     ],
     [
       'an unknown run type',
       { run_type: 'failEverything' },
       'run_type',
-      'must be one of success, failHotelReservation, failFlightsReservation, failPayment, failHotelConfirmation, failFlightsConfirmation',
+      `must be one of ${RUN_TYPES.join(', ')}`,
     ],
     ['a field no trip has', { run_type: 'success', seats: 3 }, 'seats', 'is not a known field'],
   ])(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import { bookFromConsole } from '../../local/app/book-from-console.ts';
 import { PICTURES, takePictures } from '../../local/app/cli/pictures.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';

@@ -16,7 +16,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { shortId } from '../../local/cli/start-output.ts';
 import { freePorts } from '../../local/http/http-server.ts';

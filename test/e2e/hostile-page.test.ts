@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPENSATION_NAMES } from '../../functions/commons/bookings/steps.ts';
 import { launchChromium } from '../../local/console/browser.ts';
 import { HANG_MS } from '../support/patience.ts';
 import {
@@ -74,6 +75,8 @@ interface Attack {
   /** The trip ids the page tries to book or plant, one per attack. */
   plant: Record<string, string>;
   auth: Record<string, string>;
+  /** The compensations' functions, each invoked on the confirmed trip. */
+  compensations: string[];
 }
 
 /**
@@ -127,7 +130,7 @@ const attack = async (plan: Attack): Promise<Record<string, Outcome>> => {
     simplePost({ ...plan.trip, trip_id: plan.plant.api }),
   );
   await attempt('api: read the confirmed trip', `${at('api')}/trips/${plan.confirmedTripId}`, {});
-  for (const fn of ['CancelHotelFunction', 'CancelFlightFunction', 'RefundPaymentFunction']) {
+  for (const fn of plan.compensations) {
     await attempt(
       `lambda: text/plain invoke ${fn} on the confirmed trip`,
       `${at('lambda')}/2015-03-31/functions/${fn}/invocations`,
@@ -224,6 +227,7 @@ const attackFrom = async (pageUrl: string, host: string, servePage = false) => {
     confirmedTripId: confirmed.tripId,
     plant,
     auth: DYNAMODB_AUTH,
+    compensations: COMPENSATION_NAMES.map((compensation) => `${compensation}Function`),
   });
   await context.close();
   return { results, plant, answered };

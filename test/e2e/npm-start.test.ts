@@ -15,7 +15,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isLive } from '../../functions/commons/trip-items.ts';
+import { isLive } from '../../functions/commons/trip/rules.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
 import { HANG_MS } from '../support/patience.ts';
 

@@ -11,7 +11,7 @@ import {
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
+} from '../../functions/commons/trip/document.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { RANDOM_FAILURES, runTrip, tripItems, useTestStack } from '../support/stack.ts';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { useTestStack } from '../support/stack.ts';
 

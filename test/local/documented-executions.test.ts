@@ -1,7 +1,7 @@
 /**
  * Every `aws stepfunctions start-execution` the README and docs/ give names its execution after
  * the trip it runs, a trip of its own: GET /trips/{tripId} and the reconciler find a trip's
- * execution by that name (functions/commons/executions.ts), and a shared fixture trip
+ * execution by that name (functions/commons/trip/executions.ts), and a shared fixture trip
  * (events/*.json's example-trip-1) would be cancelled under the feet of `npm run invoke`.
  */
 import { readdirSync, readFileSync } from 'node:fs';

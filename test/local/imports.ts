@@ -45,7 +45,7 @@ export const specifiersIn = (text: string): string[] => {
   ];
 };
 
-/** package.json's "imports" pattern matched: `#commons/*` takes `#commons/trip.ts`. */
+/** package.json's "imports" pattern matched: `#trip/*` takes `#trip/document.ts`, `#errors` itself. */
 const aliasTarget = (specifier: string): string | undefined => {
   for (const [pattern, target] of Object.entries(manifest.imports ?? {})) {
     const star = pattern.indexOf('*');

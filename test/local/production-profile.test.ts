@@ -12,7 +12,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
 import { issuerKey, JWKS_PATH, routeAccessOf } from '../../local/emulators/api-auth.ts';
 import { routesOf } from '../../local/emulators/http-api.ts';
 import { createResolver, localAccount } from '../../local/template/resolve.ts';

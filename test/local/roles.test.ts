@@ -75,10 +75,12 @@ describe('the import reader (a test of the check itself)', () => {
   });
 
   it('resolves relative paths, # aliases and the package own name to project files', () => {
-    expect(targetOf('local/emulators/x.ts', '../../functions/commons/trip.ts')).toBe(
-      'functions/commons/trip.ts',
+    expect(targetOf('local/emulators/x.ts', '../../functions/commons/trip/document.ts')).toBe(
+      'functions/commons/trip/document.ts',
     );
-    expect(targetOf('local/emulators/x.ts', '#commons/trip.ts')).toBe('functions/commons/trip.ts');
+    expect(targetOf('local/emulators/x.ts', '#trip/document.ts')).toBe(
+      'functions/commons/trip/document.ts',
+    );
     expect(targetOf('local/emulators/x.ts', '#clients/sfn.ts')).toBe(
       'functions/commons/clients/sfn.ts',
     );

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
 import type { FaultPlan } from '../../local/checks/faults.ts';
 import { clientsFor, externalStepFunctions, startTestStack } from '../support/stack.ts';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { stripVTControlCharacters, styleText } from 'node:util';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
 import bookingPlugin from '../../local/app/plugin.ts';
 import { MAX_LINE, shortId, startOutput } from '../../local/cli/start-output.ts';
 import type { FunctionLogLine } from '../../local/emulators/lambda-runtime.ts';

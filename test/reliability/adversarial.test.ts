@@ -14,17 +14,22 @@ import {
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  COMPENSATION_NAMES,
+  SAGA_STEPS,
+  undoChainAfter,
+} from '../../functions/commons/bookings/steps.ts';
+import {
   REFERENCE_TRIP,
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
-import { isLeftover, isLive } from '../../functions/commons/trip-items.ts';
+} from '../../functions/commons/trip/document.ts';
+import { isLeftover, isLive } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
-import { EXPECTED_PATH } from '../support/saga-paths.ts';
+import { EXPECTED_PATH, FAILS_LAST_STEP } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
 /** Each trip's schedule: which compensation fails, and how many of its first attempts. */
@@ -54,13 +59,11 @@ const compensationRetries =
     retrier.ErrorEquals.includes('States.ALL'),
   )?.MaxAttempts ?? 0;
 
-const FAILURE_POINTS: [RunType, string[]][] = [
-  ['failHotelReservation', ['CancelHotel']],
-  ['failFlightsReservation', ['CancelFlight', 'CancelHotel']],
-  ['failPayment', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-  ['failHotelConfirmation', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-  ['failFlightsConfirmation', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-];
+/** Each run type that fails a step, and the compensations that failure runs. */
+const FAILURE_POINTS: [RunType, string[]][] = SAGA_STEPS.map(({ state, runType }) => [
+  runType,
+  undoChainAfter(state),
+]);
 
 const book = async (runType: RunType, compensation: string, failures: number) => {
   let tripId = '';
@@ -254,8 +257,8 @@ describe('the repair', () => {
   it('repairs every exhausted compensation of a trip, whichever it was', async () => {
     // Prepare: one trip per compensation that gave up, after a flight confirmation failure.
     const runs = await Promise.all(
-      ['RefundPayment', 'CancelFlight', 'CancelHotel'].map((compensation) =>
-        book('failFlightsConfirmation', compensation, compensationRetries + 1),
+      COMPENSATION_NAMES.map((compensation) =>
+        book(FAILS_LAST_STEP, compensation, compensationRetries + 1),
       ),
     );
     const client = lambda();

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import {
   listExecutions,
   mapConcurrently,

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip.ts';
-import { isLive } from '../../functions/commons/trip-items.ts';
+import { REFERENCE_TRIP, RUN_TYPES, type RunType } from '../../functions/commons/trip/document.ts';
+import { isLive } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { listExecutions, seededRandom } from '../support/reliability.ts';
 import {

@@ -3,14 +3,14 @@
  * still fully compensated: the compensation chain starts at the failed step itself.
  */
 import { describe, expect, it } from 'vitest';
+import { BOOKING_KINDS, SAGA_STEPS } from '../../functions/commons/bookings/steps.ts';
 import {
   REFERENCE_TRIP,
-  type RunType,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
+} from '../../functions/commons/trip/document.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
-import { EXPECTED_PATH } from '../support/saga-paths.ts';
+import { EXPECTED_PATH, MAKES } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
 const crashing = new Map<string, string>();
@@ -28,16 +28,10 @@ const platform = useTestStack({
       : undefined,
 });
 
-/** The run type whose path compensates from the same step. */
-const SAME_PATH: Record<string, RunType> = {
-  ReserveHotel: 'failHotelReservation',
-  ReserveFlight: 'failFlightsReservation',
-  TakePayment: 'failPayment',
-  ConfirmHotel: 'failHotelConfirmation',
-  ConfirmFlight: 'failFlightsConfirmation',
-};
+/** Each step, and the run type whose path compensates from the same step (the one failing it). */
+const SAME_PATH = SAGA_STEPS.map(({ state, runType }) => [state, runType] as const);
 
-describe.each(Object.entries(SAME_PATH))('a crash after %s wrote', (step, samePathAs) => {
+describe.each(SAME_PATH)('a crash after %s wrote', (step, samePathAs) => {
   it('is compensated from that step on, and nothing stays live', async () => {
     // Act
     const run = await runTrip(platform, {
@@ -60,9 +54,8 @@ describe.each(Object.entries(SAME_PATH))('a crash after %s wrote', (step, samePa
       violations: [],
     });
     // The crashed step's own write landed first: written, then undone (two writes, not a tombstone).
-    const written = { ReserveHotel: 'Hotel', ReserveFlight: 'Flight', TakePayment: 'Payment' }[
-      step
-    ];
+    const made = MAKES.get(step);
+    const written = made && BOOKING_KINDS[made].type;
     if (written) {
       const item = items.find((candidate) => candidate.type === written);
       expect(item?.created_at).toBeDefined();

@@ -10,11 +10,11 @@ import {
   RUN_TYPES,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
-import { isLeftover } from '../../functions/commons/trip-items.ts';
+} from '../../functions/commons/trip/document.ts';
+import { isLeftover } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { EXPECTED_PATH } from '../support/saga-paths.ts';
+import { EXPECTED_PATH, FORWARD, MAKES, UNDO_ORDER } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 import { newTripId } from '../support/table.ts';
 
@@ -59,18 +59,14 @@ describe('every task, invoked twice with the same input', () => {
     run_type: 'success',
   });
 
+  // Each state's function is named after it (template.yaml).
+  const functionOf = (state: string) => `${state}Function`;
   it.each([
-    ['ReserveHotelFunction', trip],
-    ['ReserveFlightFunction', trip],
-    ['TakePaymentFunction', trip],
-    ['ConfirmHotelFunction', trip],
-    ['ConfirmFlightFunction', trip],
-    ['ReserveHotelFunction', undone],
-    ['ReserveFlightFunction', undone],
-    ['TakePaymentFunction', undone],
-    ['RefundPaymentFunction', undone],
-    ['CancelFlightFunction', undone],
-    ['CancelHotelFunction', undone],
+    // The whole forward path on one trip.
+    ...FORWARD.map((state) => [functionOf(state), trip] as const),
+    // On another, the steps that make a booking, then every compensation.
+    ...[...MAKES.keys()].map((state) => [functionOf(state), undone] as const),
+    ...UNDO_ORDER.map((compensation) => [functionOf(compensation), undone] as const),
     [
       'RecordLeftoverFunction',
       {

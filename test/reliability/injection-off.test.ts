@@ -8,7 +8,7 @@ import {
   RUN_TYPES,
   TripSchema,
   toExecutionInput,
-} from '../../functions/commons/trip.ts';
+} from '../../functions/commons/trip/document.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { EXPECTED_PATH } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';

@@ -3,7 +3,7 @@
  * cancelled is final. 1,000 of each, hotel and flight alike.
  */
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, TripSchema } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, TripSchema } from '../../functions/commons/trip/document.ts';
 import { useTestStack } from '../support/stack.ts';
 
 const platform = useTestStack();

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../functions/commons/booking-request.ts';
-import { REFERENCE_TRIP } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP } from '../../functions/commons/trip/document.ts';
+import { MAX_BODY_BYTES } from '../../functions/commons/trip/request.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import type { FaultPlan } from '../../local/checks/faults.ts';
 import {

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
+import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { FaultPlan } from '../../local/checks/faults.ts';
 import {

@@ -14,19 +14,16 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { noticeFor } from '../../functions/commons/notices.ts';
-import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip.ts';
-import {
-  isLeftover,
-  isLive,
-  isOpenLeftover,
-  type TableItem,
-  tripItemsOf,
-} from '../../functions/commons/trip-items.ts';
+import { noticeFor } from '../../functions/commons/notices/notice.ts';
+import type { TableItem } from '../../functions/commons/table/item.ts';
+import { REFERENCE_TRIP, type RunType } from '../../functions/commons/trip/document.ts';
+import { tripItemsOf } from '../../functions/commons/trip/items.ts';
+import { isLeftover, isLive, isOpenLeftover } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import type { Fault, FaultPlan } from '../../local/checks/faults.ts';
 import { mapConcurrently } from '../support/reliability.ts';
+import { FAILS_LAST_STEP, FORWARD, recordOf, UNDO_ORDER } from '../support/saga-paths.ts';
 import {
   externalStepFunctions,
   type TestPlatform,
@@ -35,9 +32,8 @@ import {
   waitForExecution,
 } from '../support/stack.ts';
 
-const FORWARD = ['ReserveHotel', 'ReserveFlight', 'TakePayment', 'ConfirmHotel', 'ConfirmFlight'];
-const COMPENSATIONS = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
-const RECORDS = COMPENSATIONS.map((name) => `Record${name}Leftover`);
+const COMPENSATIONS: string[] = UNDO_ORDER;
+const RECORDS = COMPENSATIONS.map(recordOf);
 const TASKS = [...FORWARD, ...COMPENSATIONS, ...RECORDS];
 // Errors from outside the saga's own model: a deploy that tightens a schema, a task timeout,
 // Lambda's catch-all, a business error, a throttle.
@@ -56,7 +52,7 @@ const COUNTS = [1, 3, 16];
 
 /** Which run type reaches a task: the forward steps on success, the rest on a late failure. */
 const runTypeFor = (state: string): RunType =>
-  FORWARD.includes(state) ? 'success' : 'failFlightsConfirmation';
+  FORWARD.includes(state) ? 'success' : FAILS_LAST_STEP;
 
 type Plan = (state: string, invocation: number, executionArn: string) => Fault | undefined;
 
@@ -222,7 +218,7 @@ describe.skipIf(externalStepFunctions)(
           ),
         )),
         ...(await mapConcurrently(unrecordable, 3, ({ name, plan }) =>
-          runWith(platform, 'failFlightsConfirmation', plan, name),
+          runWith(platform, FAILS_LAST_STEP, plan, name),
         )),
       );
     }, 180_000);

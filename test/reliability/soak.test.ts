@@ -3,7 +3,7 @@
  * and 40 % compensation failures, the invariant checked after every execution.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { RUN_TYPES } from '../../functions/commons/trip.ts';
+import { RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import { soak, soakWithFaults } from '../../local/app/cli/soak.ts';
 import { HANG_MS, TEST_TIMEOUT_MS } from '../support/patience.ts';
 import { dynamodbFor } from '../support/stack.ts';

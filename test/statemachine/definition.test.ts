@@ -4,11 +4,16 @@
  * (Whole executions are driven through the Step Functions API in the other statemachine tests.)
  */
 import { describe, expect, it } from 'vitest';
-import { COMPENSATION_NAMES } from '../../functions/commons/table-keys.ts';
 import { readSagaDefinition } from '../../local/app/saga.ts';
 import { edgesOf, maxAttempts, type State, worstCasePath } from '../../local/template/asl.ts';
 import { functionsOf, readTemplate } from '../../local/template/template.ts';
-import { FORWARD, LONGEST_PATH } from '../support/saga-paths.ts';
+import {
+  FORWARD,
+  LONGEST_PATH,
+  recordOf,
+  UNDO_ORDER,
+  undoChainAfter,
+} from '../support/saga-paths.ts';
 
 const definition = readSagaDefinition();
 const states = definition.States;
@@ -33,7 +38,7 @@ const followNext = (start: string): string[] => {
 const catchTarget = (name: string) =>
   state(name).Catch?.find((catcher) => catcher.ErrorEquals.includes('States.ALL'))?.Next;
 
-const COMPENSATIONS = ['RefundPayment', 'CancelFlight', 'CancelHotel'];
+const COMPENSATIONS = UNDO_ORDER;
 const TRANSIENT_LAMBDA_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -62,20 +67,17 @@ describe('compensation', () => {
   const undoChain = (failedStep: string) =>
     followNext(catchTarget(failedStep) ?? '').filter((name) => state(name).Type === 'Task');
 
-  it.each([
-    ['ReserveHotel', ['CancelHotel']],
-    ['ReserveFlight', ['CancelFlight', 'CancelHotel']],
-    ['TakePayment', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-    ['ConfirmHotel', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-    ['ConfirmFlight', ['RefundPayment', 'CancelFlight', 'CancelHotel']],
-  ])('a failure of %s undoes %j, in that order, and ends in BookingFailed', (failed, undo) => {
-    expect(undoChain(failed)).toEqual(undo);
-    expect(followNext(catchTarget(failed) ?? '').at(-1)).toBe('BookingFailed');
-  });
+  it.each(FORWARD.map((step) => [step, undoChainAfter(step)] as const))(
+    'a failure of %s undoes %j, in that order, and ends in BookingFailed',
+    (failed, undo) => {
+      expect(undoChain(failed)).toEqual(undo);
+      expect(followNext(catchTarget(failed) ?? '').at(-1)).toBe('BookingFailed');
+    },
+  );
 
-  it('runs its undo steps in the order the reconciler and the repair take from table-keys.ts', () => {
+  it('runs its undo steps in the order the reconciler and the repair take from steps.ts', () => {
     // The longest chain, from the last forward step's failure, holds every compensation.
-    expect(undoChain(FORWARD.at(-1) ?? '')).toEqual(COMPENSATION_NAMES);
+    expect(undoChain(FORWARD.at(-1) ?? '')).toEqual(UNDO_ORDER);
   });
 
   it.each(FORWARD)('%s keeps the saga input when it fails (the error goes beside it)', (name) => {
@@ -101,7 +103,7 @@ describe('compensation', () => {
     '%s, once its retries are exhausted, records the leftover and the chain goes on',
     (name) => {
       const record = catchTarget(name) ?? '';
-      expect(record).toBe(`Record${name}Leftover`);
+      expect(record).toBe(recordOf(name));
       expect(state(record).Next).toBe(state(name).Next);
       expect(state(record).Parameters).toMatchObject({
         FunctionName: '${RecordLeftoverFunctionArn}',
@@ -142,7 +144,7 @@ describe('compensation', () => {
         {
           ErrorEquals: ['States.ALL'],
           ResultPath: `$.${name}Error`,
-          Next: `Record${name}Leftover`,
+          Next: recordOf(name),
         },
       ]);
     },

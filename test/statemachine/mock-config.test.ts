@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FailureRunType } from '../../functions/commons/bookings/steps.ts';
 import { MOCK_CONFIG_PATH } from '../../local/app/saga.ts';
 import { readMockConfig, testCaseOf } from '../../local/emulators/sfn/mock-config.ts';
-import { EXPECTED_PATH, FORWARD } from '../support/saga-paths.ts';
+import { EXPECTED_PATH, FORWARD, recordOf, UNDO_ORDER } from '../support/saga-paths.ts';
 import { runTrip, tripItems, useTestStack } from '../support/stack.ts';
 
 const platform = useTestStack();
@@ -35,12 +36,21 @@ const failuresByState = (events: Awaited<ReturnType<typeof runTestCase>>['events
 /** The undo chain after RefundPayment gave up: its leftover recorded, the rest undone. */
 const REFUND_LEFT_OVER = [
   'RefundPayment',
-  'RecordRefundPaymentLeftover',
-  'CancelFlight',
-  'CancelHotel',
+  recordOf('RefundPayment'),
+  ...UNDO_ORDER.slice(UNDO_ORDER.indexOf('RefundPayment') + 1),
   'CheckLeftovers',
   'BookingNeedsRepair',
 ];
+
+/** The test case that fails each run type's step: its path is that run type's. */
+const FAILURE_TEST_CASES: Record<FailureRunType, string> = {
+  failHotelReservation: 'HotelReservationFailureTest',
+  failFlightsReservation: 'FlightReservationFailureTest',
+  failPayment: 'PaymentFailureTest',
+  failHotelConfirmation: 'HotelConfirmationFailureTest',
+  failFlightsConfirmation: 'FlightConfirmationFailureTest',
+};
+const failureCases = Object.entries(FAILURE_TEST_CASES) as [FailureRunType, string][];
 
 describe('MockConfigFile.json', () => {
   it('has a test case for every path this suite proves, and no other', () => {
@@ -48,11 +58,7 @@ describe('MockConfigFile.json', () => {
     expect(Object.keys(config.StateMachines.BookingSaga.TestCases).sort()).toEqual(
       [
         'HappyPathTest',
-        'HotelReservationFailureTest',
-        'FlightReservationFailureTest',
-        'PaymentFailureTest',
-        'HotelConfirmationFailureTest',
-        'FlightConfirmationFailureTest',
+        ...Object.values(FAILURE_TEST_CASES),
         'CompensationRetryRecoversTest',
         'CompensationExhaustedTest',
         'CompensationParseErrorTest',
@@ -64,16 +70,9 @@ describe('MockConfigFile.json', () => {
 
 describe.each([
   ['HappyPathTest', EXPECTED_PATH.success, 'SUCCEEDED', undefined],
-  ['HotelReservationFailureTest', EXPECTED_PATH.failHotelReservation, 'FAILED', 'BookingFailed'],
-  ['FlightReservationFailureTest', EXPECTED_PATH.failFlightsReservation, 'FAILED', 'BookingFailed'],
-  ['PaymentFailureTest', EXPECTED_PATH.failPayment, 'FAILED', 'BookingFailed'],
-  ['HotelConfirmationFailureTest', EXPECTED_PATH.failHotelConfirmation, 'FAILED', 'BookingFailed'],
-  [
-    'FlightConfirmationFailureTest',
-    EXPECTED_PATH.failFlightsConfirmation,
-    'FAILED',
-    'BookingFailed',
-  ],
+  ...failureCases.map(
+    ([runType, testCase]) => [testCase, EXPECTED_PATH[runType], 'FAILED', 'BookingFailed'] as const,
+  ),
   // The retries happen inside RefundPayment: the path is the payment failure's.
   ['CompensationRetryRecoversTest', EXPECTED_PATH.failPayment, 'FAILED', 'BookingFailed'],
   [

@@ -15,6 +15,7 @@ import { checkTold } from '../../local/app/told.ts';
 import { createTables } from '../../local/emulators/dynamodb.ts';
 import { readTemplate } from '../../local/template/template.ts';
 import { Interleaving } from './interleaving.ts';
+import { FORWARD, UNDO_ORDER } from './saga-paths.ts';
 import { startOwnDynamoDB } from './stack.ts';
 
 export const SCENARIOS = ['booked', 'failed', 'needs_repair', 'aborted'] as const;
@@ -61,9 +62,9 @@ export const startRaces = async () => {
     import('./fake-messaging.ts'),
     import('./lambda.ts'),
     importHandlers(),
-    import('../../functions/commons/trip-items.ts'),
-    import('../../functions/commons/table.ts'),
-    import('../../functions/commons/trip.ts'),
+    import('../../functions/commons/trip/items.ts'),
+    import('../../functions/commons/table/bookings-table.ts'),
+    import('../../functions/commons/trip/document.ts'),
   ]);
   const run = (handler: unknown, event: unknown) =>
     lambda.invoke(handler as Parameters<typeof lambda.invoke>[0], event);
@@ -113,31 +114,16 @@ export const startRaces = async () => {
       ...lambda.readEvent<Record<string, unknown>>('start-booking.json'),
       body: JSON.stringify(trip),
     });
+    const paid = FORWARD.slice(0, FORWARD.indexOf('TakePayment') + 1);
     const steps = {
-      booked: [
-        handlers.reserveHotel,
-        handlers.reserveFlight,
-        handlers.takePayment,
-        handlers.confirmHotel,
-        handlers.confirmFlight,
-      ],
-      failed: [
-        handlers.reserveHotel,
-        handlers.reserveFlight,
-        handlers.refundPayment,
-        handlers.cancelFlight,
-        handlers.cancelHotel,
-      ],
-      needs_repair: [
-        handlers.reserveHotel,
-        handlers.reserveFlight,
-        handlers.takePayment,
-        handlers.refundPayment,
-        handlers.cancelHotel,
-      ],
-      aborted: [handlers.reserveHotel],
+      booked: FORWARD,
+      // The payment failed: every step before it, then every compensation.
+      failed: [...paid.slice(0, -1), ...UNDO_ORDER],
+      // The payment taken, then every compensation but CancelFlight, whose leftover is recorded.
+      needs_repair: [...paid, ...UNDO_ORDER.filter((state) => state !== 'CancelFlight')],
+      aborted: FORWARD.slice(0, 1),
     }[scenario];
-    for (const step of steps) await run(step, trip);
+    for (const step of steps) await run(handlers.steps[step], trip);
     if (scenario === 'needs_repair') {
       await run(handlers.recordLeftover, {
         compensation: 'CancelFlight',
@@ -175,7 +161,7 @@ export const startRaces = async () => {
       'notifier (duplicate event)': () =>
         run(handlers.notify, { 'detail-type': 'BookingFailed', detail: { trip_id: tripId } }),
       'late task': () =>
-        run(scenario === 'aborted' ? handlers.reserveFlight : handlers.reserveHotel, trip),
+        run(handlers.steps[scenario === 'aborted' ? 'ReserveFlight' : 'ReserveHotel'], trip),
     });
     const unexpected = interleaving.errors.filter(
       (error) => !EXPECTED_ERRORS.some((name) => error.endsWith(`: ${name}`)),
@@ -221,16 +207,21 @@ export const startRaces = async () => {
   };
 };
 
+/** Each saga step's handler, by its state: functions/<state in kebab-case>.ts. */
+const importSteps = async () =>
+  Object.fromEntries(
+    await Promise.all(
+      [...FORWARD, ...UNDO_ORDER].map(async (state) => {
+        const file = state.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase();
+        const { handler } = (await import(`../../functions/${file}.ts`)) as { handler: unknown };
+        return [state, handler] as const;
+      }),
+    ),
+  ) as Record<string, unknown>;
+
 const importHandlers = async () => ({
   startBooking: (await import('../../functions/start-booking.ts')).handler,
-  reserveHotel: (await import('../../functions/reserve-hotel.ts')).handler,
-  reserveFlight: (await import('../../functions/reserve-flight.ts')).handler,
-  takePayment: (await import('../../functions/take-payment.ts')).handler,
-  confirmHotel: (await import('../../functions/confirm-hotel.ts')).handler,
-  confirmFlight: (await import('../../functions/confirm-flight.ts')).handler,
-  refundPayment: (await import('../../functions/refund-payment.ts')).handler,
-  cancelFlight: (await import('../../functions/cancel-flight.ts')).handler,
-  cancelHotel: (await import('../../functions/cancel-hotel.ts')).handler,
+  steps: await importSteps(),
   recordLeftover: (await import('../../functions/record-leftover.ts')).handler,
   reconcile: (await import('../../functions/reconcile-trip.ts')).handler,
   sweep: (await import('../../functions/sweep-trips.ts')).handler,

@@ -19,7 +19,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { queryTripItems, type TableItem } from '../../functions/commons/trip-items.ts';
+import type { TableItem } from '../../functions/commons/table/item.ts';
+import { queryTripItems } from '../../functions/commons/trip/items.ts';
 import bookingPlugin from '../../local/app/plugin.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { readHistory } from '../../local/aws/read-history.ts';

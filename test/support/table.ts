@@ -1,7 +1,7 @@
 /**
  * Reading the bookings table straight from the emulated DynamoDB, independently of the code under
  * test, to assert on what a test's trip left there. Deliberately not through the functions' own
- * reader (functions/commons/trip-items.ts): the unit tests check that reader's writes and reads,
+ * reader (functions/commons/trip/items.ts): the unit tests check that reader's writes and reads,
  * and a fault in it must not hide itself here.
  */
 import { randomUUID } from 'node:crypto';

@@ -365,7 +365,10 @@ describe('the repair alarm', () => {
       | undefined;
     const variables = environment?.Variables ?? {};
     // countLeftover, which RecordLeftover and the reconciler call before writing a leftover.
-    const recorder = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'metrics.ts'), 'utf8');
+    const recorder = readFileSync(
+      join(PROJECT_ROOT, 'functions', 'commons', 'lambda', 'metrics.ts'),
+      'utf8',
+    );
 
     expect(recorder).toContain(`'${alarm.MetricName}'`);
     expect(alarm).toMatchObject({
@@ -384,8 +387,14 @@ describe('the overdue notices alarm', () => {
       | { Variables: Record<string, string> }
       | undefined;
     const variables = environment?.Variables ?? {};
-    const sweep = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'sweep.ts'), 'utf8');
-    const metrics = readFileSync(join(PROJECT_ROOT, 'functions', 'commons', 'metrics.ts'), 'utf8');
+    const sweep = readFileSync(
+      join(PROJECT_ROOT, 'functions', 'commons', 'saga-end', 'sweep.ts'),
+      'utf8',
+    );
+    const metrics = readFileSync(
+      join(PROJECT_ROOT, 'functions', 'commons', 'lambda', 'metrics.ts'),
+      'utf8',
+    );
 
     expect(sweep).toContain('countOverdueNotices(');
     expect(metrics).toContain(`'${alarm.MetricName}'`);

@@ -112,7 +112,7 @@ describe('configuration', () => {
   it.each(['300', '60', 'soon'])(
     'SWEEP_GRACE_SECONDS=%s (not above the 300 s start window) stops the sweep at start-up',
     async (grace) => {
-      // The sweep must never act on a trip a repeated request may still start (executions.ts).
+      // The sweep must never act on a trip a repeated request may still start (config.ts: START_WINDOW_SECONDS).
       vi.resetModules();
       vi.stubEnv('SWEEP_GRACE_SECONDS', grace);
 

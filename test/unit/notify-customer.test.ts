@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
 import { sns } from '../../functions/commons/clients/sns.ts';
-import { announceOutcomes } from '../../functions/commons/trip-events.ts';
+import { announceOutcomes } from '../../functions/commons/notices/announce.ts';
 import { handler as confirmFlight } from '../../functions/confirm-flight.ts';
 import { handler as confirmHotel } from '../../functions/confirm-hotel.ts';
 import { handler as notify } from '../../functions/notify-customer.ts';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as cancelFlightModule from '../../functions/cancel-flight.ts';
 import * as cancelHotelModule from '../../functions/cancel-hotel.ts';
-import { logger } from '../../functions/commons/logger.ts';
+import { logger } from '../../functions/commons/lambda/logger.ts';
 import * as confirmFlightModule from '../../functions/confirm-flight.ts';
 import * as confirmHotelModule from '../../functions/confirm-hotel.ts';
 import * as recordLeftoverModule from '../../functions/record-leftover.ts';

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
 import { sfn } from '../../functions/commons/clients/sfn.ts';
+import { RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import { handler } from '../../functions/start-booking.ts';
 import { fakeStepFunctions } from '../support/fake-sfn.ts';
 import { type Handler, invoke, readEvent } from '../support/lambda.ts';
@@ -159,14 +160,8 @@ describe('POST /trips', () => {
 });
 
 describe("the reference's GET on any path", () => {
-  const referenceUrls = [
-    ['reference-success.json', 'success'],
-    ['reference-failHotelReservation.json', 'failHotelReservation'],
-    ['reference-failHotelConfirmation.json', 'failHotelConfirmation'],
-    ['reference-failFlightsReservation.json', 'failFlightsReservation'],
-    ['reference-failFlightsConfirmation.json', 'failFlightsConfirmation'],
-    ['reference-failPayment.json', 'failPayment'],
-  ] as const;
+  // One fixture per run type (events/api/reference-<run type>.json).
+  const referenceUrls = RUN_TYPES.map((runType) => [`reference-${runType}.json`, runType] as const);
 
   it.each(referenceUrls)(
     '%s starts the reference trip with run type %s and a fresh trip id',

@@ -1,5 +1,5 @@
 /**
- * Reading a trip (functions/commons/trip-items.ts), against the emulated DynamoDB: every page of
+ * Reading a trip (functions/commons/trip/items.ts), against the emulated DynamoDB: every page of
  * a trip's items, each parsed by the schema of its kind, a malformed item refused with an error
  * that names it (and the reconciler then changing nothing), items of no kind the saga writes
  * left out, and the live rule the tools and the tests share with the functions.
@@ -7,8 +7,9 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../functions/commons/clients/dynamodb.ts';
-import { readTrip } from '../../functions/commons/table.ts';
-import { isLive, queryTripItems } from '../../functions/commons/trip-items.ts';
+import { queryTripItems } from '../../functions/commons/trip/items.ts';
+import { readTrip } from '../../functions/commons/trip/read.ts';
+import { isLive } from '../../functions/commons/trip/rules.ts';
 import { handler as reconcile } from '../../functions/reconcile-trip.ts';
 import { handler as reserveHotel } from '../../functions/reserve-hotel.ts';
 import { fakeMessaging } from '../support/fake-messaging.ts';

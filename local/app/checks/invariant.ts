@@ -3,10 +3,10 @@
  * confirmed (the saga succeeded), or none of them is live (it failed and undid everything), or
  * every live one is named by an open leftover (it failed and recorded what is left to repair).
  * Once a repair has resolved the leftovers, nothing may be live either. What is a booking, which
- * is live and what is a leftover are the functions' own rules (functions/commons/trip-items.ts).
+ * is live, what is a leftover and when a trip is booked are the functions' own rules
+ * (functions/commons/trip/rules.ts).
  */
-import { BOOKING_TYPES } from '#commons/table-keys.ts';
-import { isBooking, isLeftover, isLive, isOpenLeftover } from '#commons/trip-items.ts';
+import { isBooking, isLeftover, isLive, isOpenLeftover, whyNotBooked } from '#trip/rules.ts';
 
 /** An item of the trip, as read from the table (parsed or not). */
 export type Item = Readonly<Record<string, unknown>>;
@@ -34,15 +34,7 @@ export const checkInvariant = (
     return { outcome: 'violated', violations: ['the execution has not ended'] };
 
   if (status === 'SUCCEEDED') {
-    for (const type of BOOKING_TYPES) {
-      const ofType = bookings.filter((item) => item.type === type);
-      if (ofType.length !== 1)
-        violations.push(`${ofType.length} ${type} bookings, expected exactly 1`);
-      for (const item of ofType) {
-        if (item.transaction_status !== 'confirmed')
-          violations.push(`${item.sk} is ${item.transaction_status}, not confirmed`);
-      }
-    }
+    violations.push(...whyNotBooked(bookings));
     if (leftovers.length > 0) violations.push('leftovers recorded for a booking that succeeded');
     return { outcome: violations.length === 0 ? 'booked' : 'violated', violations };
   }

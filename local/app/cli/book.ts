@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { REFERENCE_TRIP, RUN_TYPES } from '#commons/trip.ts';
+import { REFERENCE_TRIP, RUN_TYPES } from '#trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { readHistory } from '../../aws/read-history.ts';
 import { readCommandLine, usageError } from '../../cli/command-line.ts';

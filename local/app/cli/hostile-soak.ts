@@ -12,7 +12,7 @@
  * only once the Step Functions engine bounds each evaluation (issue 20's second point).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { REFERENCE_TRIP } from '#commons/trip.ts';
+import { REFERENCE_TRIP } from '#trip/document.ts';
 import { emptyHostileReport, type HostileReport, hostileTraffic } from '../../checks/hostile.ts';
 import { type ProbeStats, probesFor, startProbe } from '../../checks/probe.ts';
 import { tablesOf } from '../../emulators/dynamodb.ts';

@@ -4,6 +4,18 @@
  * watches instead of reading logs (`npm run book`).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { doneWord, SAGA_STEPS } from '#bookings/steps.ts';
+
+/**
+ * What a booked trip holds, from the saga's steps: each booking by what its last step did to it,
+ * alike ones together ("hotel and flight confirmed, payment taken").
+ */
+const BOOKED = (() => {
+  const lastWord = new Map<string, string>(SAGA_STEPS.map((step) => [step.kind, doneWord(step)]));
+  const byWord = new Map<string, string[]>();
+  for (const [kind, word] of lastWord) byWord.set(word, [...(byWord.get(word) ?? []), kind]);
+  return [...byWord].map(([word, kinds]) => `${kinds.join(' and ')} ${word}`).join(', ');
+})();
 
 interface Progress {
   /** The task state running now, and the errors its attempts have had. */
@@ -73,7 +85,7 @@ export const describeEvent = (event: HistoryEvent, progress: Progress): string[]
     case 'FailStateEntered':
       return [];
     case 'ExecutionSucceeded':
-      return ['  ✓ booked: hotel and flight confirmed, payment taken'];
+      return [`  ✓ booked: ${BOOKED}`];
     case 'ExecutionFailed': {
       const { error = '', cause = '' } = event.executionFailedEventDetails ?? {};
       return [`  ✗ ${error}: ${cause}`];

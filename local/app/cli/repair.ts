@@ -12,7 +12,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { outcomeOf, type TableItem, TableItemSchema, tripItemsOf } from '#commons/trip-items.ts';
+import { type TableItem, TableItemSchema } from '#table/item.ts';
+import { tripItemsOf } from '#trip/items.ts';
+import { outcomeOf } from '#trip/rules.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { readCommandLine, usageError } from '../../cli/command-line.ts';
 import { DEFAULT_PORTS } from '../../stack.ts';

@@ -28,8 +28,9 @@ import {
   type RunType,
   TripSchema,
   toExecutionInput,
-} from '#commons/trip.ts';
-import { isLive, queryTripItems, readTripItems, tripItemsOf } from '#commons/trip-items.ts';
+} from '#trip/document.ts';
+import { queryTripItems, readTripItems, tripItemsOf } from '#trip/items.ts';
+import { isLive } from '#trip/rules.ts';
 import { LOCAL_CREDENTIALS } from '../../aws/credentials.ts';
 import { type Fault, type FaultPlan, injectFaults } from '../../checks/faults.ts';
 import { mapConcurrently, seededRandom } from '../../checks/runs.ts';
@@ -182,14 +183,15 @@ export interface FaultSoakReport {
   noticeViolations: { tripId: string; violations: string[] }[];
 }
 
-type Outcome = InvariantCheck['outcome'];
+/** What the invariant check says of a run (not a trip's outcome). */
+type Invariant = InvariantCheck['outcome'];
 
 export interface SoakReport {
   runs: number;
   seed: number;
   concurrency: number;
   seconds: number;
-  outcomes: Record<RunType, Record<Outcome, number>>;
+  outcomes: Record<RunType, Record<Invariant, number>>;
   violations: { tripId: string; runType: RunType; violations: string[] }[];
   /** Compensation attempts that failed at random and were retried. */
   compensationFailures: number;

@@ -1,8 +1,9 @@
 /**
- * The guarded status transitions of the bookings: reserve, confirm, cancel, take the payment,
- * refund it. Handlers call these functions; the only other writer of a booking is the undo by
- * key in leftovers.ts (for a trip whose document no longer parses). Which statuses are live and
- * where a compensation leaves each kind come from BOOKING_KINDS (table-keys.ts).
+ * The guarded status transitions of the bookings, the same three for every kind: make it
+ * (reserve the hotel or the flight, take the payment), confirm it, undo it (cancel, refund).
+ * The saga's steps call these; the only other writer of a booking is the undo by key in undo.ts
+ * (for a trip whose document no longer parses). The status each kind is made in, which statuses
+ * are live and where its undo leaves it come from BOOKING_KINDS (steps.ts).
  *
  * Every write carries a condition. A repeated call finds its own earlier write and changes
  * nothing. `cancelled` and `refunded` are final: a cancel that finds no booking still writes
@@ -12,25 +13,21 @@
  */
 import * as z from 'zod/mini';
 import {
+  BOOKING_KINDS,
+  type BookingKind,
+  TRANSACTION_STATUSES,
+  type TransactionStatus,
+} from '#bookings/steps.ts';
+import {
   BookingAlreadyCancelled,
   BookingNotFound,
   MalformedItem,
   PaymentAlreadyRefunded,
-} from '#commons/errors.ts';
-import type { Outcome } from '#commons/saga-task.ts';
-import { getItem, now, putIf, updateIf } from '#commons/table.ts';
-import {
-  BOOKING_KINDS,
-  type BookingKind,
-  bookingId,
-  bookingSortKey,
-  keyOf,
-  NOTHING_UNDONE,
-  type ReservationKind,
-  TRANSACTION_STATUSES,
-  type TransactionStatus,
-} from '#commons/table-keys.ts';
-import type { Trip } from '#commons/trip.ts';
+} from '#errors';
+import type { StepResult } from '#lambda/saga-task.ts';
+import { getItem, now, putIf, updateIf } from '#table/bookings-table.ts';
+import { bookingId, bookingSortKey, keyOf, NOTHING_UNDONE } from '#table/keys.ts';
+import type { Trip } from '#trip/document.ts';
 
 const bookingKey = (kind: BookingKind, trip: Trip) =>
   keyOf(trip.trip_id, bookingSortKey(kind, trip));
@@ -138,44 +135,38 @@ const finalise = (kind: BookingKind, trip: Trip, to: TransactionStatus): Promise
   });
 };
 
-/** A hotel or flight step's result, the reference's shape. */
-export interface BookingResult {
-  status: 'ok';
-  booking_id: string;
-}
+/**
+ * A step's result, the reference's shape: `{ status: 'ok', booking_id }` for a hotel or a flight,
+ * `{ status: 'ok', payment_id }` for the payment (the kind's `resultId`).
+ */
+export type BookingResult<K extends BookingKind> = { status: 'ok' } & {
+  [Id in (typeof BOOKING_KINDS)[K]['resultId']]: string;
+};
 
-/** A payment step's result, the reference's shape. */
-export interface PaymentResult {
-  status: 'ok';
-  payment_id: string;
-}
-
-const bookingOutcome = (kind: ReservationKind, trip: Trip, changed: boolean) => ({
-  result: { status: 'ok', booking_id: bookingId(kind, trip) } as const,
+const resultOf = <K extends BookingKind>(
+  kind: K,
+  trip: Trip,
+  changed: boolean,
+): StepResult<BookingResult<K>> => ({
+  result: {
+    status: 'ok',
+    [BOOKING_KINDS[kind].resultId]: bookingId(kind, trip),
+  } as BookingResult<K>,
   changed,
 });
 
-const paymentOutcome = (trip: Trip, changed: boolean) => ({
-  result: { status: 'ok', payment_id: bookingId('payment', trip) } as const,
-  changed,
-});
-
-/** Holds the hotel room or the flight seats: a `pending` booking. */
-export const reserve = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
-  bookingOutcome(kind, trip, await createOnce(kind, trip, 'pending', BOOKING_KINDS[kind].live));
+/** Makes the booking in the status its kind is made in: a held room or seat, a taken payment. */
+export const make = async <K extends BookingKind>(kind: K, trip: Trip) =>
+  resultOf(
+    kind,
+    trip,
+    await createOnce(kind, trip, BOOKING_KINDS[kind].made, BOOKING_KINDS[kind].live),
+  );
 
 /** Confirms a `pending` booking. Never creates one. */
-export const confirm = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
-  bookingOutcome(kind, trip, await advance(kind, trip, 'pending', 'confirmed'));
+export const confirm = async <K extends BookingKind>(kind: K, trip: Trip) =>
+  resultOf(kind, trip, await advance(kind, trip, 'pending', 'confirmed'));
 
-/** Cancels the booking, whether it is pending, confirmed or was never written. */
-export const cancel = async (kind: ReservationKind, trip: Trip): Promise<Outcome<BookingResult>> =>
-  bookingOutcome(kind, trip, await finalise(kind, trip, BOOKING_KINDS[kind].final));
-
-/** Takes the trip's payment: a `confirmed` payment. */
-export const takePayment = async (trip: Trip): Promise<Outcome<PaymentResult>> =>
-  paymentOutcome(trip, await createOnce('payment', trip, 'confirmed', BOOKING_KINDS.payment.live));
-
-/** Refunds the payment, whether it was taken or was never written. */
-export const refundPayment = async (trip: Trip): Promise<Outcome<PaymentResult>> =>
-  paymentOutcome(trip, await finalise('payment', trip, BOOKING_KINDS.payment.final));
+/** Undoes the booking (cancels it, refunds it), whatever state it reached, even never made. */
+export const undo = async <K extends BookingKind>(kind: K, trip: Trip) =>
+  resultOf(kind, trip, await finalise(kind, trip, BOOKING_KINDS[kind].final));

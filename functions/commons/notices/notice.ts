@@ -13,16 +13,17 @@
  * where each stands; a tombstone (an undo that found nothing) is never told as an undo.
  */
 
-import { BOOKING_TYPES } from '#commons/table-keys.ts';
-import type { Trip } from '#commons/trip.ts';
-import { tripOf } from '#commons/trip.ts';
 import {
-  type BookingItem,
-  isLive,
-  isMade,
-  type Outcome,
-  type TripItems,
-} from '#commons/trip-items.ts';
+  BOOKING_KINDS,
+  BOOKING_TYPES,
+  type BookingType,
+  doneWord,
+  SAGA_STEPS,
+} from '#bookings/steps.ts';
+import type { Trip } from '#trip/document.ts';
+import { tripOf } from '#trip/document.ts';
+import type { BookingItem, TripItems } from '#trip/items.ts';
+import { isLive, isMade, type Outcome } from '#trip/rules.ts';
 
 export const NOTICES = ['booked', 'failed', 'needs_repair', 'repaired'] as const;
 export type Notice = (typeof NOTICES)[number];
@@ -79,18 +80,20 @@ export const eventDetail = (tripId: string, notice: Notice, items: TripItems) =>
 
 const day = (instant: string) => instant.slice(0, 10);
 
-const describeBooking = (booking: BookingItem, trip: Trip | undefined): string => {
-  if (booking.type === 'Payment') return `Payment of ${booking.amount} ${booking.currency}`;
-  if (booking.type === 'Hotel')
-    return trip ? `Hotel ${trip.hotel}, ${day(trip.check_in)} to ${day(trip.check_out)}` : 'Hotel';
-  return trip ? `Flight ${trip.depart} to ${trip.arrive}, departing ${trip.depart_at}` : 'Flight';
+/** How the customer's message names each kind of booking. */
+const DESCRIBE: Record<BookingType, (booking: BookingItem, trip: Trip | undefined) => string> = {
+  Hotel: (_booking, trip) =>
+    trip ? `Hotel ${trip.hotel}, ${day(trip.check_in)} to ${day(trip.check_out)}` : 'Hotel',
+  Flight: (_booking, trip) =>
+    trip ? `Flight ${trip.depart} to ${trip.arrive}, departing ${trip.depart_at}` : 'Flight',
+  Payment: (booking) => `Payment of ${booking.amount} ${booking.currency}`,
 };
 
 /** One line per booking that was made, and where it stands: confirmed, cancelled, refunded. */
 export const bookingLines = (items: TripItems): string[] => {
   const trip = tripOfRecord(items);
   return madeBookings(items).map(
-    (booking) => `  ${describeBooking(booking, trip)}: ${booking.transaction_status}.`,
+    (booking) => `  ${DESCRIBE[booking.type](booking, trip)}: ${booking.transaction_status}.`,
   );
 };
 
@@ -104,21 +107,22 @@ const REASONS: Record<string, string> = {
 };
 
 /**
- * The step that failed, as far as the bookings that were made tell it: each step makes its
- * booking, so the first kind never made names the step; when all were made, the first not
- * confirmed when it was undone (`undone_from`) names the confirmation that failed.
+ * The step that failed, as far as the bookings that were made tell it: a kind's first step makes
+ * its booking, so the first kind never made names the step; when all were made, the first
+ * confirmation whose booking was still pending when it was undone (`undone_from`) names it.
  */
 const failedStep = (items: TripItems): string => {
   const made = madeBookings(items);
-  const of = (type: string) => made.find((booking) => booking.type === type);
-  const hotel = of('Hotel');
-  const flight = of('Flight');
-  if (!hotel) return 'the hotel could not be reserved';
-  if (!flight) return 'the flight could not be reserved';
-  if (!of('Payment')) return 'the payment could not be taken';
-  const before = (booking: BookingItem) => booking.undone_from ?? booking.transaction_status;
-  if (before(hotel) === 'pending') return 'the hotel could not be confirmed';
-  if (before(flight) === 'pending') return 'the flight could not be confirmed';
+  const seen = new Set<string>();
+  for (const step of SAGA_STEPS) {
+    const booking = made.find(({ type }) => type === BOOKING_KINDS[step.kind].type);
+    const confirming = seen.has(step.kind);
+    seen.add(step.kind);
+    const failed = confirming
+      ? (booking?.undone_from ?? booking?.transaction_status) === 'pending'
+      : booking === undefined;
+    if (failed) return `the ${step.kind} could not be ${doneWord(step)}`;
+  }
   return 'the booking could not be confirmed';
 };
 

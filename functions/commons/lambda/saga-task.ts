@@ -9,12 +9,15 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { InferOutput } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
-import { InjectedStepFailure, InjectedTransientFailure } from '#commons/errors.ts';
-import { logger } from '#commons/logger.ts';
-import { type Trip, TripSchema } from '#commons/trip.ts';
+import { InjectedStepFailure, InjectedTransientFailure } from '#errors';
+import { logger } from '#lambda/logger.ts';
+import { type Trip, TripSchema } from '#trip/document.ts';
 
-/** What a step did: `changed` is false when the call repeated an earlier one. */
-export type Outcome<T> = { result: T; changed: boolean };
+/**
+ * What a step did: the result it returns, and whether it changed anything (false when the call
+ * repeated an earlier one). Not a trip's outcome (trip/rules.ts).
+ */
+export type StepResult<T> = { result: T; changed: boolean };
 
 const logFailure = {
   onError: ({ error }: { error: unknown }) => {
@@ -33,7 +36,7 @@ export const task = <S extends z.ZodMiniType, R extends object>(
   step: string,
   schema: S,
   tripIdOf: (input: InferOutput<S>) => string,
-  run: (input: InferOutput<S>) => Promise<Outcome<R>>,
+  run: (input: InferOutput<S>) => Promise<StepResult<R>>,
 ) =>
   middy()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -49,5 +52,5 @@ export const task = <S extends z.ZodMiniType, R extends object>(
 /** A saga step that receives the saga's state and reads the trip from it. */
 export const sagaTask = <R extends object>(
   step: string,
-  run: (trip: Trip) => Promise<Outcome<R>>,
+  run: (trip: Trip) => Promise<StepResult<R>>,
 ) => task(step, TripSchema, (trip) => trip.trip_id, run);

@@ -6,15 +6,11 @@
  * was told.
  */
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import type { Outcome, SagaEnd, TableItem, TripItems } from '#commons/trip-items.ts';
-import { EXECUTION_ENDS, isMade, isTombstone, outcomeOf } from '#commons/trip-items.ts';
+import type { TableItem } from '#table/item.ts';
+import type { TripItems } from '#trip/items.ts';
+import { isExecutionEnd, isMade, isTombstone, type Outcome, outcomeOf } from '#trip/rules.ts';
 
-/**
- * running       the saga has not ended (its record is not concluded)
- * booked        it succeeded: hotel, flight and payment confirmed
- * failed        it ended without booking and nothing is live
- * needs_repair  it ended without booking and something may still be live (see the leftovers)
- */
+/** `running` while the saga has not ended (its record is not concluded), then its outcome. */
 export type SagaStatus = 'running' | Outcome;
 
 /** Only for a trip started outside the API, which has no record. */
@@ -22,8 +18,6 @@ type Execution = Pick<
   DescribeExecutionCommandOutput,
   'executionArn' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause'
 >;
-
-const ENDS: readonly string[] = EXECUTION_ENDS;
 
 /**
  * While the record is open the saga is running, whatever the items say at that instant (they
@@ -34,8 +28,8 @@ const sagaStatus = (items: TripItems, execution?: Execution): SagaStatus => {
   if (record)
     return record.execution_status ? outcomeOf(items, record.execution_status) : 'running';
   const status = execution?.status;
-  if (status !== undefined && !ENDS.includes(status)) return 'running';
-  return outcomeOf(items, status as SagaEnd | undefined);
+  if (status !== undefined && !isExecutionEnd(status)) return 'running';
+  return outcomeOf(items, status);
 };
 
 const withoutKeys = <Item extends TableItem>({ pk: _pk, sk: _sk, ...rest }: Item) => rest;

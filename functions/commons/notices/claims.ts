@@ -7,25 +7,12 @@
  * never a text made anew. Such a resend is counted on the record (`resends`): the customer may
  * get the same message twice, the one duplicate this design allows.
  */
-import { requireEnv } from '#commons/env.ts';
-import { ConfigurationError } from '#commons/errors.ts';
-import { putIf, updateIf } from '#commons/table.ts';
-import { keyOf, NOTIFICATION_TYPE, notificationSortKey } from '#commons/table-keys.ts';
+import { noticeClaimLeaseMs } from '#config';
+import { putIf, updateIf } from '#table/bookings-table.ts';
+import { keyOf, NOTIFICATION_TYPE, notificationSortKey } from '#table/keys.ts';
 
-/**
- * How long a claim is its sender's alone: longer than the notifier's Timeout, so a claim this
- * old belongs to a sender that is gone (template.yaml: NOTICE_CLAIM_LEASE_SECONDS).
- */
-const LEASE_MS = (() => {
-  const raw = requireEnv('NOTICE_CLAIM_LEASE_SECONDS');
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new ConfigurationError(
-      `NOTICE_CLAIM_LEASE_SECONDS must be a number of seconds above 0, not "${raw}"`,
-    );
-  }
-  return seconds * 1000;
-})();
+/** How long a claim is its sender's alone (config.ts). */
+const LEASE_MS = noticeClaimLeaseMs();
 
 export interface NotificationDraft {
   notice: string;

@@ -1,6 +1,6 @@
 /**
  * The domain events of a trip's end, on the template's TripEventsBus: the notice a trip's record
- * owes (trip-record.ts: written with the outcome that calls for it) goes out as
+ * owes (trip/record.ts: written with the outcome that calls for it) goes out as
  * BookingConfirmed, BookingFailed, BookingNeedsRepair or BookingRepaired. Announced right after
  * the conclusion (the fast path), and again by the sweep while it is still owed: an announcement
  * lost with a function that died is made again. An event is a hint: the notifier reads the
@@ -9,27 +9,19 @@
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '#clients/eventbridge.ts';
-import { requireEnv } from '#commons/env.ts';
-import { logger } from '#commons/logger.ts';
+import { eventBusName } from '#config';
+import { OutcomeNotAnnounced } from '#errors';
+import { logger } from '#lambda/logger.ts';
 import {
   EVENT_OF_NOTICE,
   EVENT_SOURCE,
   eventDetail,
   isNotice,
   type Notice,
-} from '#commons/notices.ts';
-import { readTrip } from '#commons/table.ts';
+} from '#notices/notice.ts';
+import { readTrip } from '#trip/read.ts';
 
-const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
-
-/**
- * The bus refused the event: the caller fails. Lambda runs the reconciler's or the sweep's event
- * twice more (the reconciler's, failed three times, goes to the operators' topic); the notice is
- * still owed, so the sweep announces it again.
- */
-export class OutcomeNotAnnounced extends Error {
-  override readonly name = 'OutcomeNotAnnounced';
-}
+const EVENT_BUS_NAME = eventBusName();
 
 /**
  * Announces each trip's notice, every one tried; fails afterwards naming those that could not be

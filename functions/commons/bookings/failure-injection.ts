@@ -5,13 +5,9 @@
  * FAILURE_SEED makes the random failures repeatable (tests, soak runs).
  */
 import { createHash } from 'node:crypto';
-import { failureInjectionEnabled, requireEnv } from '#commons/env.ts';
-import {
-  ConfigurationError,
-  InjectedStepFailure,
-  InjectedTransientFailure,
-} from '#commons/errors.ts';
-import type { FailureRunType, Trip } from '#commons/trip.ts';
+import { compensationFailureRate, failureInjectionEnabled, failureSeed } from '#config';
+import { InjectedStepFailure, InjectedTransientFailure } from '#errors';
+import type { FailureRunType, Trip } from '#trip/document.ts';
 
 /** The error each run type raises: its name is what the execution history shows. */
 export const STEP_FAILURES: Record<FailureRunType, { error: string; message: string }> = {
@@ -33,14 +29,7 @@ export const STEP_FAILURES: Record<FailureRunType, { error: string; message: str
 
 const enabled = failureInjectionEnabled();
 
-const failureRate = (() => {
-  const raw = requireEnv('COMPENSATION_FAILURE_RATE');
-  const rate = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new ConfigurationError(`COMPENSATION_FAILURE_RATE must be between 0 and 1, not "${raw}"`);
-  }
-  return rate;
-})();
+const failureRate = compensationFailureRate();
 
 /**
  * Under FAILURE_SEED, whether a call fails depends only on the seed, the trip, the step and how
@@ -48,11 +37,8 @@ const failureRate = (() => {
  * executions run at once and in whatever order their calls arrive.
  */
 const seeded = (() => {
-  const seed = process.env.FAILURE_SEED;
-  if (seed === undefined || seed === '') return undefined;
-  if (!Number.isSafeInteger(Number(seed))) {
-    throw new ConfigurationError(`FAILURE_SEED must be an integer, not "${seed}"`);
-  }
+  const seed = failureSeed();
+  if (seed === undefined) return undefined;
   const calls = new Map<string, number>();
   return (step: string, tripId: string) => {
     const key = `${tripId}\u0000${step}`;

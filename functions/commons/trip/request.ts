@@ -4,12 +4,12 @@
  * a 400 that names the field; a valid request yields the trip to book.
  */
 import { randomUUID } from 'node:crypto';
-import { failureInjectionEnabled } from '#commons/env.ts';
-import { badRequest, fieldErrors, type HttpEvent } from '#commons/http.ts';
-import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#commons/trip.ts';
-import { tripDocumentOf } from '#commons/trip-document.ts';
+import { failureInjectionEnabled } from '#config';
+import { badRequest, fieldErrors, type HttpEvent } from '#lambda/http.ts';
+import { tripDocumentOf } from '#trip/body.ts';
+import { REFERENCE_TRIP, type Trip, TripRequestSchema } from '#trip/document.ts';
 
-export { MAX_BODY_BYTES } from '#commons/trip-document.ts';
+export { MAX_BODY_BYTES } from '#trip/body.ts';
 
 const injectionEnabled = failureInjectionEnabled();
 

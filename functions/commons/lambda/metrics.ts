@@ -1,6 +1,6 @@
 /** The function's metrics (EMF). Namespace and service come from the Powertools environment. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Compensation } from '#commons/table-keys.ts';
+import type { Compensation } from '#bookings/steps.ts';
 
 export const metrics = new Metrics();
 

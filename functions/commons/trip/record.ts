@@ -14,17 +14,13 @@
  * calls for is sent.
  */
 import { createHash } from 'node:crypto';
-import type { Notice } from '#commons/notices.ts';
-import { getItem, now, putIf, updateIf } from '#commons/table.ts';
-import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#commons/table-keys.ts';
-import { type Trip, toExecutionInput, toTripDocument } from '#commons/trip.ts';
-import {
-  type Outcome,
-  type SagaEnd,
-  TableItemSchema,
-  type TripRecord,
-  toTripRecord,
-} from '#commons/trip-items.ts';
+import type { Notice } from '#notices/notice.ts';
+import { getItem, now, putIf, updateIf } from '#table/bookings-table.ts';
+import { TableItemSchema } from '#table/item.ts';
+import { keyOf, openShardOf, TRIP_SK, TRIP_TYPE } from '#table/keys.ts';
+import { type Trip, toExecutionInput, toTripDocument } from '#trip/document.ts';
+import { type TripRecord, toTripRecord } from '#trip/record-item.ts';
+import type { Outcome, SagaEnd } from '#trip/rules.ts';
 
 export const digestOf = (input: string): string => createHash('sha256').update(input).digest('hex');
 
@@ -62,15 +58,6 @@ export const createTripRecord = async (
   if (!existing.success) throw new Error(`Trip ${tripId} has no record, yet its id is taken`);
   return { created: false, record: toTripRecord(existing.data) };
 };
-
-/**
- * Whether `caller` may see the trip whose record (or flat item) this is: anyone on the open demo
- * API (no caller), else only its owner. A trip without a record has no owner, so no caller.
- */
-export const isVisibleTo = (
-  record: { owner?: string | undefined } | undefined,
-  caller: string | undefined,
-): boolean => caller === undefined || (record?.owner !== undefined && record.owner === caller);
 
 /**
  * Concludes the saga: how its execution ended, the outcome the table shows, and, in the same

@@ -6,10 +6,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ClientError, type FieldError } from '#commons/client-error.ts';
-import { logger } from '#commons/logger.ts';
+import { ClientError, type FieldError } from '#errors';
+import { logger } from '#lambda/logger.ts';
 
-export { badRequest, ClientError, type FieldError } from '#commons/client-error.ts';
+export { badRequest, ClientError, type FieldError } from '#errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;

@@ -1,6 +1,6 @@
 /**
- * The functions' bookings table: its name, read once from the environment, the conditional
- * writes every data module makes, and reading a trip. A conditional write answers whether it
+ * The functions' bookings table: its name (config.ts), the conditional writes every data module
+ * makes, and reading one item (reading a whole trip: trip/read.ts). A conditional write answers whether it
  * wrote: its condition failing is an answer (a repeat, a concurrent writer), not an error.
  */
 import {
@@ -12,18 +12,15 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
-import { requireEnv } from '#commons/env.ts';
-import { readTripItems, type TripItems } from '#commons/trip-items.ts';
+import { tableName } from '#config';
+import { hasName } from '#errors';
 
-export const TABLE_NAME = requireEnv('TABLE_NAME');
+export const TABLE_NAME = tableName();
 
 /** The time every write stamps (created_at, updated_at, ended_at...). */
 export const now = (): string => new Date().toISOString();
 
 type WithoutTable<Input> = Omit<Input, 'TableName'>;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Sends a conditional write: true when it wrote, false when its condition failed. */
 const writeIf = async (write: () => Promise<unknown>): Promise<boolean> => {
@@ -31,7 +28,7 @@ const writeIf = async (write: () => Promise<unknown>): Promise<boolean> => {
     await write();
     return true;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!hasName(error, 'ConditionalCheckFailedException')) throw error;
     return false;
   }
 };
@@ -53,7 +50,3 @@ export const getItem = async (
   );
   return Item;
 };
-
-/** Every item of the trip, by kind, each parsed (trip-items.ts). */
-export const readTrip = (tripId: string): Promise<TripItems> =>
-  readTripItems(documentClient, TABLE_NAME, tripId);

@@ -1,25 +1,14 @@
 /**
- * Leftovers and their repair. A leftover records a booking that may still be live after the
- * saga: the compensation that should have undone it, and why it did not. It stays `open` until a
- * repair undoes the booking (by the saga's own undo steps, or by the item's key when the trip
- * document is gone) and resolves it.
+ * Leftovers. A leftover records a booking that may still be live after the saga: the
+ * compensation that should have undone it, and why it did not. It stays `open` until a repair
+ * undoes the booking (undo.ts) and resolves it.
  */
-
-import { cancel, refundPayment } from '#commons/booking-transitions.ts';
-import type { Outcome } from '#commons/saga-task.ts';
-import { now, putIf, updateIf } from '#commons/table.ts';
-import {
-  bookingId,
-  bookingSortKey,
-  COMPENSATIONS,
-  type Compensation,
-  keyOf,
-  kindOfType,
-  LEFTOVER_TYPE,
-  leftoverSortKey,
-} from '#commons/table-keys.ts';
-import { type Trip, toExecutionInput } from '#commons/trip.ts';
-import type { BookingItem, LeftoverItem } from '#commons/trip-items.ts';
+import { COMPENSATIONS, type Compensation } from '#bookings/steps.ts';
+import type { StepResult } from '#lambda/saga-task.ts';
+import { now, putIf, updateIf } from '#table/bookings-table.ts';
+import { bookingId, bookingSortKey, keyOf, LEFTOVER_TYPE, leftoverSortKey } from '#table/keys.ts';
+import { type Trip, toExecutionInput } from '#trip/document.ts';
+import type { LeftoverItem } from '#trip/items.ts';
 
 /** The error a compensation ended with, as Step Functions reports it. */
 export interface TaskFailure {
@@ -43,7 +32,7 @@ export const openLeftover = async (
   compensation: Compensation,
   failure: TaskFailure,
   tripInput?: string,
-): Promise<Outcome<LeftoverResult>> => {
+): Promise<StepResult<LeftoverResult>> => {
   const changed = await putIf({
     Item: {
       ...keyOf(tripId, leftoverSortKey(booking.sk)),
@@ -70,7 +59,7 @@ export const recordLeftover = (
   compensation: Compensation,
   trip: Trip,
   failure: TaskFailure,
-): Promise<Outcome<LeftoverResult>> => {
+): Promise<StepResult<LeftoverResult>> => {
   const kind = COMPENSATIONS[compensation];
   return openLeftover(
     trip.trip_id,
@@ -79,30 +68,6 @@ export const recordLeftover = (
     failure,
     toExecutionInput(trip),
   );
-};
-
-/** The undo steps by name, for a trip whose document is known: they also write tombstones. */
-export const UNDO = {
-  RefundPayment: refundPayment,
-  CancelFlight: (trip: Trip) => cancel('flight', trip),
-  CancelHotel: (trip: Trip) => cancel('hotel', trip),
-} satisfies Record<Compensation, (trip: Trip) => Promise<unknown>>;
-
-/**
- * Undoes one booking item by its key, from whatever live status it is in: cancelled, or refunded
- * for a payment. Returns whether it changed the item.
- */
-export const undoItem = (tripId: string, item: BookingItem): Promise<boolean> => {
-  const { live, final } = kindOfType(item.type);
-  const liveValues = Object.fromEntries(live.map((status, index) => [`:live${index}`, status]));
-  return updateIf({
-    Key: keyOf(tripId, item.sk),
-    // What it undid: the live status it found (read before this write).
-    UpdateExpression:
-      'SET transaction_status = :final, undone_from = transaction_status, updated_at = :now',
-    ConditionExpression: `attribute_exists(pk) AND transaction_status IN (${Object.keys(liveValues).join(', ')})`,
-    ExpressionAttributeValues: { ':final': final, ':now': now(), ...liveValues },
-  });
 };
 
 /**

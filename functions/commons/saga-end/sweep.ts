@@ -7,37 +7,21 @@
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#clients/dynamodb.ts';
-import { requireEnv } from '#commons/env.ts';
-import { ConfigurationError, describeError } from '#commons/errors.ts';
-import {
-  describeExecution,
-  isRunning,
-  START_WINDOW_SECONDS,
-  tripExecutionArn,
-} from '#commons/executions.ts';
-import { logger } from '#commons/logger.ts';
-import { countOverdueNotices } from '#commons/metrics.ts';
-import { type Reconciled, reconcileTrip } from '#commons/saga-end.ts';
-import { readTrip, TABLE_NAME } from '#commons/table.ts';
-import { OPEN_TRIPS_INDEX, openShards } from '#commons/table-keys.ts';
-import { type SagaEnd, TableItemSchema } from '#commons/trip-items.ts';
-import { closeTrip } from '#commons/trip-record.ts';
+import { sweepGraceSeconds } from '#config';
+import { describeError } from '#errors';
+import { logger } from '#lambda/logger.ts';
+import { countOverdueNotices } from '#lambda/metrics.ts';
+import { type Reconciled, reconcileTrip } from '#saga-end/reconcile.ts';
+import { TABLE_NAME } from '#table/bookings-table.ts';
+import { TableItemSchema } from '#table/item.ts';
+import { OPEN_TRIPS_INDEX, openShards } from '#table/keys.ts';
+import { describeExecution, isRunning, tripExecutionArn } from '#trip/executions.ts';
+import { readTrip } from '#trip/read.ts';
+import { closeTrip } from '#trip/record.ts';
+import type { SagaEnd } from '#trip/rules.ts';
 
-/**
- * How old an open record must be before the sweep looks at it. Longer than the window in which
- * a repeated request may still start a trip's execution (START_WINDOW_SECONDS in executions.ts),
- * so the two never act on the same trip.
- */
-const GRACE_SECONDS = (() => {
-  const raw = requireEnv('SWEEP_GRACE_SECONDS');
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds <= START_WINDOW_SECONDS) {
-    throw new ConfigurationError(
-      `SWEEP_GRACE_SECONDS must be a whole number of seconds above the ${START_WINDOW_SECONDS} s start window, not "${raw}"`,
-    );
-  }
-  return seconds;
-})();
+/** How old an open record must be before the sweep looks at it (config.ts). */
+const GRACE_SECONDS = sweepGraceSeconds();
 
 /** The ids of open trips whose record was written before `cutoff`, every shard, every page. */
 const openTripsBefore = async (cutoff: string): Promise<string[]> => {

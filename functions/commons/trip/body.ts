@@ -4,7 +4,7 @@
  * so that every entry point that books a trip (the API's handler, the local console) refuses
  * the same bodies with the same answers; the document's fields are the trip schema's to check.
  */
-import { badRequest, ClientError } from '#commons/client-error.ts';
+import { badRequest, ClientError } from '#errors';
 
 /** The largest request body accepted: a trip document is well under 2 KB. */
 export const MAX_BODY_BYTES = 8192;

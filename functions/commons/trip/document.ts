@@ -5,25 +5,16 @@
  * request is checked against are the rules every saga step relies on.
  */
 import * as z from 'zod/mini';
+import { type FailureRunType, SAGA_STEPS } from '#bookings/steps.ts';
+import { TRIP_ID_PATTERN, TRIP_ID_RULE } from '#table/keys.ts';
 
 /** The reference's run types: `success` books, each other one fails the step it names. */
-export const RUN_TYPES = [
+export const RUN_TYPES = ['success', ...SAGA_STEPS.map((step) => step.runType)] as [
   'success',
-  'failHotelReservation',
-  'failFlightsReservation',
-  'failPayment',
-  'failHotelConfirmation',
-  'failFlightsConfirmation',
-] as const;
+  ...FailureRunType[],
+];
 export type RunType = (typeof RUN_TYPES)[number];
-export type FailureRunType = Exclude<RunType, 'success'>;
-
-/**
- * A trip id names the Step Functions execution, the table's partition key and a URL path
- * segment, so it is restricted to characters that are safe in all three.
- */
-export const TRIP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const TRIP_ID_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-"';
+export type { FailureRunType };
 
 const MAX_TEXT_LENGTH = 100;
 // Never in a place or hotel name: control characters, lone surrogates (not Unicode text at all),

@@ -8,30 +8,22 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#clients/sns.ts';
-import { requireEnv } from '#commons/env.ts';
-import { countNoticeResend } from '#commons/metrics.ts';
-import { isNotice, messageOf, type Notice, tripOfRecord } from '#commons/notices.ts';
+import { notificationsTopicArn } from '#config';
+import { NotificationInFlight } from '#errors';
+import { countNoticeResend } from '#lambda/metrics.ts';
 import {
   claimNotification,
   markNotificationSent,
   releaseNotification,
   takeOverNotification,
-} from '#commons/notification-record.ts';
-import { readTrip } from '#commons/table.ts';
-import { maskContact } from '#commons/trip.ts';
-import type { NotificationItem, TripItems } from '#commons/trip-items.ts';
-import { clearNoticeOwed } from '#commons/trip-record.ts';
+} from '#notices/claims.ts';
+import { isNotice, messageOf, type Notice, tripOfRecord } from '#notices/notice.ts';
+import { maskContact } from '#trip/document.ts';
+import type { NotificationItem, TripItems } from '#trip/items.ts';
+import { readTrip } from '#trip/read.ts';
+import { clearNoticeOwed } from '#trip/record.ts';
 
-const TOPIC_ARN = requireEnv('NOTIFICATIONS_TOPIC_ARN');
-
-/**
- * Another sender holds the notice's claim: Lambda retries the event a minute later (twice at
- * most, then it goes to the operators' topic), and the retry finds it sent; the sweep announces
- * a notice still owed again.
- */
-export class NotificationInFlight extends Error {
-  override readonly name = 'NotificationInFlight';
-}
+const TOPIC_ARN = notificationsTopicArn();
 
 export interface Notified {
   trip_id: string;
