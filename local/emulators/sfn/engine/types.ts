@@ -3,6 +3,7 @@
  * accepted it, and the query language each state runs in. Checked at creation (definition/), so
  * the interpreter trusts them.
  */
+import type { Retrier } from '../../../template/asl.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -19,14 +20,8 @@ export type StateType =
   | 'Parallel'
   | 'Map';
 
-export interface Retrier {
-  ErrorEquals: string[];
-  IntervalSeconds?: number;
-  MaxAttempts?: number;
-  BackoffRate?: number;
-  MaxDelaySeconds?: number;
-  JitterStrategy?: 'FULL' | 'NONE';
-}
+/** A retrier as the ASL writes it (the template's reader owns its shape and its arithmetic). */
+export type { Retrier };
 
 export interface Catcher {
   ErrorEquals: string[];
