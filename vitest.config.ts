@@ -4,7 +4,7 @@ import { TEST_TIMEOUT_MS } from './test/support/patience.ts';
 
 const GLOBAL_SETUP = 'test/support/global-setup.ts';
 const E2E = 'test/e2e/**/*.test.ts';
-const CRASH = 'test/crash/**/*.test.ts';
+const LONG = 'test/long/**/*.test.ts';
 // Files that import the functions' modules in-process (whose clients and environment are read
 // once, at import) or tell callers apart by the SDK's User-Agent: each gets fresh modules.
 const OWN_MODULES = [
@@ -50,7 +50,7 @@ export default defineConfig({
           name: 'dynamodb-local',
           globalSetup: [GLOBAL_SETUP],
           include: ['test/**/*.test.ts'],
-          exclude: [E2E, CRASH, ...OWN_MODULES],
+          exclude: [E2E, LONG, ...OWN_MODULES],
           // These files start platforms and talk to them over their ports: they share the
           // modules a worker has loaded (the SDK, the emulators), which halves the suite's time.
           isolate: false,
@@ -75,15 +75,17 @@ export default defineConfig({
           include: [E2E],
         },
       },
-      // The crash lane (`npm run test:crash`): every crash point of the whole path, enumerated
-      // (each a platform of its own, crashed, then one restart): minutes, so apart from npm test,
-      // which runs a slice of it (test/reliability/crash-points.test.ts).
+      // The long lane (`npm run test:long`): every crash point of the whole path, enumerated
+      // (each a platform of its own, crashed, then one restart), the races over five seeds, the
+      // soaks, the adversarial schedules, concurrency and the late reserves: minutes of CPU, so
+      // apart from npm test, which keeps a slice of the crash points and one seed of the races
+      // (test/reliability/crash-points.test.ts, test/unit/races.test.ts) to stay near a minute.
       {
         extends: true,
         test: {
-          name: 'crash',
+          name: 'long',
           globalSetup: [GLOBAL_SETUP],
-          include: [CRASH],
+          include: [LONG],
           testTimeout: 1_800_000,
         },
       },

@@ -1,5 +1,5 @@
 /**
- * The fast slice of the crash-point harness (the whole of it is `npm run test:crash`): a booked
+ * The fast slice of the crash-point harness (the whole of it is `npm run test:long`): a booked
  * trip crashing before and after each of the notifier's calls, then a restart and the sweep. The
  * customer gets the message once, or the documented duplicate (the same text again, counted),
  * and the table owes nothing.

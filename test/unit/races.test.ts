@@ -1,6 +1,6 @@
 /**
- * The races the crash points do not reach, a few orders of each (the crash lane runs many more:
- * test/crash/races.test.ts): two events for one trip, a forged end, the sweep against the
+ * The races the crash points do not reach, a few orders of each (the long lane runs many more:
+ * test/long/races.test.ts): two events for one trip, a forged end, the sweep against the
  * reconciler against the repair, duplicate deliveries to the notifier, a late task.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * Every crash point of a booking whose hotel or flight confirmation fails, and of a trip that
  * needs repair (its end event lost, the sweep settling it, then the repair): a crash before and
  * after every AWS call of the whole path, each recovered by a restart and the sweep, each trip
- * checked from the table and from what its customer received. `npm run test:crash`.
+ * checked from the table and from what its customer received. `npm run test:long`.
  */
 import { describe, expect, it } from 'vitest';
 import { exploreAndCheck } from '../support/crash-points.ts';
