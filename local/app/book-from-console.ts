@@ -1,6 +1,6 @@
 /**
  * Books a trip from the console's form (the booking app's form: local/app/console.ts), as a
- * person would, for the browser tests and the README's pictures.
+ * person would, for the browser tests and the console's pictures (docs/console.md).
  */
 import type { Page } from 'playwright-core';
 

@@ -2,7 +2,7 @@
  * The console in a real browser (Debian's Chromium, driven by playwright-core): for each run
  * type, a booking started from the page's form, then the path coloured on the graph, the retry
  * counts and the trip's items checked against the execution's history and the table, read here
- * on their own. The page asks nothing of any other origin. And the README's pictures are taken.
+ * on their own. The page asks nothing of any other origin. And the console's pictures (docs/console.md) are taken.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

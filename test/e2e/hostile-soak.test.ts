@@ -2,7 +2,7 @@
  * A short run of `npm run soak -- --hostile` (issue 20): the real npm start under seeded hostile
  * traffic on every port for some seconds, bookings going on meanwhile. It must not end, stall
  * (a probe over 1 s), leave a request hanging, or answer a 5xx of its own; and every booking
- * made meanwhile must reach its end. The long run (10 minutes, its figures in docs/hostile-input.md)
+ * made meanwhile must reach its end. The long run (10 minutes, its figures in bench/hostile-soak.md)
  * is the same command.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The README's quick way to a trip that needs repair, run as written there: the mocked test case
+ * docs/repair.md's quick way to a trip that needs repair, run as written there: the mocked test case
  * and the trip document of its commands, started on a platform that keeps `npm start`'s own
  * retry schedule (the ASL's real backoff, no override). The trip ends needing repair at once,
  * with its leftover in the table and in GET /trips/{id}, and `npm run repair` mends it.
@@ -20,15 +20,15 @@ const platform = useTestStack({
   parameters: { CompensationFailureRate: '0' },
 });
 
-/** The README section's commands: the test case it starts and its input for a trip id. */
-const readmeCommands = () => {
-  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const section = readme.split('### A trip that needs repair, in a minute')[1] ?? '';
+/** The docs section's commands: the test case it starts and its input for a trip id. */
+const documentedCommands = () => {
+  const page = readFileSync(join(PROJECT_ROOT, 'docs', 'repair.md'), 'utf8');
+  const section = page.split('## A trip that needs repair, in a minute')[1] ?? '';
   const commands = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   const testCase = /stateMachine:BookingSaga#(\w+)"/.exec(commands)?.[1];
   // The shell splices "$TRIP" into the single-quoted JSON: '{"trip_id":"'"$TRIP"'",...}'.
   const input = /--input '(.*)'\s*$/m.exec(commands)?.[1];
-  if (!testCase || !input) throw new Error('The README lost its needs-repair commands');
+  if (!testCase || !input) throw new Error('docs/repair.md lost its needs-repair commands');
   return { testCase, input: (tripId: string) => input.replace(`'"$TRIP"'`, tripId) };
 };
 
@@ -47,12 +47,12 @@ const getTrip = async (tripId: string) => {
 const statuses = (bookings: Record<string, string>[]) =>
   Object.fromEntries(bookings.map((booking) => [booking.type, booking.transaction_status]));
 
-describe("the README's trip that needs repair, in a minute", () => {
+describe("docs/repair.md's trip that needs repair, in a minute", () => {
   it('ends needing repair at once under the real retry schedule; npm run repair mends it', async () => {
     // Prepare
-    const { testCase, input } = readmeCommands();
+    const { testCase, input } = documentedCommands();
 
-    // Act: the execution the README starts
+    // Act: the execution the page starts
     const run = await runTrip(platform, { testCase, input });
     await platform.stack.events.idle();
     const before = await getTrip(run.tripId);
@@ -90,7 +90,7 @@ describe("the README's trip that needs repair, in a minute", () => {
       }),
     ]);
 
-    // Act: the repair the README runs next
+    // Act: the repair the page runs next
     const repair = await promisify(execFile)(
       'npm',
       [

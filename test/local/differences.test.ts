@@ -1,7 +1,7 @@
 /**
  * Where the offline platform knowingly differs from AWS. Each difference is asserted as it
  * behaves here, so it is written down, and so a change to it is noticed. None of them changes
- * the saga's path or its table; the README's "Run it locally" section relies on that.
+ * the saga's path or its table; docs/running-locally.md relies on that.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -31,7 +31,7 @@ export type Notice = (typeof NOTICES)[number];
 export const isNotice = (value: unknown): value is Notice =>
   NOTICES.some((notice) => notice === value);
 
-/** The domain event's detail-type for each notice (the bus's documented schema, in the README). */
+/** The domain event's detail-type for each notice (the bus's documented schema, in docs/saga.md). */
 export const EVENT_OF_NOTICE = {
   booked: 'BookingConfirmed',
   failed: 'BookingFailed',

@@ -1,5 +1,5 @@
 /**
- * `npm run pictures`: the README's pictures, taken from the local console in Chromium: the
+ * `npm run pictures`: the console's pictures (docs/console.md), taken from the local console in Chromium: the
  * success path, the payment failure and the hotel reservation failure, the three pictures the
  * reference shows from the AWS console. A fixed seed and fixed trip ids make the random
  * compensation failures, and so the pictures, come out the same every time.
@@ -44,8 +44,8 @@ export const takePictures = async (consoleUrl: string, folder: string): Promise<
 
 const HELP = `Usage: npm run pictures
 
-Takes the README's pictures of the local console in Chromium (the success path, the payment
-failure, the hotel reservation failure) and writes them over docs/images/. Starts its own
+Takes the pictures of the local console that docs/console.md shows, in Chromium (the success
+path, the payment failure, the hotel reservation failure), and writes them over docs/images/. Starts its own
 platform on free ports; a fixed seed and fixed trip ids make the pictures the same every time.
 Chromium: /usr/bin/chromium, or the one CHROMIUM_PATH names.
 
