@@ -54,7 +54,7 @@ describe('random compensation failures', () => {
   });
 
   it('follow the same sequence under the same seed', async () => {
-    const trip = { ...readEvent('cancel-hotel.json'), trip_id: newTripId() };
+    const trip = { ...readEvent('cancel-hotel.json'), trip_id: 'trip-failure-sequence' };
     const env = { COMPENSATION_FAILURE_RATE: '0.4', FAILURE_SEED: '12345' };
 
     const first = await outcomes((await loadHandlers(env)).cancelHotel, trip, 30);
