@@ -79,10 +79,11 @@ const itemsPanel = (items: Record<string, string>[]): Panel => ({
   }),
 });
 
-/** Whether a trip document (the record's input) names a contact to tell. */
-const hasContact = (input: string | undefined) => {
+/** Whether a trip record names a contact to tell: its own `contact` (older records: in the input). */
+const hasContact = (record: Record<string, string>) => {
+  if (record.contact) return true;
   try {
-    const { contact } = JSON.parse(input ?? '') as { contact?: unknown };
+    const { contact } = JSON.parse(record.input ?? '') as { contact?: unknown };
     return typeof contact === 'string' && contact !== '';
   } catch {
     return false;
@@ -100,7 +101,7 @@ const noticesPanel = (items: Record<string, string>[]): Panel => {
   const empty =
     record === undefined
       ? 'No one to tell: this execution has no trip record (it was not started through the API).'
-      : record.outcome !== undefined && !hasContact(record.input)
+      : record.outcome !== undefined && !hasContact(record)
         ? 'No one to tell: this trip has no contact.'
         : "Nothing yet: the customer is told once the trip's outcome is known.";
   return {

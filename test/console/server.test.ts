@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keyOf, TRIP_SK, TRIP_TYPE } from '../../functions/commons/table/keys.ts';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
+import { digestOf } from '../../functions/commons/trip/record.ts';
 import type {
   ExecutionResponse,
   ExecutionsResponse,
@@ -438,7 +439,12 @@ describe('what it says of a test case, and of a trip no one is told of', () => {
             ...keyOf(tripId, TRIP_SK),
             type: TRIP_TYPE,
             trip_id: tripId,
-            input: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, ...extra }),
+            // As the API writes it: the contact on the record, never in the input.
+            input: JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP }),
+            input_digest: digestOf(
+              JSON.stringify({ trip_id: tripId, ...REFERENCE_TRIP, ...extra }),
+            ),
+            ...extra,
             execution_status: 'SUCCEEDED',
             outcome: 'booked',
           },
