@@ -410,9 +410,10 @@ const setUpForm = (form: StartForm) => {
         const refused = body.errors?.map(({ field, rule }) => `${field} ${rule}`).join('; ');
         throw new Error(refused || body.message || `${response.status}`);
       }
-      result.textContent = `Started ${body.started ?? ''}`;
       await refreshExecutions();
       await select(body.executionArn);
+      // Said once the page shows it: whoever reads "Started" finds the new execution selected.
+      result.textContent = `Started ${body.started ?? ''}`;
     } catch (error) {
       result.classList.add('error');
       result.textContent = `Not started: ${error instanceof Error ? error.message : String(error)}`;
