@@ -166,7 +166,12 @@ const levelDbProblem = async (folder: string, names: string[]): Promise<string |
  * is the other engine's, or is gone though the folder's marker says it was there. A folder that
  * does not exist yet, or holds nothing of either engine, is fine: a new table starts there.
  */
-export const checkDataFolder = async (folder: string, engine: DataEngine): Promise<void> => {
+export const checkDataFolder = async (
+  folder: string,
+  engine: DataEngine,
+  /** DynamoDB Local's namespace (its file's `<namespace>_` prefix) the platform will open. */
+  namespace?: string,
+): Promise<void> => {
   if (!existsSync(folder)) return;
   const names = readdirSync(folder);
   const marker = readMarker(folder);
@@ -184,10 +189,21 @@ export const checkDataFolder = async (folder: string, engine: DataEngine): Promi
     );
   }
   if (engine === 'DynamoDB Local') {
-    for (const name of names.filter((file) => file.endsWith('.db'))) {
+    const databases = names.filter((file) => file.endsWith('.db'));
+    for (const name of databases) {
       const path = join(folder, name);
       const problem = sqliteProblem(path);
       if (problem) throw new DataFolderRefused(`${path} ${problem}: ${moveAside(path)}`);
+    }
+    // A folder from before a change of namespace: its table is in a file this one never opens.
+    const prefix = `${namespace}_`;
+    const other = databases.find((name) => !name.startsWith(prefix));
+    if (namespace !== undefined && other && !databases.some((name) => name.startsWith(prefix))) {
+      const from = join(folder, other);
+      const to = join(folder, other.replace(/^[^_]*_/, prefix));
+      throw new DataFolderRefused(
+        `${from} holds a table under another name: this platform opens ${prefix}<region>.db, and would start with an empty table beside it. To keep its data: mv '${from}' '${to}'; or give --data-dir another folder`,
+      );
     }
     return;
   }

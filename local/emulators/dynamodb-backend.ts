@@ -112,7 +112,7 @@ const dynamoDBLocal = async (
   const installed = await installDynamoDBLocal(java, options.log);
   const { dataDir } = options;
   const start = async () => {
-    if (dataDir) await checkDataFolder(dataDir, 'DynamoDB Local');
+    if (dataDir) await checkDataFolder(dataDir, 'DynamoDB Local', namespace);
     return startJvm({
       java,
       installed,

@@ -126,6 +126,28 @@ describe("DynamoDB Local's database file", () => {
     );
   });
 
+  it('one under another namespace (a folder from before the platform named its own) is refused, with the rename that keeps it', async () => {
+    // Prepare: the table of an older npm start, whose DynamoDB Local namespace was BookingSaga
+    const dir = folder();
+    database(join(dir, DB));
+    markDataFolder(dir, 'DynamoDB Local');
+    const sound = folder();
+    database(join(sound, 'Local_us-east-1.db'));
+
+    // Act
+    const outcome = await checkDataFolder(dir, 'DynamoDB Local', 'Local').then(
+      () => 'started',
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+    // Assess
+    expect(outcome).toBe(
+      `DataFolderRefused: ${join(dir, DB)} holds a table under another name: this platform opens Local_<region>.db, and would start with an empty table beside it. To keep its data: mv '${join(dir, DB)}' '${join(dir, 'Local_us-east-1.db')}'; or give --data-dir another folder`,
+    );
+    expect(readdirSync(dir).sort()).toEqual([DB, MARKER_FILE]);
+    await expect(checkDataFolder(sound, 'DynamoDB Local', 'Local')).resolves.toBeUndefined();
+  });
+
   it("is not dynalite's to open: dynalite would start empty beside it", async () => {
     // Prepare
     const dir = folder();
