@@ -43,7 +43,7 @@ import { readSagaDefinition } from '../saga.ts';
 import { checkTold, type Received } from '../told.ts';
 import { formatHostileReport, hostileSoak, hostileSoakPassed } from './hostile-soak.ts';
 
-const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all]
+const HELP = `Usage: npm run soak -- --runs <N> --seed <S> [--concurrency <C>] [--faults all] [--report <file>]
        npm run soak -- --hostile [--seconds <N>] [--seed <S>] [--concurrency <C>] [--runaway]
                                  [--report <file>]
 
@@ -70,7 +70,8 @@ Options:
                         default 6)
   --runaway             with --hostile: also state machines whose JSONata never ends (they pass
                         once the Step Functions engine bounds each evaluation)
-  --report <file>       with --hostile: also write the report, dated, to <file> (Markdown)
+  --report <file>       also write the report, dated, with its command and machine, to <file>
+                        (Markdown)
   --help                this text
 `;
 
@@ -574,6 +575,14 @@ if (import.meta.main) {
       report: { type: 'string' },
     },
   });
+  /** Prints the report; with --report, also writes it, dated, with its command and machine. */
+  const report = (title: string, options: string, text: string) => {
+    console.log(text);
+    if (!values.report) return;
+    const heading = `# ${title}, ${new Date().toISOString().slice(0, 10)}`;
+    const command = `\`npm run soak -- ${options}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`;
+    writeFileSync(values.report, `${heading}\n\n${command}\n\n\`\`\`\n${text}\n\`\`\`\n`);
+  };
   if (values.hostile) {
     const [seconds, seed, concurrency] = [
       values.seconds,
@@ -587,21 +596,19 @@ if (import.meta.main) {
     ) {
       usageError(HELP, '--seconds, --seed and --concurrency take whole numbers, at least 1');
     }
-    const report = await hostileSoak({
+    const hostile = await hostileSoak({
       seconds: seconds ?? 60,
       seed: seed ?? 1,
       concurrency: concurrency ?? 6,
       runaway: values.runaway ?? false,
       log: (line) => console.error(line),
     });
-    const text = formatHostileReport(report);
-    console.log(text);
-    if (values.report) {
-      const heading = `# Hostile soak, ${new Date().toISOString().slice(0, 10)}`;
-      const command = `\`npm run soak -- --hostile --seconds ${seconds} --seed ${seed} --concurrency ${concurrency}${values.runaway ? ' --runaway' : ''}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(1)} at the end`;
-      writeFileSync(values.report, `${heading}\n\n${command}\n\n\`\`\`\n${text}\n\`\`\`\n`);
-    }
-    process.exit(hostileSoakPassed(report) ? 0 : 1);
+    report(
+      'Hostile soak',
+      `--hostile --seconds ${seconds} --seed ${seed} --concurrency ${concurrency}${values.runaway ? ' --runaway' : ''}`,
+      formatHostileReport(hostile),
+    );
+    process.exit(hostileSoakPassed(hostile) ? 0 : 1);
   }
   if (values.runaway) usageError(HELP, '--runaway goes with --hostile');
   const [runs, seed, concurrency] = [values.runs, values.seed, values.concurrency ?? '16'].map(
@@ -626,17 +633,25 @@ if (import.meta.main) {
     );
   }
   if (values.faults === 'all') {
-    const report = await soakWithFaults({
+    const faulted = await soakWithFaults({
       runs: runs ?? 1,
       seed: seed ?? 1,
       concurrency: concurrency ?? 16,
     });
-    console.log(formatFaultReport(report));
+    report(
+      'Soak with outside faults',
+      `--runs ${runs} --seed ${seed} --concurrency ${concurrency} --faults all`,
+      formatFaultReport(faulted),
+    );
     const failures =
-      report.violations.length + report.leftAfterRepair.length + report.noticeViolations.length;
+      faulted.violations.length + faulted.leftAfterRepair.length + faulted.noticeViolations.length;
     process.exit(failures === 0 ? 0 : 1);
   }
-  const report = await soak({ runs: runs ?? 1, seed: seed ?? 1, concurrency: concurrency ?? 16 });
-  console.log(formatReport(report));
-  process.exit(report.violations.length === 0 ? 0 : 1);
+  const soaked = await soak({ runs: runs ?? 1, seed: seed ?? 1, concurrency: concurrency ?? 16 });
+  report(
+    'Soak',
+    `--runs ${runs} --seed ${seed} --concurrency ${concurrency}`,
+    formatReport(soaked),
+  );
+  process.exit(soaked.violations.length === 0 ? 0 : 1);
 }
