@@ -1,6 +1,6 @@
 /**
  * `npm run soak -- --report FILE` writes what it prints, dated, with its command and machine:
- * the one home of the soak's figures (as bench/soak.md), as the
+ * the one home of the soak's figures (docs/reliability.md links to bench/soak.md), as the
  * hostile soak's is bench/hostile-soak.md.
  */
 import { execFile } from 'node:child_process';
