@@ -98,7 +98,13 @@ describe('closed executions beyond the retention', () => {
   it('with a data folder, are kept there whole: description and history, one JSON line each', async () => {
     // Prepare
     dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-retention-'));
-    const platform = await start({ stepFunctions: { retainedExecutions: 1 }, dataDir });
+    // On dynalite: the archive is the Step Functions emulator's, whatever keeps the table (a
+    // data folder would otherwise start a DynamoDB Local JVM of its own).
+    const platform = await start({
+      stepFunctions: { retainedExecutions: 1 },
+      dataDir,
+      dynamodb: { engine: 'dynalite' },
+    });
 
     // Act
     const trips = await bookTrips(platform, 3);
