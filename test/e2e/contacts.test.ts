@@ -6,7 +6,7 @@
  * (which prints every topic message), the API's answers, the console's, the executions'
  * descriptions and histories, the repair's output. Each contact must be nowhere but masked.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -19,21 +19,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
 import { shortId } from '../../local/cli/start-output.ts';
-import { freePorts } from '../../local/http/http-server.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { startNpmStart, stopNpmStarts } from '../support/npm-start.ts';
+import { HANG_MS } from '../support/patience.ts';
 
-const BANNER_END = 'Ctrl-C stops everything.';
-const started: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const child of started) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-  }
-});
+afterAll(() => stopNpmStarts());
 
 const until = async (predicate: () => Promise<boolean> | boolean, ms: number, what: string) => {
   const deadline = Date.now() + ms;
@@ -45,26 +35,21 @@ const until = async (predicate: () => Promise<boolean> | boolean, ms: number, wh
 
 describe('the contact, through a whole run of npm start', () => {
   it('appears in no output: not npm start, the API, the console, the histories nor the repair, only masked', async () => {
-    // Prepare: npm start on free ports, every function logging everything it logs.
-    const [api, lambda, sfnPort, dynamodb, consolePort, messaging] = await freePorts(6);
-    const child = spawn(
-      'npm',
+    // Prepare: npm start, every function logging everything it logs.
+    const npmStart = await startNpmStart([
+      ...['--retry-delay-ms', '0', '--parameter-overrides', 'LogLevel=DEBUG'],
+    ]);
+    const { child, output } = npmStart;
+    const [api, lambda, sfnPort, dynamodb, consolePort, messaging] = (
       [
-        ...['start', '--', '--api-port', String(api), '--lambda-port', String(lambda)],
-        ...['--sfn-port', String(sfnPort), '--dynamodb-port', String(dynamodb)],
-        ...['--console-port', String(consolePort), '--messaging-port', String(messaging)],
-        ...['--retry-delay-ms', '0', '--parameter-overrides', 'LogLevel=DEBUG'],
-      ],
-      { cwd: PROJECT_ROOT, detached: true, stdio: 'pipe' },
-    );
-    started.push(child);
-    let output = '';
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => {
-        output += chunk;
-      });
-    }
-    await until(() => output.includes(BANNER_END), 30_000, `no banner:\n${output}`);
+        'HTTP API',
+        'Lambda Invoke',
+        'Step Functions',
+        'DynamoDB',
+        'Console',
+        'SNS, EventBridge',
+      ] as const
+    ).map(npmStart.port);
     const apiUrl = `http://127.0.0.1:${api}`;
     const consoleUrl = `http://127.0.0.1:${consolePort}`;
     const answers: string[] = [];
@@ -106,7 +91,7 @@ describe('the contact, through a whole run of npm start', () => {
             status.notifications.some((item) => item.delivery_status === 'sent')
           );
         },
-        30_000,
+        HANG_MS,
         `${trip.trip_id} not told`,
       );
     }
@@ -129,7 +114,7 @@ describe('the contact, through a whole run of npm start', () => {
       }),
     );
     events.destroy();
-    await until(() => output.includes('✉ RepairAlertsTopic'), 30_000, 'no operators record');
+    await until(() => output().includes('✉ RepairAlertsTopic'), HANG_MS, 'no operators record');
     const repair = await promisify(execFile)(
       'npm',
       [
@@ -153,16 +138,16 @@ describe('the contact, through a whole run of npm start', () => {
     }
     sfn.destroy();
     process.kill(-(child.pid ?? 0), 'SIGINT');
-    await until(() => output.includes('Stopped.'), 15_000, 'npm start did not stop');
+    await until(() => output().includes('Stopped.'), HANG_MS, 'npm start did not stop');
 
     // Assess: the run did tell each customer (masked in the printout), and no contact is in clear.
-    const everything = [output, ...answers, repair.stdout, repair.stderr, conflict].join('\n');
+    const everything = [output(), ...answers, repair.stdout, repair.stderr, conflict].join('\n');
     for (const trip of trips) {
-      expect(output).toContain(`${shortId(trip.trip_id)} ✉ to j***@contact.example.com: `);
+      expect(output()).toContain(`${shortId(trip.trip_id)} ✉ to j***@contact.example.com: `);
       expect(everything).not.toContain(trip.contact);
       expect(everything).not.toContain(trip.contact.split('@')[0]);
     }
-    expect(output).toContain('✉ RepairAlertsTopic: ');
+    expect(output()).toContain('✉ RepairAlertsTopic: ');
     expect(everything).not.toContain(`john.other.${run}`);
     expect(JSON.parse(conflict)).toMatchObject({ errors: [{ field: 'trip_id' }] });
   }, 180_000);

@@ -5,7 +5,7 @@
  * still that trip's (an identical repeat is the same saga, another document is 409, and neither
  * starts an execution). Checked from the table, through the DynamoDB port.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,67 +17,35 @@ import { REFERENCE_TRIP, RUN_TYPES } from '../../functions/commons/trip/document
 import { isLive } from '../../functions/commons/trip/rules.ts';
 import { checkInvariant } from '../../local/app/checks/invariant.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { startNpmStart, stopNpmStarts } from '../support/npm-start.ts';
 import { mapConcurrently, seededRandom } from '../support/reliability.ts';
 
-const BANNER_END = 'Ctrl-C stops everything.';
 const dataDir = mkdtempSync(join(tmpdir(), 'booking-saga-crash-'));
-const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  stopNpmStarts();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The URL of the banner's line that starts with `name`. */
-const urlIn = (banner: string, name: string): string => {
-  const url = new RegExp(`\\n *${name} +(http://127\\.0\\.0\\.1:\\d+)`).exec(banner)?.[1];
-  if (!url) throw new Error(`No ${name} URL in the banner:\n${banner}`);
-  return url;
-};
-
-/**
- * npm start on its folder, on ports the system gives it (0), read back from the banner: ports
- * found free beforehand, or freed by the crash, could be taken by another process on this busy
- * machine before npm start listens on them again.
- */
+/** npm start on its folder (support/npm-start.ts: ports from the system, read from the banner). */
 const start = async (build: boolean) => {
-  const child = spawn(
-    'npm',
+  const npmStart = await startNpmStart(
     [
-      'start',
-      '--',
-      ...['--api-port', '0', '--lambda-port', '0', '--sfn-port', '0'],
-      ...['--dynamodb-port', '0', '--console-port', '0'],
       ...['--data-dir', dataDir, '--retry-delay-ms', '200'],
       ...(build ? [] : ['--skip-build']),
       ...['--parameter-overrides', 'LogLevel=SILENT'],
     ],
-    { cwd: PROJECT_ROOT, detached: true, stdio: 'pipe' },
+    {
+      onOutput: (chunk, stream) => {
+        if (stream === 'stderr') process.stderr.write(`[npm start] ${chunk}`);
+      },
+    },
   );
-  children.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes(BANNER_END)) resolve();
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      process.stderr.write(`[npm start ${child.pid}] ${chunk}`);
-    });
-    child.once('exit', (code) => reject(new Error(`npm start ended (${code}):\n${output}`)));
-  });
   return {
-    child,
-    api: urlIn(output, 'HTTP API'),
-    sfn: urlIn(output, 'Step Functions'),
-    dynamodb: urlIn(output, 'DynamoDB'),
+    child: npmStart.child,
+    api: npmStart.url('HTTP API'),
+    sfn: npmStart.url('Step Functions'),
+    dynamodb: npmStart.url('DynamoDB'),
   };
 };
 

@@ -5,7 +5,7 @@
  * stops everything cleanly, DynamoDB Local's JVM included. A SIGKILL leaves no JVM behind
  * either, and with no Java on the machine npm start runs dynalite and says how to get Java.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +17,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { isLive } from '../../functions/commons/trip/rules.ts';
 import { PROJECT_ROOT } from '../../local/template/template.ts';
+import {
+  BANNER_END,
+  type Exit,
+  startNpmStart,
+  stopNpmStarts,
+  within,
+} from '../support/npm-start.ts';
 import { HANG_MS } from '../support/patience.ts';
 
-const BANNER_END = 'Ctrl-C stops everything.';
 // Waits that only a hang reaches: npm start builds, starts a JVM and five servers, on a machine
 // that may be busy with other suites (it once missed a 20 s bound at a load of 8).
-const STARTUP_TIMEOUT_MS = HANG_MS;
 const SAGA_TIMEOUT_MS = HANG_MS;
 const STOP_TIMEOUT_MS = HANG_MS;
 const POLL_EVERY_MS = 50;
@@ -40,21 +45,13 @@ const NEWCOMER_ENVIRONMENT = {
 };
 
 let output = '';
-const started: ChildProcess[] = [];
 /** DynamoDB Local's JVMs the banners named: none may outlive the tests. */
 const jvms: number[] = [];
 
 afterAll(() => {
   // Whatever happened, nothing of npm start outlives the test: npm, its shell and node (which
   // can outlive npm) are all in the process group npm leads; the JVM has a group of its own.
-  const groups = started.flatMap((child) => (child.pid === undefined ? [] : [-child.pid]));
-  for (const pid of [...groups, ...jvms.filter(isJava)]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-  }
+  stopNpmStarts(jvms.filter(isJava));
 });
 
 /** Whether `pid` is a live java process (not ended, not a zombie waiting to be reaped). */
@@ -84,94 +81,35 @@ const eventually = async (predicate: () => boolean, ms: number, what: string) =>
   }
 };
 
-/** The port of the banner's line that starts with `name`. */
-const portIn = (banner: string, name: string): number => {
-  const port = Number(new RegExp(`\\n *${name} +http://127\\.0\\.0\\.1:(\\d+)`).exec(banner)?.[1]);
-  if (!Number.isInteger(port)) throw new Error(`No ${name} port in the banner:\n${banner}`);
-  return port;
-};
-
 /**
- * `npm start` in its own process group, as a newcomer's shell runs it, on ports the system gives
- * it (port 0), read back from its banner: a port found free beforehand could be taken by another
- * process on this busy machine before npm start, seconds later, listens on it.
+ * `npm start` as a newcomer's shell runs it (support/npm-start.ts): its output collected in
+ * `output`, the ports read from its banner.
  */
 const npmStart = async (
   environment: Record<string, string> = NEWCOMER_ENVIRONMENT,
   ...extraArgs: string[]
 ) => {
-  const child = spawn(
-    'npm',
+  output = '';
+  const running = await startNpmStart(
     [
-      'start',
-      '--',
-      ...['--api-port', '0', '--lambda-port', '0', '--sfn-port', '0'],
-      ...['--dynamodb-port', '0', '--console-port', '0'],
-      '--retry-delay-ms',
-      '0',
+      ...['--retry-delay-ms', '0'],
       ...(extraArgs.length > 0 ? extraArgs : ['--parameter-overrides', 'LogLevel=ERROR']),
     ],
-    { cwd: PROJECT_ROOT, env: environment, detached: true, stdio: 'pipe' },
-  );
-  started.push(child);
-  output = '';
-  const ended = exitOf(child);
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-  }
-  await within(
-    bannerShown(child, ended),
-    STARTUP_TIMEOUT_MS,
-    () => `no banner after ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
+    {
+      env: environment,
+      onOutput: (chunk) => {
+        output += chunk;
+      },
+    },
   );
   const ports = {
-    apiPort: portIn(output, 'HTTP API'),
-    consolePort: portIn(output, 'Console'),
-    dynamodbPort: portIn(output, 'DynamoDB'),
-    sfnPort: portIn(output, 'Step Functions'),
+    apiPort: running.port('HTTP API'),
+    consolePort: running.port('Console'),
+    dynamodbPort: running.port('DynamoDB'),
+    sfnPort: running.port('Step Functions'),
   };
-  return { child, ended, ports };
+  return { child: running.child, ended: running.ended, ports };
 };
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const exitOf = (child: ChildProcess) =>
-  new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-
-/** `promise`, or a failure saying `what` once `ms` have passed. */
-const within = async <T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(what())), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
-
-/** Resolves once the output has the banner's last line; fails if npm ends first. */
-const bannerShown = (child: ChildProcess, ended: Promise<Exit>) =>
-  Promise.race([
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (output.includes(BANNER_END)) resolve();
-      };
-      child.stdout?.on('data', check);
-      check();
-    }),
-    ended.then(({ code, signal }) => {
-      throw new Error(`npm start ended (${code ?? signal}) before its banner:\n${output}`);
-    }),
-  ]);
 
 const StartedSchema = z.object({
   trip_id: z.string(),

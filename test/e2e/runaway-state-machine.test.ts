@@ -6,7 +6,6 @@
  * States.QueryEvaluationError), and Ctrl-C in the middle of another runaway stops everything
  * within a few seconds.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   CreateStateMachineCommand,
@@ -16,25 +15,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/credentials.ts';
-import { freePorts } from '../../local/http/http-server.ts';
-import { PROJECT_ROOT } from '../../local/template/template.ts';
+import { startNpmStart, stopNpmStarts, within } from '../support/npm-start.ts';
 
-const BANNER_END = 'Ctrl-C stops everything.';
 const RUNAWAY = '{% ( $f := function($n){ $f($n+1) }; $f(0) ) %}';
 /** How long the HTTP API is watched while the runaway runs (its TimeoutSeconds, and a bit). */
 const WATCH_MS = 6000;
 const STOP_WITHIN_MS = 5000;
 
-const started: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of started) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-  }
-});
+afterAll(() => stopNpmStarts());
 
 const runaway = (timeoutSeconds?: number) =>
   JSON.stringify({
@@ -44,51 +32,13 @@ const runaway = (timeoutSeconds?: number) =>
     States: { Forever: { Type: 'Pass', Output: RUNAWAY, End: true } },
   });
 
-/** Resolves with `promise`, or rejects after `ms` saying `what`. */
-const within = <T>(promise: Promise<T>, ms: number, what: () => string) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what())), ms).unref()),
-  ]);
-
 describe('a runaway JSONata state machine under npm start', () => {
   it('leaves every request answered, ends at its timeout, and Ctrl-C still stops everything', async () => {
-    // Prepare: npm start on free ports, in its own process group (as a terminal runs it).
-    const [api, lambda, sfn, dynamodb, consolePort] = await freePorts(5);
-    const child = spawn(
-      'npm',
-      [
-        'start',
-        '--',
-        ...['--api-port', String(api), '--lambda-port', String(lambda), '--sfn-port', String(sfn)],
-        ...['--dynamodb-port', String(dynamodb), '--console-port', String(consolePort)],
-        ...['--parameter-overrides', 'LogLevel=ERROR'],
-      ],
-      {
-        cwd: PROJECT_ROOT,
-        detached: true,
-        stdio: 'pipe',
-        env: { ...process.env, npm_config_update_notifier: 'false' },
-      },
-    );
-    started.push(child);
-    let output = '';
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => {
-        output += chunk;
-      });
-    }
-    const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    await within(
-      new Promise<void>((resolve) => {
-        const check = () => output.includes(BANNER_END) && resolve();
-        child.stdout?.on('data', check);
-      }),
-      60_000,
-      () => `no banner:\n${output}`,
-    );
+    // Prepare: npm start in its own process group (as a terminal runs it).
+    const npmStart = await startNpmStart(['--parameter-overrides', 'LogLevel=ERROR']);
+    const { child, ended } = npmStart;
+    const api = npmStart.port('HTTP API');
+    const sfn = npmStart.port('Step Functions');
     const client = new SFNClient({
       endpoint: `http://127.0.0.1:${sfn}`,
       region: 'us-east-1',
@@ -141,12 +91,12 @@ describe('a runaway JSONata state machine under npm start', () => {
     const exit = await within(
       ended,
       STOP_WITHIN_MS,
-      () => `still running after Ctrl-C:\n${output}`,
+      () => `still running after Ctrl-C:\n${npmStart.output()}`,
     );
 
     // Assess
     expect(performance.now() - interrupted).toBeLessThan(STOP_WITHIN_MS);
-    expect(exit, output).toEqual({ code: 0, signal: null });
+    expect(exit, npmStart.output()).toEqual({ code: 0, signal: null });
     client.destroy();
   }, 120_000);
 });
