@@ -221,4 +221,29 @@ describe('a platform on a damaged folder', () => {
     expect(files.length).toBeGreaterThan(0);
     expect(outcome).toMatch(new RegExp(`^${path.replaceAll('.', '\\.')} is empty \\(0 bytes\\)`));
   }, 60_000);
+
+  it("refuses a folder whose table is under the platform's old name, before any JVM starts, and keeps it", async () => {
+    // Prepare: a folder as an npm start from before the rename left it
+    const dir = folder();
+    database(join(dir, DB));
+    markDataFolder(dir, 'DynamoDB Local');
+    const before = readFileSync(join(dir, DB));
+
+    // Act
+    const outcome = await startTestStack({ dataDir: dir }).then(
+      async (stack) => {
+        await stack.close();
+        return 'started';
+      },
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+    // Assess: refused with the rename, and the folder as it was
+    expect(outcome).toContain(
+      `DataFolderRefused: ${join(dir, DB)} holds a table under another name`,
+    );
+    expect(outcome).toContain(`mv '${join(dir, DB)}' '${join(dir, 'Local_us-east-1.db')}'`);
+    expect(readdirSync(dir).sort()).toEqual([DB, MARKER_FILE]);
+    expect(readFileSync(join(dir, DB)).equals(before)).toBe(true);
+  });
 });
